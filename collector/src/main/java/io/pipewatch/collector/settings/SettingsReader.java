@@ -39,7 +39,7 @@ public final class SettingsReader {
     require(path);
     try {
       return new SettingsReader(config.getConfig(path), prefix + path + ".");
-    } catch (ConfigException.WrongType e) {
+    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
       throw new InvalidSettingException(key(path), "a section { ... }", raw(path));
     }
   }
@@ -60,7 +60,7 @@ public final class SettingsReader {
     require(path);
     try {
       return config.getString(path);
-    } catch (ConfigException.WrongType e) {
+    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
       throw new InvalidSettingException(key(path), "a string", raw(path));
     }
   }
@@ -77,7 +77,7 @@ public final class SettingsReader {
     require(path);
     try {
       return config.getBoolean(path);
-    } catch (ConfigException.WrongType e) {
+    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
       throw new InvalidSettingException(key(path), "true or false", raw(path));
     }
   }
@@ -87,7 +87,7 @@ public final class SettingsReader {
     int value;
     try {
       value = config.getInt(path);
-    } catch (ConfigException.WrongType e) {
+    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
       throw new InvalidSettingException(
           key(path), "a whole number from " + min + " to " + max, raw(path));
     }
@@ -112,7 +112,7 @@ public final class SettingsReader {
     double value;
     try {
       value = config.getDouble(path);
-    } catch (ConfigException.WrongType e) {
+    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
       throw new InvalidSettingException(key(path), "a number from " + min + " to " + max, raw(path));
     }
     if (!(value >= min && value <= max)) {
@@ -152,7 +152,7 @@ public final class SettingsReader {
     require(path);
     try {
       return List.copyOf(config.getStringList(path));
-    } catch (ConfigException.WrongType e) {
+    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
       throw new InvalidSettingException(key(path), "a list of strings [\"a\", \"b\"]", raw(path));
     }
   }

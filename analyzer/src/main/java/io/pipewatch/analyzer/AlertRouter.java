@@ -1,0 +1,67 @@
+package io.pipewatch.analyzer;
+
+import io.pipewatch.collector.CborSerializable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * Routes alerts to their channels (log, webhook, email, dashboard) with dedup, grouping, silences,
+ * inhibition, cooldown and rate limits. One per cluster: a cluster singleton. Until the alerting
+ * issue lands it logs each alert it is sent and counts them.
+ *
+ * <pre>{@code
+ * ActorRef<AlertRouter.Command> alerts = AlertRouter.init(system);
+ * alerts.tell(new AlertRouter.Raise("svc-a", "WARNING", "queue growing"));
+ * }</pre>
+ */
+public final class AlertRouter {
+
+  /** Everything the AlertRouter understands. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** Raise an alert about a source. */
+  public record Raise(String sourceId, String severity, String title) implements Command {}
+
+  /** Asks for the number of alerts raised; answers {@link Summary}. */
+  public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
+
+  public record Summary(long raised) implements CborSerializable {}
+
+  private AlertRouter() {}
+
+  /** Starts the singleton (or its proxy on other nodes) and returns the proxy. */
+  public static ActorRef<Command> init(ActorSystem<?> system) {
+    return ClusterSingleton.get(system)
+        .init(
+            SingletonActor.of(
+                Behaviors.supervise(create())
+                    .onFailure(Exception.class, SupervisorStrategy.restart()),
+                "alert-router"));
+  }
+
+  public static Behavior<Command> create() {
+    return Behaviors.setup(ctx -> routing(ctx.getLog(), 0));
+  }
+
+  private static Behavior<Command> routing(org.slf4j.Logger log, long raised) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            Raise.class,
+            alert -> {
+              log.info("Alert {} for {}: {}", alert.severity(), alert.sourceId(), alert.title());
+              return routing(log, raised + 1);
+            })
+        .onMessage(
+            GetSummary.class,
+            query -> {
+              query.replyTo().tell(new Summary(raised));
+              return Behaviors.same();
+            })
+        .build();
+  }
+}

@@ -1,0 +1,73 @@
+package io.pipewatch.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+
+/**
+ * Turns every rejection and every unexpected exception into the one error shape ({@link ApiError})
+ * with the right status, so a client never has to parse text or HTML.
+ */
+final class ErrorHandling {
+  private ErrorHandling() {}
+
+  /** Pekko's default rejection handling (right statuses), with its text bodies put into JSON. */
+  static RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJson);
+  }
+
+  static ExceptionHandler exceptions(ActorSystem<?> system) {
+    return ExceptionHandler.newBuilder()
+        .match(
+            EntityStreamSizeException.class,
+            e ->
+                error(
+                    StatusCodes.PAYLOAD_TOO_LARGE,
+                    new ApiError(
+                        "request body too large",
+                        null,
+                        "limit is " + e.limit() + " bytes (pipewatch.api.http.max-request-body)")))
+        .matchAny(
+            e -> {
+              system.log().error("Unhandled error in a route", e);
+              return error(
+                  StatusCodes.INTERNAL_SERVER_ERROR,
+                  new ApiError("internal error", null, e.getClass().getSimpleName()));
+            })
+        .build();
+  }
+
+  /** Completes with {@code status} and the JSON error body. */
+  static Route error(StatusCode status, ApiError error) {
+    return complete(status, error, JsonSupport.marshaller());
+  }
+
+  static HttpEntity.Strict json(ApiError error) {
+    try {
+      return org.apache.pekko.http.javadsl.model.HttpEntities.create(
+          ContentTypes.APPLICATION_JSON, JsonSupport.MAPPER.writeValueAsBytes(error));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render an ApiError", e);
+    }
+  }
+
+  private static HttpResponse asJson(HttpResponse response) {
+    if (response.entity() instanceof HttpEntity.Strict strict
+        && strict.getContentType().mediaType().equals(MediaTypes.TEXT_PLAIN)) {
+      String text = strict.getData().utf8String();
+      return response.withEntity(json(ApiError.of(text)));
+    }
+    return response;
+  }
+}

@@ -1,0 +1,138 @@
+package io.pipewatch.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code GET /api/health}: the state of each part of this node (cluster membership, journal,
+ * HTTP binding, top-level actors) and overall {@code UP} (200) or {@code DOWN} (503).
+ *
+ * <pre>{@code
+ * curl -s localhost:8080/api/health
+ * {"status":"UP","parts":{"cluster":{"status":"UP","detail":"..."}, ...}}
+ * }</pre>
+ */
+final class HealthRoutes {
+
+  /** The whole answer. */
+  record Health(String status, Map<String, Part> parts) {}
+
+  /** One part's state and a line saying why. */
+  record Part(String status, String detail) {
+    static Part up(String detail) {
+      return new Part("UP", detail);
+    }
+
+    static Part down(String detail) {
+      return new Part("DOWN", detail);
+    }
+
+    boolean isUp() {
+      return "UP".equals(status);
+    }
+  }
+
+  private final ActorSystem<?> system;
+  private final ActorRef<Guardian.Command> guardian;
+  private final ServerContext server;
+  private final Supplier<CompletionStage<Boolean>> journalCheck;
+
+  HealthRoutes(ActorSystem<?> system, ActorRef<Guardian.Command> guardian, ServerContext server) {
+    this.system = system;
+    this.guardian = guardian;
+    this.server = server;
+    this.journalCheck = server.journalCheck().apply(system);
+  }
+
+  Route route() {
+    return path(
+        segment("api").slash("health"),
+        () ->
+            get(
+                () ->
+                    onSuccess(
+                        check(),
+                        health ->
+                            complete(
+                                "UP".equals(health.status())
+                                    ? StatusCodes.OK
+                                    : StatusCodes.SERVICE_UNAVAILABLE,
+                                health,
+                                JsonSupport.marshaller()))));
+  }
+
+  CompletionStage<Health> check() {
+    Duration timeout = server.settings().healthTimeout();
+    CompletableFuture<Part> journal =
+        journalCheck
+            .get()
+            .toCompletableFuture()
+            .completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .handle(
+                (ok, failure) ->
+                    Boolean.TRUE.equals(ok)
+                        ? Part.up("journal answered a query")
+                        : Part.down("journal did not answer within " + timeout.toMillis() + " ms"));
+    CompletableFuture<Guardian.ActorsStatus> actors =
+        AskPattern.<Guardian.Command, Guardian.ActorsStatus>ask(
+                guardian, Guardian.GetActorsStatus::new, timeout, system.scheduler())
+            .toCompletableFuture()
+            .exceptionally(failure -> null);
+    return journal.thenCombine(actors, (journalPart, status) -> assemble(journalPart, status));
+  }
+
+  private Health assemble(Part journal, Guardian.ActorsStatus status) {
+    Map<String, Part> parts = new LinkedHashMap<>();
+    parts.put("cluster", cluster());
+    parts.put("journal", journal);
+    if (status == null) {
+      parts.put("http", Part.down("unknown: the guardian did not answer"));
+      parts.put("actors", Part.down("the guardian did not answer"));
+    } else {
+      parts.put(
+          "http",
+          status.httpBinding() == null
+              ? Part.down("not bound")
+              : Part.up("bound to " + status.httpBinding()));
+      parts.put("actors", actors(status.alive()));
+    }
+    boolean up = parts.values().stream().allMatch(Part::isUp);
+    return new Health(up ? "UP" : "DOWN", parts);
+  }
+
+  private Part cluster() {
+    Cluster cluster = Cluster.get(system);
+    MemberStatus status = cluster.selfMember().status();
+    String detail = "member " + status + " at " + cluster.selfMember().address();
+    return status == MemberStatus.up() ? Part.up(detail) : Part.down(detail);
+  }
+
+  private static Part actors(Map<String, Boolean> alive) {
+    String dead =
+        alive.entrySet().stream()
+            .filter(e -> !e.getValue())
+            .map(Map.Entry::getKey)
+            .collect(Collectors.joining(", "));
+    String all = String.join(", ", alive.keySet());
+    return dead.isEmpty() ? Part.up("alive: " + all) : Part.down("terminated: " + dead);
+  }
+}

@@ -1,0 +1,97 @@
+package io.pipewatch.api;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.pipewatch.collector.settings.InvalidSettingException;
+import io.pipewatch.persistence.CassandraPersistence;
+import io.pipewatch.persistence.JournalHealthCheck;
+import io.pipewatch.persistence.PersistenceSettings;
+import java.time.Duration;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a Pipewatch node: reads and validates the configuration, starts the embedded Cassandra
+ * when no external one is configured, then the actor system with its {@link Guardian}. SIGTERM
+ * (or Ctrl-C) runs Pekko's coordinated shutdown: HTTP unbinds, actors stop, Cassandra drains.
+ *
+ * <pre>
+ * mvn -pl api -am compile exec:java          # from the repository root
+ * </pre>
+ *
+ * Exit codes: 0 after a normal shutdown, 1 when start-up fails, 2 for a bad configuration.
+ */
+public final class Main {
+  static final int EXIT_FAILED = 1;
+  static final int EXIT_BAD_CONFIG = 2;
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    ServerSettings settings;
+    Config config;
+    try {
+      config = ServerConfig.load();
+      settings = ServerSettings.create(config);
+    } catch (InvalidSettingException | ConfigException e) {
+      System.err.println("pipewatch: " + oneLine(e.getMessage()));
+      System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+    CassandraPersistence storage;
+    try {
+      if (settings.persistence().mode() == PersistenceSettings.Mode.EMBEDDED) {
+        log.info(
+            "Starting the embedded Cassandra in {} (set PIPEWATCH_CASSANDRA_CONTACT_POINTS to use"
+                + " an existing cluster)",
+            settings.persistence().embedded().dataDir().toAbsolutePath().normalize());
+      }
+      storage = CassandraPersistence.open(settings.persistence());
+    } catch (RuntimeException e) {
+      System.err.println("pipewatch: cannot start Cassandra: " + oneLine(e.getMessage()));
+      System.exit(EXIT_FAILED);
+      return;
+    }
+    Duration journalTimeout = settings.persistence().healthCheckTimeout();
+    ServerContext context =
+        new ServerContext(
+            settings.api(),
+            system -> JournalHealthCheck.create(system, journalTimeout)::check);
+    ActorSystem<Guardian.Command> system;
+    try {
+      system =
+          ActorSystem.create(
+              Guardian.create(context), "pipewatch", storage.pekkoConfig().withFallback(config));
+    } catch (RuntimeException e) {
+      storage.close();
+      System.err.println("pipewatch: cannot start: " + oneLine(e.getMessage()));
+      System.exit(EXIT_FAILED);
+      return;
+    }
+    CoordinatedShutdown.get(Adapter.toClassic(system))
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "stop-storage",
+            () ->
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                      storage.close();
+                      return Done.getInstance();
+                    }));
+    system.getWhenTerminated().toCompletableFuture().join();
+    CoordinatedShutdown.Reason reason =
+        CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().orElse(null);
+    log.info("Pipewatch stopped ({})", reason);
+    System.exit(reason == HttpServer.BIND_FAILED ? EXIT_FAILED : 0);
+  }
+
+  static String oneLine(String message) {
+    return message == null ? "unknown error" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+}

@@ -1,0 +1,28 @@
+package io.pipewatch.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
+import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** Every route of the node, wrapped so that every error answers in the one JSON error shape. */
+final class ServerRoutes {
+  private final Route route;
+
+  ServerRoutes(ActorSystem<?> system, TopLevelActors actors, ServerContext server) {
+    Route all =
+        concat(
+            new HealthRoutes(system, actors.guardian(), server).route(),
+            new NodeRoutes(system, actors.startHistory(), server.settings()).route());
+    this.route =
+        handleExceptions(
+            ErrorHandling.exceptions(system),
+            () -> handleRejections(ErrorHandling.rejections(), () -> all));
+  }
+
+  Route route() {
+    return route;
+  }
+}

@@ -1,0 +1,75 @@
+package io.pipewatch.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Starts the real {@link Main} in a fresh JVM, as a user would, with a bad setting, and checks that
+ * it stops at once with exit code 2 and exactly one line on stderr that names the key.
+ */
+class MainStartupFailureTest {
+
+  private record Outcome(int exitCode, String stdout, String stderr) {}
+
+  private static Outcome runMain(Map<String, String> env, String... jvmArgs)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.addAll(List.of(jvmArgs));
+    command.add(Main.class.getName());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(k -> k.startsWith("PIPEWATCH_"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("Main did not stop on a bad setting within 60 s");
+    }
+    return new Outcome(
+        process.exitValue(),
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aBadPortFromTheEnvironmentStopsStartUpWithOneLine() throws Exception {
+    Outcome outcome = runMain(Map.of("PIPEWATCH_HTTP_PORT", "abc"));
+
+    assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
+    assertThat(outcome.stderr().strip().lines()).hasSize(1);
+    assertThat(outcome.stderr())
+        .startsWith("pipewatch: Invalid setting 'pipewatch.api.http.port'")
+        .contains("expected a whole number from 0 to 65535, got 'abc'");
+  }
+
+  @Test
+  void aZeroTimeoutFromASystemPropertyStopsStartUpWithOneLine() throws Exception {
+    Outcome outcome = runMain(Map.of(), "-Dpipewatch.api.ask-timeout=0s");
+
+    assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
+    assertThat(outcome.stderr().strip().lines()).hasSize(1);
+    assertThat(outcome.stderr()).contains("'pipewatch.api.ask-timeout'").contains("positive duration");
+  }
+
+  @Test
+  void anUnparsableConfigFileStopsStartUpWithOneLine() throws Exception {
+    Path file = java.nio.file.Files.createTempFile("pipewatch-bad", ".conf");
+    java.nio.file.Files.writeString(file, "pipewatch { api { http { port = 80 \n");
+    Outcome outcome = runMain(Map.of("PIPEWATCH_CONFIG", file.toString()));
+
+    assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
+    assertThat(outcome.stderr().strip().lines()).hasSize(1);
+    assertThat(outcome.stderr()).contains(file.getFileName().toString());
+  }
+}
