@@ -1,0 +1,336 @@
+package io.pipewatch.persistence.cassandra;
+
+import io.pipewatch.cassandra.server.CassandraServerJvm;
+import io.pipewatch.persistence.PersistenceSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a single-node Apache Cassandra 5.0 as a separate JVM for development and tests: no
+ * Docker, no installation, just the {@code cassandra-all} jars Maven fetched (module
+ * {@code cassandra-server}) and a JDK 11 or 17.
+ *
+ * <p>What a start does:
+ *
+ * <ol>
+ *   <li>locks the data directory (file {@code launcher.lock}) so two Pipewatch processes never
+ *       share one Cassandra data set;
+ *   <li>finds a JDK 11 or 17 (see {@link JavaRuntime}), since Cassandra 5.0 runs on no other;
+ *   <li>picks two free loopback ports (unless configured) and writes {@code cassandra.yaml} and a
+ *       logback file into the data directory;
+ *   <li>launches {@code ParentBoundCassandra}, which exits when its standard input closes, i.e.
+ *       when this process dies however it dies: no orphan servers. As root it runs under
+ *       {@code setpriv --bounding-set=-ipc_lock}, or Cassandra would mlock its whole heap;
+ *   <li>sends the server's output to {@code cassandra.log} in the data directory and waits until
+ *       the process is alive AND the log says it listens for CQL on <em>its</em> port (a bare TCP
+ *       check could be answered by another server); a port taken meanwhile by another process
+ *       ("in use") means another try with new ports.
+ * </ol>
+ *
+ * <p>It registers no hook of its own: the owner stops the server ({@link RunningCassandra#stop()})
+ * from a CoordinatedShutdown task, a test's afterAll or a JVM shutdown hook.
+ *
+ * <pre>{@code
+ * try (RunningCassandra cassandra = CassandraLauncher.start(settings.embedded())) {
+ *   ContactPoint node = cassandra.contactPoint(); // 127.0.0.1:<port>, serving CQL
+ * }
+ * }</pre>
+ */
+public final class CassandraLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraLauncher.class);
+
+  private static final String HOST = "127.0.0.1";
+  private static final String READY_PREFIX = "Starting listening for CQL clients on /" + HOST + ":";
+  private static final int ATTEMPTS = 3;
+  private static final long POLL_MILLIS = 100;
+  private static final Path[] SETPRIV = {Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv")};
+
+  private CassandraLauncher() {}
+
+  /**
+   * Starts a Cassandra with these settings and returns once it serves CQL.
+   *
+   * @throws CassandraStartException if no JDK 11/17 is found, the data directory is in use, the
+   *     server dies or is not ready within {@code startTimeout} (with the tail of its log)
+   */
+  public static RunningCassandra start(PersistenceSettings.Embedded settings) {
+    Path dataDir = settings.dataDir().toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new CassandraStartException(
+          "Cannot create the Cassandra data directory " + dataDir
+              + " (setting 'pipewatch.persistence.embedded.data-dir'): " + e,
+          e);
+    }
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    try {
+      JavaRuntime java = JavaRuntime.find(settings.javaHome());
+      RunningCassandra running = startWithRetries(settings, dataDir, java, lock);
+      LOG.info(
+          "Cassandra {} (pid {}, JDK {}) serves CQL on {} after {} ms; data in {}",
+          CassandraServerJvm.CASSANDRA_VERSION,
+          running.pid(),
+          java.feature(),
+          running.contactPoint(),
+          running.startupTime().toMillis(),
+          dataDir);
+      return running;
+    } catch (RuntimeException e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private static RunningCassandra startWithRetries(
+      PersistenceSettings.Embedded settings, Path dataDir, JavaRuntime java, DataDirLock lock) {
+    boolean pickPorts = settings.nativePort() == 0 || settings.storagePort() == 0;
+    for (int attempt = 1; ; attempt++) {
+      int[] ports = ports(settings);
+      Attempt result = launchOnce(settings, dataDir, java, ports[0], ports[1], lock);
+      if (result.running() != null) {
+        return result.running();
+      }
+      if (!result.portInUse() || !pickPorts || attempt == ATTEMPTS) {
+        throw new CassandraStartException(result.failure());
+      }
+      LOG.info("Cassandra port {} or {} was taken meanwhile; retrying", ports[0], ports[1]);
+    }
+  }
+
+  /** Either a running server or why not; {@code portInUse} tells whether a retry may help. */
+  private record Attempt(RunningCassandra running, String failure, boolean portInUse) {}
+
+  private static Attempt launchOnce(
+      PersistenceSettings.Embedded settings,
+      Path dataDir,
+      JavaRuntime java,
+      int nativePort,
+      int storagePort,
+      DataDirLock lock) {
+    Path log = dataDir.resolve(ServerFiles.LOG);
+    long startNanos = System.nanoTime();
+    Process process;
+    long logStart;
+    try {
+      Path yaml = ServerFiles.writeYaml(dataDir, nativePort, storagePort);
+      Path logback = ServerFiles.writeLogback(dataDir);
+      logStart = Files.exists(log) ? Files.size(log) : 0;
+      ProcessBuilder builder = new ProcessBuilder(command(settings, dataDir, java, yaml, logback))
+          .directory(dataDir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      // Standard input stays a pipe held open by this process: its end is the server's signal.
+      process = builder.start();
+    } catch (IOException e) {
+      throw new CassandraStartException("Cannot launch the Cassandra JVM " + java.executable()
+          + ": " + e, e);
+    }
+    String ready = READY_PREFIX + nativePort;
+    LogFollower follower = new LogFollower(log, logStart);
+    long deadline = startNanos + settings.startTimeout().toNanos();
+    try {
+      while (true) {
+        boolean portInUse = false;
+        for (String line : follower.newLines()) {
+          if (line.contains(ready)) {
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+            return new Attempt(
+                new RunningCassandra(process, HOST, nativePort, storagePort, dataDir, log, took,
+                    lock),
+                null,
+                false);
+          }
+          portInUse |= mentionsPortInUse(line);
+        }
+        if (portInUse || !process.isAlive()) {
+          process.destroyForcibly();
+          process.waitFor(10, TimeUnit.SECONDS);
+          follower.newLines();
+          String why = portInUse
+              ? "Cassandra could not bind port " + nativePort + " or " + storagePort
+              : "Cassandra exited with status " + process.exitValue() + " before serving CQL";
+          return new Attempt(null, why + "; last lines of " + log + ":" + follower.tail(),
+              portInUse);
+        }
+        if (System.nanoTime() - deadline > 0) {
+          process.destroyForcibly();
+          process.waitFor(10, TimeUnit.SECONDS);
+          return new Attempt(
+              null,
+              "Cassandra did not serve CQL on " + HOST + ":" + nativePort + " within "
+                  + settings.startTimeout().toSeconds() + " s (setting"
+                  + " 'pipewatch.persistence.embedded.start-timeout'); last lines of " + log + ":"
+                  + follower.tail(),
+              false);
+        }
+        Thread.sleep(POLL_MILLIS);
+      }
+    } catch (IOException e) {
+      process.destroyForcibly();
+      throw new CassandraStartException("Cannot read the Cassandra log " + log + ": " + e, e);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new CassandraStartException("Interrupted while waiting for Cassandra to start", e);
+    }
+  }
+
+  private static boolean mentionsPortInUse(String line) {
+    String lower = line.toLowerCase(Locale.ROOT);
+    return lower.contains("address already in use") || lower.contains("is in use by another process");
+  }
+
+  private static List<String> command(
+      PersistenceSettings.Embedded settings, Path dataDir, JavaRuntime java, Path yaml,
+      Path logback) {
+    List<String> command = new ArrayList<>();
+    if (isRoot()) {
+      for (Path setpriv : SETPRIV) {
+        if (Files.isExecutable(setpriv)) {
+          // As root Cassandra would mlock its whole heap (+1 GB RSS); setpriv keeps the PID.
+          command.add(setpriv.toString());
+          command.add("--bounding-set=-ipc_lock");
+          break;
+        }
+      }
+    }
+    command.add(java.executable().toString());
+    command.add("-Xms" + settings.heap());
+    command.add("-Xmx" + settings.heap());
+    command.add("-XX:+UseG1GC");
+    command.add("-Xss256k");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.add("-ea");
+    command.add("-da:net.openhft...");
+    command.addAll(CassandraServerJvm.requiredJvmOptions());
+    command.add("-Dcassandra.config=" + yaml.toUri());
+    command.add("-Dcassandra-foreground=yes");
+    command.add("-Dcassandra.logdir=" + dataDir);
+    command.add("-Dlogback.configurationFile=" + logback);
+    command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+    command.add("-Dcassandra.ring_delay_ms=0");
+    // A single node has nobody to announce its shutdown to: don't wait 2 s for it.
+    command.add("-Dcassandra.shutdown_announce_in_ms=0");
+    command.add("-Dcassandra.test.flush_local_schema_changes=false");
+    command.add("-Dcassandra.test.ignore_sigar=true");
+    command.add("-Dcassandra.skip_paxos_state_rebuild=true");
+    if (settings.skipSync()) {
+      command.add("-Dcassandra.unsafesystem=true");
+      command.add("-Dcassandra.skip_sync=true");
+    }
+    command.add("-cp");
+    command.add(CassandraServerJvm.classpath());
+    command.add(CassandraServerJvm.MAIN_CLASS);
+    return command;
+  }
+
+  private static int[] ports(PersistenceSettings.Embedded settings) {
+    int nativePort = settings.nativePort();
+    int storagePort = settings.storagePort();
+    if (nativePort == 0) {
+      nativePort = freePort(storagePort);
+    }
+    if (storagePort == 0) {
+      storagePort = freePort(nativePort);
+    }
+    return new int[] {nativePort, storagePort};
+  }
+
+  /** A port free on the loopback interface right now, other than {@code not}. */
+  private static int freePort(int not) {
+    for (int i = 0; i < 20; i++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+        int port = socket.getLocalPort();
+        if (port != not) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+      }
+    }
+    throw new CassandraStartException("No free port on " + HOST);
+  }
+
+  private static boolean isRoot() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return "0".equals(line.substring(4).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux: fall through.
+    }
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /** An exclusive lock on {@code launcher.lock} in a data directory, held while a server runs. */
+  static final class DataDirLock {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirLock(FileChannel channel, FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    static DataDirLock acquire(Path dataDir) {
+      Path file = dataDir.resolve("launcher.lock");
+      FileChannel channel = null;
+      try {
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock != null) {
+          return new DataDirLock(channel, lock);
+        }
+      } catch (OverlappingFileLockException e) {
+        // Held by this very JVM: fall through to the same error.
+      } catch (IOException e) {
+        closeQuietly(channel);
+        throw new CassandraStartException("Cannot lock " + file + ": " + e, e);
+      }
+      closeQuietly(channel);
+      throw new CassandraStartException(
+          "The Cassandra data directory " + dataDir + " is in use by another running Pipewatch"
+              + " (lock " + file + " is held); stop it or set"
+              + " 'pipewatch.persistence.embedded.data-dir' (env PIPEWATCH_CASSANDRA_DATA_DIR)"
+              + " to another directory");
+    }
+
+    void release() {
+      try {
+        lock.release();
+      } catch (IOException e) {
+        // Closing the channel below releases it anyway.
+      }
+      closeQuietly(channel);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          // Nothing left to do.
+        }
+      }
+    }
+  }
+}
