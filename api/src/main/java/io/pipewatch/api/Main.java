@@ -7,7 +7,6 @@ import io.pipewatch.persistence.CassandraPersistence;
 import io.pipewatch.persistence.JournalHealthCheck;
 import io.pipewatch.persistence.PersistenceSettings;
 import java.time.Duration;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -74,20 +73,21 @@ public final class Main {
       System.exit(EXIT_FAILED);
       return;
     }
-    CoordinatedShutdown.get(Adapter.toClassic(system))
-        .addTask(
-            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-            "stop-storage",
-            () ->
-                java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> {
-                      storage.close();
-                      return Done.getInstance();
-                    }));
+    // Cassandra stops only once the actor system (and with it the journal's driver session) has
+    // terminated. A JVM shutdown hook, because on SIGTERM the JVM halts once its hooks are done.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  system.getWhenTerminated().toCompletableFuture().join();
+                  storage.close();
+                },
+                "pipewatch-stop-cassandra"));
     system.getWhenTerminated().toCompletableFuture().join();
     CoordinatedShutdown.Reason reason =
         CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().orElse(null);
     log.info("Pipewatch stopped ({})", reason);
+    storage.close();
     System.exit(reason == HttpServer.BIND_FAILED ? EXIT_FAILED : 0);
   }
 

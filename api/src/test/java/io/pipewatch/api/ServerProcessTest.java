@@ -70,6 +70,8 @@ class ServerProcessTest {
             "-cp",
             System.getProperty("java.class.path"),
             "-Dpekko.remote.artery.canonical.port=0",
+            // the server's own logging, not the tests' capturing configuration
+            "-Dlogback.configurationFile=" + Main.class.getResource("/logback.xml"),
             Main.class.getName());
     ProcessBuilder builder =
         new ProcessBuilder(command)

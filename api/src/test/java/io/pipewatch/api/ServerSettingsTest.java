@@ -33,7 +33,7 @@ class ServerSettingsTest {
         "pipewatch.api.ask-timeout          | 0s     | a positive duration",
         "pipewatch.api.health-timeout       | soon   | a positive duration",
         "pipewatch.api.http.max-request-body| lots   | a size",
-        "pipewatch.api.http.interface       | ''     | a non-empty string",
+        "pipewatch.api.http.interface       | '\"\"' | a non-empty string",
       })
   void aBadValueNamesItsKeyAndTheExpectedForm(String key, String value, String expected) {
     assertThatThrownBy(() -> ServerSettings.create(with(key + " = " + value)))
