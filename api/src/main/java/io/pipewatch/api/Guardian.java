@@ -4,6 +4,11 @@ import io.pipewatch.analyzer.AlertRouter;
 import io.pipewatch.analyzer.FleetAnalyzer;
 import io.pipewatch.collector.CborSerializable;
 import io.pipewatch.collector.Collector;
+import io.pipewatch.collector.SourceDirectory;
+import io.pipewatch.collector.probe.HostProbe;
+import io.pipewatch.collector.scrape.Scraper;
+import java.util.function.Consumer;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -51,7 +56,7 @@ public final class Guardian {
           Map<String, Boolean> alive = new LinkedHashMap<>();
           ActorRef<StartHistory.Command> startHistory =
               ctx.spawn(
-                  Behaviors.supervise(StartHistory.create(server.settings().nodeId()))
+                  Behaviors.supervise(StartHistory.create(server.settings().api().nodeId()))
                       .onFailure(
                           Exception.class,
                           SupervisorStrategy.restartWithBackoff(
@@ -59,15 +64,30 @@ public final class Guardian {
                   "start-history");
           startHistory.tell(
               new StartHistory.RecordStart(Instant.now(), ctx.getSystem().ignoreRef()));
+          ServerSettings settings = server.settings();
+          ActorRef<SourceDirectory.Command> directory =
+              ctx.spawn(
+                  Behaviors.supervise(SourceDirectory.create(settings.collector()))
+                      .onFailure(Exception.class, SupervisorStrategy.restart()),
+                  "source-directory");
           TopLevelActors actors =
               new TopLevelActors(
                   ctx.getSelf(),
-                  Collector.init(ctx.getSystem()),
+                  directory,
+                  Collector.init(ctx.getSystem(), settings.collector(), directory, null),
                   FleetAnalyzer.init(ctx.getSystem()),
                   AlertRouter.init(ctx.getSystem()),
                   startHistory);
+          Consumer<Collector.Ingest> toCollectors = toCollectors(actors.collectors());
           watch(ctx, alive, "start-history", actors.startHistory());
+          watch(ctx, alive, "source-directory", directory);
           watch(ctx, alive, "collector", actors.collectors());
+          if (settings.probe().enabled()) {
+            watch(ctx, alive, "host-probe", ctx.spawn(supervised(HostProbe.create(settings.probe(), toCollectors)), "host-probe"));
+          }
+          if (!settings.scrape().targets().isEmpty()) {
+            watch(ctx, alive, "scraper", ctx.spawn(supervised(Scraper.create(settings.scrape(), toCollectors)), "scraper"));
+          }
           watch(ctx, alive, "fleet-analyzer", actors.fleetAnalyzer());
           watch(ctx, alive, "alert-router", actors.alertRouter());
           ActorRef<HttpServer.Command> http =
@@ -78,6 +98,21 @@ public final class Guardian {
           watch(ctx, alive, "http-server", http);
           return running(Map.copyOf(alive), null);
         });
+  }
+
+  /** Sends each batch to its source's collector through the sharding region. */
+  static Consumer<Collector.Ingest> toCollectors(
+      ActorRef<ShardingEnvelope<Collector.Command>> region) {
+    return ingest -> region.tell(new ShardingEnvelope<>(ingest.sourceId(), ingest));
+  }
+
+  /** A child restarted after a failure, with backoff so a persistent fault does not spin. */
+  private static <T> Behavior<T> supervised(Behavior<T> behavior) {
+    return Behaviors.supervise(behavior)
+        .onFailure(
+            Exception.class,
+            SupervisorStrategy.restartWithBackoff(
+                Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
   }
 
   private static void joinSelfUnlessSeeded(ActorContext<Command> ctx) {

@@ -81,7 +81,7 @@ final class HealthRoutes {
   }
 
   CompletionStage<Health> check() {
-    Duration timeout = server.settings().healthTimeout();
+    Duration timeout = server.settings().api().healthTimeout();
     CompletableFuture<Part> journal =
         journalCheck
             .get()

@@ -36,7 +36,7 @@ final class HttpServer {
   static Behavior<Command> create(ServerContext server, TopLevelActors actors) {
     return Behaviors.setup(
         ctx -> {
-          ApiSettings settings = server.settings();
+          ApiSettings settings = server.settings().api();
           ServerRoutes routes = new ServerRoutes(ctx.getSystem(), actors, server);
           ctx.pipeToSelf(
               Http.get(ctx.getSystem())

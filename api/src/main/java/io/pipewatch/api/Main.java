@@ -60,7 +60,7 @@ public final class Main {
     Duration journalTimeout = settings.persistence().healthCheckTimeout();
     ServerContext context =
         new ServerContext(
-            settings.api(),
+            settings,
             system -> JournalHealthCheck.create(system, journalTimeout)::check);
     ActorSystem<Guardian.Command> system;
     try {

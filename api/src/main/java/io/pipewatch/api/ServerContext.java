@@ -12,6 +12,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param journalCheck given the system, a check that completes true when the journal answers a
  *     query in time and false otherwise; it never fails
  */
-public record ServerContext(
-    ApiSettings settings,
+record ServerContext(
+    ServerSettings settings,
     Function<ActorSystem<?>, Supplier<CompletionStage<Boolean>>> journalCheck) {}

@@ -15,7 +15,9 @@ final class ServerRoutes {
     Route all =
         concat(
             new HealthRoutes(system, actors.guardian(), server).route(),
-            new NodeRoutes(system, actors.startHistory(), server.settings()).route());
+            new NodeRoutes(system, actors.startHistory(), server.settings().api()).route(),
+            new IngestRoutes(actors.collectors(), server.settings()).route(),
+            new MetricsRoutes(system, actors, server.settings().api()).route());
     this.route =
         handleExceptions(
             ErrorHandling.exceptions(system),

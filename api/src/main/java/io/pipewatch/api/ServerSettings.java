@@ -1,15 +1,31 @@
 package io.pipewatch.api;
 
 import com.typesafe.config.Config;
+import io.pipewatch.collector.CollectorSettings;
+import io.pipewatch.collector.ingest.IngestSettings;
+import io.pipewatch.collector.probe.ProbeSettings;
+import io.pipewatch.collector.scrape.ScrapeSettings;
 import io.pipewatch.persistence.PersistenceSettings;
 
 /**
  * Every module's settings, read and validated before anything starts, so a bad value stops the
  * node at once with one line naming its key.
  */
-record ServerSettings(ApiSettings api, PersistenceSettings persistence) {
+record ServerSettings(
+    ApiSettings api,
+    PersistenceSettings persistence,
+    CollectorSettings collector,
+    IngestSettings ingest,
+    ProbeSettings probe,
+    ScrapeSettings scrape) {
 
   static ServerSettings create(Config config) {
-    return new ServerSettings(ApiSettings.create(config), PersistenceSettings.create(config));
+    return new ServerSettings(
+        ApiSettings.create(config),
+        PersistenceSettings.create(config),
+        CollectorSettings.create(config),
+        IngestSettings.create(config),
+        ProbeSettings.create(config),
+        ScrapeSettings.create(config));
   }
 }

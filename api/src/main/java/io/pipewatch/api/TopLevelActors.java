@@ -3,12 +3,14 @@ package io.pipewatch.api;
 import io.pipewatch.analyzer.AlertRouter;
 import io.pipewatch.analyzer.FleetAnalyzer;
 import io.pipewatch.collector.Collector;
+import io.pipewatch.collector.SourceDirectory;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 
 /** The node's top-level actors, as the routes reach them. */
 record TopLevelActors(
     ActorRef<Guardian.Command> guardian,
+    ActorRef<SourceDirectory.Command> sourceDirectory,
     ActorRef<ShardingEnvelope<Collector.Command>> collectors,
     ActorRef<FleetAnalyzer.Command> fleetAnalyzer,
     ActorRef<AlertRouter.Command> alertRouter,

@@ -1,0 +1,269 @@
+package io.pipewatch.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.pipewatch.collector.Collector;
+import io.pipewatch.collector.MetricsExposition;
+import io.pipewatch.collector.SeriesPoint;
+import io.pipewatch.collector.SourceDirectory;
+import io.pipewatch.collector.SourceSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Reads of collected metrics:
+ *
+ * <ul>
+ *   <li>{@code GET /api/sources} — the sources and their series counts, freshness and staleness;
+ *   <li>{@code GET /api/metrics?source=svc-a&prefix=host_cpu} — latest value of every series
+ *       (both filters optional);
+ *   <li>{@code GET /api/metrics/{source}/{series}?range=5m|15m|1h|4h} — one series' history at
+ *       the resolution that fits the range (URL-encode the source and the series id, e.g.
+ *       {@code host%2Fnode-1} and {@code docs_total%7Bstage%3D%22parse%22%7D});
+ *   <li>{@code GET /metrics} — Prometheus text exposition of every collected series and of
+ *       Pipewatch's own figures; OpenMetrics when the {@code Accept} header asks for it.
+ * </ul>
+ */
+final class MetricsRoutes {
+  private static final Map<String, Duration> RANGES =
+      Map.of(
+          "5m", Duration.ofMinutes(5),
+          "15m", Duration.ofMinutes(15),
+          "1h", Duration.ofHours(1),
+          "4h", Duration.ofHours(4));
+
+  /** The latest value of one series of one source. */
+  record LatestValue(
+      String source,
+      String series,
+      String name,
+      Map<String, String> labels,
+      String kind,
+      double value,
+      long timestamp,
+      boolean stale) {}
+
+  /** The answer of {@code GET /api/metrics}. */
+  record LatestValues(List<LatestValue> metrics, List<String> unanswered) {}
+
+  /** The answer of {@code GET /api/metrics/{source}/{series}}. */
+  record SeriesHistory(
+      String source,
+      String series,
+      String range,
+      long resolutionMillis,
+      long[] timestamps,
+      double[] values,
+      double[] min,
+      double[] max) {}
+
+  private final ActorSystem<?> system;
+  private final ActorRef<SourceDirectory.Command> directory;
+  private final ActorRef<ShardingEnvelope<Collector.Command>> collectors;
+  private final Duration timeout;
+
+  MetricsRoutes(ActorSystem<?> system, TopLevelActors actors, ApiSettings settings) {
+    this.system = system;
+    this.directory = actors.sourceDirectory();
+    this.collectors = actors.collectors();
+    this.timeout = settings.askTimeout();
+  }
+
+  Route route() {
+    return concat(
+        path(segment("api").slash("sources"), () -> get(this::sources)),
+        pathPrefix(
+            segment("api").slash("metrics"),
+            () ->
+                concat(
+                    pathEndOrSingleSlash(() -> get(this::latest)),
+                    path(
+                        segment().slash(segment()),
+                        (source, series) -> get(() -> history(source, series))))),
+        path("metrics", () -> get(this::exposition)));
+  }
+
+  private Route sources() {
+    return answer(
+        ask(directory, SourceDirectory.ListSources::new),
+        list -> complete(StatusCodes.OK, list, JsonSupport.marshaller()));
+  }
+
+  private Route latest() {
+    return parameterOptional(
+        "source",
+        source ->
+            parameterOptional(
+                "prefix",
+                prefix ->
+                    answer(
+                        ask(directory, SourceDirectory.GetLatestAll::new),
+                        all ->
+                            complete(
+                                StatusCodes.OK,
+                                latestValues(all, source, prefix),
+                                JsonSupport.marshaller()))));
+  }
+
+  static LatestValues latestValues(
+      SourceDirectory.LatestSnapshots all, Optional<String> source, Optional<String> prefix) {
+    List<LatestValue> values =
+        all.snapshots().stream()
+            .filter(s -> source.map(s.sourceId()::equals).orElse(true))
+            .flatMap(
+                s ->
+                    s.series().stream()
+                        .filter(p -> prefix.map(p.name()::startsWith).orElse(true))
+                        .map(p -> latestValue(s, p)))
+            .toList();
+    return new LatestValues(values, all.unanswered());
+  }
+
+  private static LatestValue latestValue(SourceSnapshot source, SeriesPoint point) {
+    return new LatestValue(
+        source.sourceId(),
+        point.id(),
+        point.name(),
+        point.labels(),
+        point.kind().name().toLowerCase(java.util.Locale.ROOT),
+        point.value(),
+        point.timestampMillis(),
+        source.stale());
+  }
+
+  private Route history(String source, String series) {
+    return parameterOptional(
+        "range",
+        rangeParam -> {
+          String range = rangeParam.orElse("5m");
+          Duration span = RANGES.get(range);
+          if (span == null) {
+            return ErrorHandling.error(
+                StatusCodes.BAD_REQUEST,
+                new ApiError("unknown range", "range", "expected one of 5m, 15m, 1h, 4h"));
+          }
+          return answer(
+              ask(directory, SourceDirectory.ListSources::new),
+              list -> {
+                boolean known =
+                    list.sources().stream().anyMatch(s -> s.sourceId().equals(source));
+                if (!known) {
+                  return ErrorHandling.error(
+                      StatusCodes.NOT_FOUND,
+                      new ApiError("unknown source", "source", source));
+                }
+                long now = System.currentTimeMillis();
+                CompletionStage<Collector.SeriesData> data =
+                    AskPattern.ask(
+                        collectors,
+                        (ActorRef<Collector.SeriesData> replyTo) ->
+                            new ShardingEnvelope<>(
+                                source,
+                                new Collector.GetSeries(
+                                    series, now - span.toMillis(), now, replyTo)),
+                        timeout,
+                        system.scheduler());
+                return answer(data, d -> seriesAnswer(d, range));
+              });
+        });
+  }
+
+  private static Route seriesAnswer(Collector.SeriesData data, String range) {
+    if (!data.known()) {
+      return ErrorHandling.error(
+          StatusCodes.NOT_FOUND,
+          new ApiError(
+              "unknown series",
+              "series",
+              data.seriesId() + " (GET /api/metrics?source=" + data.sourceId() + " lists them)"));
+    }
+    return complete(
+        StatusCodes.OK,
+        new SeriesHistory(
+            data.sourceId(),
+            data.seriesId(),
+            range,
+            data.resolutionMillis(),
+            data.timestamps(),
+            data.values(),
+            data.min(),
+            data.max()),
+        JsonSupport.marshaller());
+  }
+
+  private Route exposition() {
+    return optionalHeaderValueByName(
+        "Accept",
+        accept ->
+            answer(
+                ask(directory, SourceDirectory.GetLatestAll::new)
+                    .thenCombine(
+                        ask(directory, SourceDirectory.GetFigures::new),
+                        (latest, figures) -> render(accept.orElse(null), latest, figures)),
+                response -> complete(response)));
+  }
+
+  private static HttpResponse render(
+      String accept, SourceDirectory.LatestSnapshots latest, SourceDirectory.NodeFigures figures) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+    String contentType;
+    try {
+      contentType = MetricsExposition.write(body, accept, latest.snapshots(), figures);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ContentType type =
+        ContentTypes.parse(contentType.replace("; ", ";"));
+    return HttpResponse.create().withEntity(HttpEntities.create(type, body.toByteArray()));
+  }
+
+  private <T> CompletionStage<T> ask(
+      ActorRef<SourceDirectory.Command> target,
+      Function<ActorRef<T>, SourceDirectory.Command> message) {
+    return AskPattern.ask(target, message::apply, timeout, system.scheduler());
+  }
+
+  /** Completes with {@code onAnswer}, or 503 when the actor did not answer in time. */
+  private <T> Route answer(CompletionStage<T> pending, Function<T, Route> onAnswer) {
+    return onComplete(
+        pending,
+        result ->
+            result.isSuccess()
+                ? onAnswer.apply(result.get())
+                : ErrorHandling.error(
+                    StatusCodes.SERVICE_UNAVAILABLE,
+                    new ApiError(
+                        "no answer in time",
+                        null,
+                        "the collectors did not answer within "
+                            + timeout.toMillis()
+                            + " ms (pipewatch.api.ask-timeout)")));
+  }
+
+}
