@@ -121,10 +121,19 @@ final class AdaptiveOptimizerJournalTest {
   void theHealthCheckSeesTheJournalUp() throws Exception {
     ActorTestKit kit = ActorTestKit.create("journal-health", config());
     try {
-      JournalHealthCheck health = JournalHealthCheck.create(kit.system(), TIMEOUT);
-      // The first check starts the journal plugin and its session; a later one is the steady case.
-      assertThat(health.check().toCompletableFuture().get(70, TimeUnit.SECONDS)).isTrue();
-      assertThat(health.check().toCompletableFuture().get(70, TimeUnit.SECONDS)).isTrue();
+      JournalHealthCheck health = JournalHealthCheck.create(kit.system(), Duration.ofSeconds(5));
+      // Checks answer false while the journal connects and creates its schema (its own timeout is
+      // health-check-timeout, 2 s), then true: check again until one is true.
+      kit.createTestProbe()
+          .awaitAssert(
+              TIMEOUT,
+              Duration.ofMillis(200),
+              () -> {
+                assertThat(health.check().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join())
+                    .isTrue();
+                return null;
+              });
+      assertThat(health.check().toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
     } finally {
       kit.shutdownTestKit();
     }
