@@ -4,6 +4,10 @@ import com.typesafe.config.Config;
 import io.pipewatch.persistence.cassandra.CassandraLauncher;
 import io.pipewatch.persistence.cassandra.RunningCassandra;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
 import java.util.Optional;
 
 /**
@@ -16,7 +20,7 @@ import java.util.Optional;
  * CassandraPersistence cassandra = CassandraPersistence.open(settings); // may take ~5-8 s
  * ActorSystem<Void> system =
  *     ActorSystem.create(guardian, "pipewatch", cassandra.pekkoConfig().withFallback(config));
- * // in a CoordinatedShutdown task of phase before-actor-system-terminate: cassandra.close();
+ * cassandra.stopWithActorSystem(system); // stops the embedded server at CoordinatedShutdown
  * }</pre>
  */
 public final class CassandraPersistence implements AutoCloseable {
@@ -63,6 +67,33 @@ public final class CassandraPersistence implements AutoCloseable {
   /** The embedded server, if this process started one. */
   public Optional<RunningCassandra> embedded() {
     return embedded;
+  }
+
+  /**
+   * Stops the embedded server (if any) when {@code system} shuts down, in CoordinatedShutdown's
+   * phase {@code before-actor-system-terminate}, i.e. after sharded entities (and their journal
+   * writes) have stopped. The drain takes ~3-6 s; should it outlast the phase's timeout, the
+   * server still finishes it on its own (and exits at the latest when this JVM is gone).
+   */
+  public void stopWithActorSystem(ActorSystem<?> system) {
+    if (embedded.isEmpty()) {
+      return;
+    }
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "stop-embedded-cassandra",
+            () ->
+                CompletableFuture.supplyAsync(
+                    () -> {
+                      close();
+                      return Done.getInstance();
+                    },
+                    command -> {
+                      Thread thread = new Thread(command, "stop-embedded-cassandra");
+                      thread.setDaemon(true);
+                      thread.start();
+                    }));
   }
 
   /** Stops the embedded server, if any (blocks up to ~12 s while it drains). */

@@ -57,6 +57,7 @@ public final class CassandraLauncher {
   private static final String HOST = "127.0.0.1";
   private static final String READY_PREFIX = "Starting listening for CQL clients on /" + HOST + ":";
   private static final int ATTEMPTS = 3;
+  private static final long LOG_ROTATE_BYTES = 10L * 1024 * 1024;
   private static final long POLL_MILLIS = 100;
   private static final Path[] SETPRIV = {Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv")};
 
@@ -99,7 +100,8 @@ public final class CassandraLauncher {
 
   private static RunningCassandra startWithRetries(
       PersistenceSettings.Embedded settings, Path dataDir, JavaRuntime java, DataDirLock lock) {
-    boolean pickPorts = settings.nativePort() == 0 || settings.storagePort() == 0;
+    // Retrying only helps when both ports are ours to choose: a configured port stays taken.
+    boolean pickPorts = settings.nativePort() == 0 && settings.storagePort() == 0;
     for (int attempt = 1; ; attempt++) {
       int[] ports = ports(settings);
       Attempt result = launchOnce(settings, dataDir, java, ports[0], ports[1], lock);
@@ -130,6 +132,7 @@ public final class CassandraLauncher {
     try {
       Path yaml = ServerFiles.writeYaml(dataDir, nativePort, storagePort);
       Path logback = ServerFiles.writeLogback(dataDir);
+      rotate(log);
       logStart = Files.exists(log) ? Files.size(log) : 0;
       ProcessBuilder builder = new ProcessBuilder(command(settings, dataDir, java, yaml, logback))
           .directory(dataDir.toFile())
@@ -188,6 +191,14 @@ public final class CassandraLauncher {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new CassandraStartException("Interrupted while waiting for Cassandra to start", e);
+    }
+  }
+
+  /** Keeps the log of a long-lived data directory bounded: past 10 MB it becomes .log.1. */
+  private static void rotate(Path log) throws IOException {
+    if (Files.exists(log) && Files.size(log) > LOG_ROTATE_BYTES) {
+      Files.move(log, log.resolveSibling(log.getFileName() + ".1"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -10,7 +10,9 @@ import io.pipewatch.persistence.PersistenceSettings;
 import io.pipewatch.persistence.testkit.TestCassandra;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +102,26 @@ final class CassandraLauncherTest {
       if (cassandraPid > 0) {
         ProcessHandle.of(cassandraPid).ifPresent(ProcessHandle::destroyForcibly);
       }
+      TestCassandra.deleteRecursively(dir);
+    }
+  }
+
+  @Test
+  void aConfiguredPortTakenByAnotherProcessFailsWithTheLogTail() throws Exception {
+    Path dir = TestCassandra.freshDataDir("clash-");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      PersistenceSettings.Embedded base = TestCassandra.throwawaySettings(dir).embedded();
+      PersistenceSettings.Embedded clashing =
+          new PersistenceSettings.Embedded(
+              base.dataDir(), base.javaHome(), base.heap(), 0, taken.getLocalPort(),
+              base.startTimeout(), true);
+
+      assertThatThrownBy(() -> CassandraLauncher.start(clashing))
+          .isInstanceOf(CassandraStartException.class)
+          .hasMessageContaining("could not bind port")
+          .hasMessageContaining(Integer.toString(taken.getLocalPort()))
+          .hasMessageContaining("  | ");
+    } finally {
       TestCassandra.deleteRecursively(dir);
     }
   }
