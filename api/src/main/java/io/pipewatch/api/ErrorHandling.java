@@ -1,8 +1,12 @@
 package io.pipewatch.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -51,6 +55,28 @@ final class ErrorHandling {
   /** Completes with {@code status} and the JSON error body. */
   static Route error(StatusCode status, ApiError error) {
     return complete(status, error, JsonSupport.marshaller());
+  }
+
+  /**
+   * Completes with {@code onAnswer} once {@code pending} (an ask) answers, or with 503 naming
+   * {@code who} when it did not answer in time.
+   */
+  static <T> Route answer(
+      CompletionStage<T> pending, Function<T, Route> onAnswer, String who, Duration timeout) {
+    return onComplete(
+        pending,
+        result ->
+            result.isSuccess()
+                ? onAnswer.apply(result.get())
+                : error(
+                    StatusCodes.SERVICE_UNAVAILABLE,
+                    new ApiError(
+                        "no answer in time",
+                        null,
+                        who
+                            + " did not answer within "
+                            + timeout.toMillis()
+                            + " ms (pipewatch.api.ask-timeout)")));
   }
 
   static HttpEntity.Strict json(ApiError error) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -70,15 +71,26 @@ public final class Guardian {
                   Behaviors.supervise(SourceDirectory.create(settings.collector()))
                       .onFailure(Exception.class, SupervisorStrategy.restart()),
                   "source-directory");
+          ActorRef<ShardingEnvelope<Collector.Command>> collectors =
+              Collector.init(ctx.getSystem(), settings.collector(), directory, null);
+          Consumer<Collector.Ingest> toCollectors = toCollectors(collectors);
+          Optional<ActorRef<DemoPipeline.Command>> demo =
+              settings.simulator().demo().enabled()
+                  ? Optional.of(
+                      ctx.spawn(
+                          supervised(DemoPipeline.create(settings.simulator(), toCollectors)),
+                          "demo-pipeline"))
+                  : Optional.empty();
           TopLevelActors actors =
               new TopLevelActors(
                   ctx.getSelf(),
                   directory,
-                  Collector.init(ctx.getSystem(), settings.collector(), directory, null),
+                  collectors,
                   FleetAnalyzer.init(ctx.getSystem()),
                   AlertRouter.init(ctx.getSystem()),
-                  startHistory);
-          Consumer<Collector.Ingest> toCollectors = toCollectors(actors.collectors());
+                  startHistory,
+                  demo);
+          demo.ifPresent(ref -> watch(ctx, alive, "demo-pipeline", ref));
           watch(ctx, alive, "start-history", actors.startHistory());
           watch(ctx, alive, "source-directory", directory);
           watch(ctx, alive, "collector", actors.collectors());

@@ -3,7 +3,6 @@ package io.pipewatch.api;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
@@ -249,21 +248,8 @@ final class MetricsRoutes {
     return AskPattern.ask(target, message::apply, timeout, system.scheduler());
   }
 
-  /** Completes with {@code onAnswer}, or 503 when the actor did not answer in time. */
   private <T> Route answer(CompletionStage<T> pending, Function<T, Route> onAnswer) {
-    return onComplete(
-        pending,
-        result ->
-            result.isSuccess()
-                ? onAnswer.apply(result.get())
-                : ErrorHandling.error(
-                    StatusCodes.SERVICE_UNAVAILABLE,
-                    new ApiError(
-                        "no answer in time",
-                        null,
-                        "the collectors did not answer within "
-                            + timeout.toMillis()
-                            + " ms (pipewatch.api.ask-timeout)")));
+    return ErrorHandling.answer(pending, onAnswer, "the collectors", timeout);
   }
 
 }

@@ -2,7 +2,6 @@ package io.pipewatch.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
@@ -43,28 +42,22 @@ final class NodeRoutes {
         () ->
             get(
                 () ->
-                    onComplete(
+                    ErrorHandling.answer(
                         AskPattern.<StartHistory.Command, StartHistory.State>ask(
                             startHistory,
                             StartHistory.GetStarts::new,
                             settings.askTimeout(),
                             system.scheduler()),
-                        answer ->
-                            answer.isSuccess()
-                                ? complete(
-                                    StatusCodes.OK,
-                                    new NodeInfo(
-                                        settings.nodeId(),
-                                        answer.get().starts(),
-                                        answer.get().firstStartedAt(),
-                                        answer.get().lastStartedAt()),
-                                    JsonSupport.marshaller())
-                                : ErrorHandling.error(
-                                    StatusCodes.SERVICE_UNAVAILABLE,
-                                    new ApiError(
-                                        "start history unavailable",
-                                        null,
-                                        "no answer within " + settings.askTimeout().toMillis()
-                                            + " ms; is the journal reachable? see /api/health")))));
+                        state ->
+                            complete(
+                                StatusCodes.OK,
+                                new NodeInfo(
+                                    settings.nodeId(),
+                                    state.starts(),
+                                    state.firstStartedAt(),
+                                    state.lastStartedAt()),
+                                JsonSupport.marshaller()),
+                        "the start history (is the journal reachable? see /api/health)",
+                        settings.askTimeout())));
   }
 }

@@ -17,7 +17,12 @@ final class ServerRoutes {
             new HealthRoutes(system, actors.guardian(), server).route(),
             new NodeRoutes(system, actors.startHistory(), server.settings().api()).route(),
             new IngestRoutes(actors.collectors(), server.settings()).route(),
-            new MetricsRoutes(system, actors, server.settings().api()).route());
+            new MetricsRoutes(system, actors, server.settings().api()).route(),
+            new SimulatorRoutes(
+                    system,
+                    actors.demoPipeline().orElse(null),
+                    server.settings().api().askTimeout())
+                .route());
     this.route =
         handleExceptions(
             ErrorHandling.exceptions(system),

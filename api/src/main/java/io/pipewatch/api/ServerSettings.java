@@ -6,6 +6,7 @@ import io.pipewatch.collector.ingest.IngestSettings;
 import io.pipewatch.collector.probe.ProbeSettings;
 import io.pipewatch.collector.scrape.ScrapeSettings;
 import io.pipewatch.persistence.PersistenceSettings;
+import io.pipewatch.simulator.SimulatorSettings;
 
 /**
  * Every module's settings, read and validated before anything starts, so a bad value stops the
@@ -17,7 +18,8 @@ record ServerSettings(
     CollectorSettings collector,
     IngestSettings ingest,
     ProbeSettings probe,
-    ScrapeSettings scrape) {
+    ScrapeSettings scrape,
+    SimulatorSettings simulator) {
 
   static ServerSettings create(Config config) {
     return new ServerSettings(
@@ -26,6 +28,7 @@ record ServerSettings(
         CollectorSettings.create(config),
         IngestSettings.create(config),
         ProbeSettings.create(config),
-        ScrapeSettings.create(config));
+        ScrapeSettings.create(config),
+        SimulatorSettings.create(config));
   }
 }

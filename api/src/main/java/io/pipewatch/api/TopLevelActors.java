@@ -4,6 +4,7 @@ import io.pipewatch.analyzer.AlertRouter;
 import io.pipewatch.analyzer.FleetAnalyzer;
 import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.SourceDirectory;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 
@@ -14,4 +15,5 @@ record TopLevelActors(
     ActorRef<ShardingEnvelope<Collector.Command>> collectors,
     ActorRef<FleetAnalyzer.Command> fleetAnalyzer,
     ActorRef<AlertRouter.Command> alertRouter,
-    ActorRef<StartHistory.Command> startHistory) {}
+    ActorRef<StartHistory.Command> startHistory,
+    Optional<ActorRef<DemoPipeline.Command>> demoPipeline) {}

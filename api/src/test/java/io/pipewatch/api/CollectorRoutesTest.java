@@ -220,6 +220,14 @@ class CollectorRoutesTest {
   }
 
   @Test
+  void faultInjectionIsNotFoundWhenTheDemoIsOff() throws Exception {
+    HttpResponse<String> response =
+        server.post("/api/simulator/faults", "{\"kind\":\"cpu-saturation\",\"stage\":\"embed\",\"duration\":\"5s\"}");
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(RunningServer.json(response).path("detail").asText()).contains("PIPEWATCH_DEMO");
+  }
+
+  @Test
   void anUnknownPathAnswersTheJsonErrorShape() throws Exception {
     HttpResponse<String> response = server.get("/api/nothing-here");
     assertThat(response.statusCode()).isEqualTo(404);

@@ -43,6 +43,8 @@ final class RunningServer implements AutoCloseable {
                 pipewatch.api.http.interface = "127.0.0.1"
                 pipewatch.api.http.port = 0
                 pipewatch.api.node-id = %s
+                pipewatch.simulator.demo.enabled = false
+                pekko.actor.testkit.typed.system-shutdown-default = 30s
                 """
                     .formatted(name)
                     + extraConfig)
