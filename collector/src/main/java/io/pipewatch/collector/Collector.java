@@ -138,6 +138,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
 
   private boolean registrationSent;
   private boolean registrationAnswered;
+  private long lastRegisterNanos;
   private boolean refusedByNode;
   private boolean batchSinceTick;
   private int missed;
@@ -235,13 +236,16 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     List<Sample> samples = ingest.samples();
     if (refusedByNode) {
       refuse(samples.size(), "this node holds max-sources-per-node sources already");
+      batchSinceTick = true;
+      missed = 0;
+      if (System.nanoTime() - lastRegisterNanos >= settings.warnInterval().toNanos()) {
+        register(); // ask again: a source may have gone since
+      }
       return this;
     }
     if (!registrationSent && directory != null) {
       registrationSent = true;
-      ActorRef<SourceDirectory.Registration> adapter =
-          getContext().messageAdapter(SourceDirectory.Registration.class, WrappedRegistration::new);
-      directory.tell(new SourceDirectory.Register(sourceId, getContext().getSelf(), adapter));
+      register();
     }
     long ts = ingest.timestampMillis();
     if (!history.begin(ts)) {
@@ -276,6 +280,14 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
       analyzer.tell(snapshot());
     }
     return this;
+  }
+
+  private void register() {
+    lastRegisterNanos = System.nanoTime();
+    registrationAnswered = false;
+    ActorRef<SourceDirectory.Registration> adapter =
+        getContext().messageAdapter(SourceDirectory.Registration.class, WrappedRegistration::new);
+    directory.tell(new SourceDirectory.Register(sourceId, getContext().getSelf(), adapter));
   }
 
   /** Finds or creates the metric of a sample; null (and counted) when refused. */
@@ -409,6 +421,13 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
   private Behavior<Command> onRegistration(WrappedRegistration wrapped) {
     registrationAnswered = true;
     if (wrapped.registration().accepted()) {
+      if (refusedByNode) {
+        refusedByNode = false; // the node has room now; history starts from the next batch
+        getContext().getLog().info("Source '{}' accepted by the node after being refused", sourceId);
+      }
+      return this;
+    }
+    if (refusedByNode) {
       return this;
     }
     refusedByNode = true;
@@ -433,7 +452,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
       batchSinceTick = false;
       return this;
     }
-    if (batches == 0) {
+    if (batches == 0 && !refusedByNode) {
       return this;
     }
     missed++;

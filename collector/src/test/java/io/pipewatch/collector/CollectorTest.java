@@ -217,6 +217,39 @@ class CollectorTest {
   }
 
   @Test
+  void aRefusedSourceIsAcceptedOnceTheNodeHasRoomAgain() {
+    CollectorSettings s =
+        new CollectorSettings(Duration.ofHours(1), HistorySettings.defaults(), 500, 1,
+            Duration.ofMillis(20), 10, Duration.ofHours(4), Duration.ofMillis(20),
+            Duration.ofSeconds(3));
+    ActorRef<SourceDirectory.Command> dir = testKit.spawn(SourceDirectory.create(s));
+    String first = source();
+    String second = source();
+    ActorRef<Collector.Command> a = testKit.spawn(Collector.create(first, s, dir, null));
+    ActorRef<Collector.Command> b = testKit.spawn(Collector.create(second, s, dir, null));
+    TestProbe<SourceDirectory.SourceList> list = testKit.createTestProbe();
+    a.tell(batch(first, 0, Sample.gauge("x", Map.of(), 1)));
+    list.awaitAssert(() -> {
+      dir.tell(new SourceDirectory.ListSources(list.ref()));
+      assertThat(list.receiveMessage().sources()).hasSize(1);
+      return null;
+    });
+    b.tell(batch(second, 0, Sample.gauge("x", Map.of(), 1)));
+    testKit.stop(a);
+    TestProbe<SourceSnapshot> snap = testKit.createTestProbe();
+    long[] ts = {100};
+    snap.awaitAssert(Duration.ofSeconds(5), () -> {
+      b.tell(batch(second, ts[0] += 100, Sample.gauge("x", Map.of(), 2)));
+      b.tell(new Collector.GetLatest(snap.ref()));
+      assertThat(snap.receiveMessage().series()).extracting(SeriesPoint::value).containsExactly(2.0);
+      return null;
+    });
+    dir.tell(new SourceDirectory.ListSources(list.ref()));
+    assertThat(list.receiveMessage().sources()).extracting(SourceDirectory.SourceInfo::sourceId)
+        .containsExactly(second);
+  }
+
+  @Test
   void aSourceThatMissesFlushesTurnsStaleAndRecovers() {
     String id = source();
     TestProbe<SourceSnapshot> analyzer = testKit.createTestProbe();
