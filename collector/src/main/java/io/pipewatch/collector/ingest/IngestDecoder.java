@@ -155,7 +155,7 @@ public final class IngestDecoder {
     JsonToken token;
     while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
       String field = p.currentName();
-      at.top = field;
+      at.top = display(field);
       p.nextToken();
       switch (field) {
         case "source" -> {
@@ -177,7 +177,8 @@ public final class IngestDecoder {
           }
           samples = readSamples(p, at);
         }
-        default -> throw new Reject(field, "unknown field; expected source, timestamp or samples");
+        default ->
+            throw new Reject(at.top, "unknown field; expected source, timestamp or samples");
       }
       at.top = null;
     }
@@ -273,7 +274,7 @@ public final class IngestDecoder {
     JsonToken token;
     while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
       String field = p.currentName();
-      at.field = field;
+      at.field = display(field);
       int flag = flagOf(field);
       if (flag == 0) {
         throw new Reject(
@@ -410,7 +411,7 @@ public final class IngestDecoder {
     JsonToken token;
     while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
       String label = p.currentName();
-      at.key = label;
+      at.key = display(label);
       if (labels.size() >= settings.maxLabels()) {
         throw new Reject(at.path(), "more than " + settings.maxLabels() + " labels");
       }
@@ -501,7 +502,7 @@ public final class IngestDecoder {
     JsonToken token;
     while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
       String key = p.currentName();
-      at.key = key;
+      at.key = display(key);
       int slot = -1;
       for (int i = 0; i < QUANTILE_KEYS.length; i++) {
         if (QUANTILE_KEYS[i].equals(key)) {
@@ -522,6 +523,19 @@ public final class IngestDecoder {
       throw new Reject(at.path(), "expected a quantile or '}'");
     }
     return q;
+  }
+
+  /** A field name as it appears in a path: empty shown as "", control characters as '?'. */
+  private static String display(String name) {
+    if (name.isEmpty()) {
+      return "\"\"";
+    }
+    StringBuilder out = new StringBuilder(Math.min(name.length(), 64));
+    for (int i = 0; i < name.length() && i < 64; i++) {
+      char c = name.charAt(i);
+      out.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return name.length() > 64 ? out.append("...").toString() : out.toString();
   }
 
   private static String clip(String text) {

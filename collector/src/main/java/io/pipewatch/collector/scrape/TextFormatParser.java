@@ -46,7 +46,8 @@ import java.util.TreeMap;
  * <p>Bad lines: malformed syntax, invalid names, bad escapes, unparsable values or timestamps, a
  * second TYPE for a family or a TYPE after its samples, repeated series, bucket lines without
  * {@code le}, summary lines without {@code quantile}; a histogram or summary family without sum or
- * count, or with decreasing buckets, counts as one bad line (the line of its first sample).
+ * count, or with decreasing buckets, counts as one bad line (the line of its first sample) and
+ * its lines are not counted as sample lines.
  */
 public final class TextFormatParser {
 
@@ -141,7 +142,12 @@ public final class TextFormatParser {
         if (entry instanceof Sample sample) {
           samples.add(sample);
         } else {
-          finish((Group) entry, samples);
+          Group group = (Group) entry;
+          int badBefore = badLines;
+          finish(group, samples);
+          if (badLines > badBefore) {
+            sampleLines -= group.lines; // the family counts once, as a bad line
+          }
         }
       }
       return new ParseResult(samples, sampleLines, badLines, nonFinite, errors);
@@ -358,8 +364,8 @@ public final class TextFormatParser {
           throw new BadLine(name + " without the " + boundLabel + " label");
         }
         bound = parseValue(boundText);
-        if (Double.isNaN(bound)) {
-          throw new BadLine(boundLabel + "=\"NaN\" on " + name);
+        if (Double.isNaN(bound) || bound == Double.NEGATIVE_INFINITY) {
+          throw new BadLine(boundLabel + "=\"" + clip(boundText) + "\" on " + name);
         }
         groupLabels = new TreeMap<>(labels);
         groupLabels.remove(boundLabel);
@@ -395,6 +401,7 @@ public final class TextFormatParser {
       namesWithSamples.add(base);
       namesWithSamples.add(name);
       sampleLines++;
+      group.lines++;
     }
 
     private void finish(Group group, List<Sample> out) {
@@ -414,6 +421,14 @@ public final class TextFormatParser {
           group.type == Type.HISTOGRAM ? histogramQuantiles(group) : summaryQuantiles(group);
       if (q == BAD) {
         return;
+      }
+      if (q != null) {
+        for (double value : q) {
+          if (!Double.isFinite(value)) {
+            nonFinite++; // bounds so far apart that interpolation overflows
+            return;
+          }
+        }
       }
       if (q == null) {
         out.add(Sample.counter(group.name + "_sum", group.labels, group.sum));
@@ -637,6 +652,7 @@ public final class TextFormatParser {
     final int firstLine;
     /** Bucket upper bound (or quantile) to cumulative count (or value), sorted. */
     final TreeMap<Double, Double> bounds = new TreeMap<>();
+    int lines;
     boolean hasSum;
     boolean hasCount;
     double sum;

@@ -83,6 +83,7 @@ class IngestDecoderTest {
         "missing samples           | {'source':'s'}                                     | samples | missing",
         "samples not an array      | {'source':'s','samples':{}}                        | samples | must be an array",
         "unknown top-level field   | {'source':'s','samples':[],'extra':1}              | extra | unknown field",
+        "empty field name          | {'source':'s','samples':[],'':1}                   | \"\" | unknown field",
         "repeated source           | {'source':'s','source':'t','samples':[]}           | source | repeated",
         "timestamp as string       | {'source':'s','timestamp':'1','samples':[]}        | timestamp | whole number",
         "timestamp fraction        | {'source':'s','timestamp':1.5,'samples':[]}        | timestamp | whole number",
