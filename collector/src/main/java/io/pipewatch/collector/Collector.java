@@ -118,6 +118,9 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
   private record WrappedRegistration(SourceDirectory.Registration registration)
       implements Command {}
 
+  /** Timers are recorded in nanoseconds and stored and exposed in seconds. */
+  static final double NANOS_PER_SECOND = 1e9;
+
   private static final String[] HISTOGRAM_SUFFIXES = {
     "_rate", "_mean", "_p50", "_p90", "_p95", "_p99", "_max"
   };
@@ -568,13 +571,15 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
         h.put(firstSeries, dCount * 1000.0 / (ts - prevTs));
       }
       if (dCount > 0) {
-        h.put(firstSeries + 1, finite(dSum / dCount));
+        // timers arrive in nanoseconds; stored series are in seconds, Prometheus's base unit
+        double unit = sample.kind() == MetricKind.TIMER ? NANOS_PER_SECOND : 1.0;
+        h.put(firstSeries + 1, finite(dSum / dCount / unit));
         if (hv != null) {
-          h.put(firstSeries + 2, finite(hv.p50()));
-          h.put(firstSeries + 3, finite(hv.p90()));
-          h.put(firstSeries + 4, finite(hv.p95()));
-          h.put(firstSeries + 5, finite(hv.p99()));
-          h.put(firstSeries + 6, finite(hv.max()));
+          h.put(firstSeries + 2, finite(hv.p50() / unit));
+          h.put(firstSeries + 3, finite(hv.p90() / unit));
+          h.put(firstSeries + 4, finite(hv.p95() / unit));
+          h.put(firstSeries + 5, finite(hv.p99() / unit));
+          h.put(firstSeries + 6, finite(hv.max() / unit));
         }
       }
       prevTotal = count;

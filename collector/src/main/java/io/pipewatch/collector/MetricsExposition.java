@@ -141,24 +141,25 @@ public final class MetricsExposition {
                 .name(name)
                 .help(
                     f.kind == MetricKind.TIMER
-                        ? "Timer collected by Pipewatch, nanoseconds; quantiles of the last interval"
+                        ? "Timer collected by Pipewatch, seconds; quantiles of the last interval"
                         : "Histogram collected by Pipewatch; quantiles of the last interval");
         for (int i = 0; i < f.samples.size(); i++) {
           Sample s = f.samples.get(i);
           HistogramValue h = s.histogram();
+          double unit = f.kind == MetricKind.TIMER ? Collector.NANOS_PER_SECOND : 1.0;
           SummarySnapshot.SummaryDataPointSnapshot.Builder p =
               SummarySnapshot.SummaryDataPointSnapshot.builder().labels(f.labels.get(i));
           if (h == null) {
             p.count((long) Math.max(0, finite(s.value())));
           } else {
             p.count(Math.max(0, h.count()))
-                .sum(finite(h.sum()))
+                .sum(finite(h.sum() / unit))
                 .quantiles(
                     Quantiles.builder()
-                        .quantile(0.5, h.p50())
-                        .quantile(0.9, h.p90())
-                        .quantile(0.95, h.p95())
-                        .quantile(0.99, h.p99())
+                        .quantile(0.5, h.p50() / unit)
+                        .quantile(0.9, h.p90() / unit)
+                        .quantile(0.95, h.p95() / unit)
+                        .quantile(0.99, h.p99() / unit)
                         .build());
           }
           b.dataPoint(p.build());

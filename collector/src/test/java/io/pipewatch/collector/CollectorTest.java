@@ -86,8 +86,9 @@ class CollectorTest {
     assertThat(docs.kind()).isEqualTo(MetricKind.COUNTER);
     assertThat(docs.labels()).isEqualTo(ocr);
     assertThat(byId.get("latency_rate{stage=\"ocr\"}").value()).isCloseTo(200, within(1e-9));
-    assertThat(byId.get("latency_mean{stage=\"ocr\"}").value()).isCloseTo(200, within(1e-9));
-    assertThat(byId.get("latency_p99{stage=\"ocr\"}").value()).isEqualTo(800);
+    // a timer's nanoseconds become seconds
+    assertThat(byId.get("latency_mean{stage=\"ocr\"}").value()).isCloseTo(200e-9, within(1e-18));
+    assertThat(byId.get("latency_p99{stage=\"ocr\"}").value()).isCloseTo(800e-9, within(1e-18));
     assertThat(byId.get("latency_p99{stage=\"ocr\"}").kind()).isEqualTo(MetricKind.TIMER);
     assertThat(snap.latestSamples()).hasSize(3);
     assertThat(snap.latestSamples().get(1).value()).isEqualTo(150);

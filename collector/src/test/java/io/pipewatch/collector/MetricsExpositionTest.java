@@ -58,7 +58,8 @@ class MetricsExpositionTest {
         .contains("docs_processed_total{source=\"ocr-1\",stage=\"ocr\"} 42.0")
         .contains("docs_processed_total{source=\"parse-1\",stage=\"parse\"} 40.0")
         .contains("queue_depth{exported_source=\"upstream\",q_name=\"in\",source=\"ocr-1\"} 7.5")
-        .contains("latency{source=\"ocr-1\",quantile=\"0.99\"} 990.0")
+        .contains("latency{source=\"ocr-1\",quantile=\"0.99\"} 9.9E-7") // timer ns -> s
+        .contains("latency_sum{source=\"ocr-1\"} 5.0E-6")
         .contains("latency_count{source=\"ocr-1\"} 10")
         .contains("pipewatch_ingest_samples_total 1000.0")
         .contains("pipewatch_refused_samples_total 3.0")
