@@ -32,7 +32,14 @@ class CollectorRoutesTest {
   void start() {
     server =
         RunningServer.start(
-            "collector-routes", "pipewatch.collector.ingest.max-body-bytes = 4096\n");
+            "collector-routes",
+            """
+            pipewatch.collector.ingest.max-body-bytes = 4096
+            # the node scrapes its own /metrics, as it would any service's
+            pipewatch.collector.scrape.targets = [
+              { url = "http://127.0.0.1:%PORT%/metrics", source = "self", interval = 500ms }
+            ]
+            """);
   }
 
   @AfterAll
@@ -225,6 +232,19 @@ class CollectorRoutesTest {
         server.post("/api/simulator/faults", "{\"kind\":\"cpu-saturation\",\"stage\":\"embed\",\"duration\":\"5s\"}");
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(RunningServer.json(response).path("detail").asText()).contains("PIPEWATCH_DEMO");
+  }
+
+  @Test
+  void theScraperReadsPipewatchsOwnMetrics() {
+    awaitAssert(
+        () -> {
+          JsonNode metrics = latest("?source=self").path("metrics");
+          java.util.Map<String, Double> byName = new java.util.HashMap<>();
+          metrics.forEach(m -> byName.put(m.path("series").asText(), m.path("value").asDouble()));
+          assertThat(byName).containsEntry("up", 1.0).containsEntry("scrape_bad_lines", 0.0);
+          assertThat(byName.keySet()).anyMatch(s -> s.startsWith("pipewatch_"));
+          assertThat(byName.keySet()).anyMatch(s -> s.startsWith("host_"));
+        });
   }
 
   @Test

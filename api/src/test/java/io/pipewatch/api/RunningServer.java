@@ -33,7 +33,10 @@ final class RunningServer implements AutoCloseable {
     this.baseUrl = baseUrl;
   }
 
+  /** A node on a free port; {@code %PORT%} in {@code extraConfig} stands for that port. */
   static RunningServer start(String name, String extraConfig) {
+    int port = freePort();
+    extraConfig = extraConfig.replace("%PORT%", Integer.toString(port));
     TestCassandra cassandra = TestCassandra.get();
     Config config =
         ConfigFactory.parseString(
@@ -41,12 +44,12 @@ final class RunningServer implements AutoCloseable {
                 pekko.actor.provider = cluster
                 pekko.remote.artery.canonical.port = 0
                 pipewatch.api.http.interface = "127.0.0.1"
-                pipewatch.api.http.port = 0
+                pipewatch.api.http.port = %d
                 pipewatch.api.node-id = %s
                 pipewatch.simulator.demo.enabled = false
                 pekko.actor.testkit.typed.system-shutdown-default = 30s
                 """
-                    .formatted(name)
+                    .formatted(port, name)
                     + extraConfig)
             .withFallback(cassandra.pekkoConfig())
             .withFallback(ConfigFactory.load("application-test"))
@@ -71,6 +74,14 @@ final class RunningServer implements AutoCloseable {
               return status.httpBinding();
             });
     return new RunningServer(kit, guardian, "http://" + binding);
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
