@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Run by the build before the tests that talk to real Prometheus tools: promtool checks /metrics,
+# prometheus-node-exporter is a real scrape target. Installs them with apt-get when missing and the
+# build runs as root (CI, containers); otherwise stops with what to install.
+set -euo pipefail
+need=()
+command -v promtool >/dev/null 2>&1 || [ -x /usr/bin/promtool ] || need+=(prometheus)
+command -v prometheus-node-exporter >/dev/null 2>&1 || [ -x /usr/bin/prometheus-node-exporter ] \
+  || need+=(prometheus-node-exporter)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing the test tools: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "The tests need ${need[*]}: install them (Debian/Ubuntu: sudo apt-get install ${need[*]})" \
+       "or skip the tests with -DskipTests." >&2
+  exit 1
+fi
