@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -54,62 +55,55 @@ public final class Guardian {
     return Behaviors.setup(
         ctx -> {
           joinSelfUnlessSeeded(ctx);
+          ServerSettings settings = server.settings();
           Map<String, Boolean> alive = new LinkedHashMap<>();
+
           ActorRef<StartHistory.Command> startHistory =
-              ctx.spawn(
-                  Behaviors.supervise(StartHistory.create(server.settings().api().nodeId()))
-                      .onFailure(
-                          Exception.class,
-                          SupervisorStrategy.restartWithBackoff(
-                              Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
-                  "start-history");
+              spawn(ctx, alive, "start-history", StartHistory.create(settings.api().nodeId()));
           startHistory.tell(
               new StartHistory.RecordStart(Instant.now(), ctx.getSystem().ignoreRef()));
-          ServerSettings settings = server.settings();
           ActorRef<SourceDirectory.Command> directory =
-              ctx.spawn(
-                  Behaviors.supervise(SourceDirectory.create(settings.collector()))
-                      .onFailure(Exception.class, SupervisorStrategy.restart()),
-                  "source-directory");
+              spawn(ctx, alive, "source-directory", SourceDirectory.create(settings.collector()));
           ActorRef<ShardingEnvelope<Collector.Command>> collectors =
-              Collector.init(ctx.getSystem(), settings.collector(), directory, null);
+              watch(
+                  ctx,
+                  alive,
+                  "collector",
+                  Collector.init(ctx.getSystem(), settings.collector(), directory, null));
           Consumer<Collector.Ingest> toCollectors = toCollectors(collectors);
+          if (settings.probe().enabled()) {
+            spawn(ctx, alive, "host-probe", HostProbe.create(settings.probe(), toCollectors));
+          }
+          if (!settings.scrape().targets().isEmpty()) {
+            spawn(ctx, alive, "scraper", Scraper.create(settings.scrape(), toCollectors));
+          }
           Optional<ActorRef<DemoPipeline.Command>> demo =
               settings.simulator().demo().enabled()
                   ? Optional.of(
-                      ctx.spawn(
-                          supervised(DemoPipeline.create(settings.simulator(), toCollectors)),
-                          "demo-pipeline"))
+                      spawn(
+                          ctx,
+                          alive,
+                          "demo-pipeline",
+                          DemoPipeline.create(settings.simulator(), toCollectors)))
                   : Optional.empty();
           TopLevelActors actors =
               new TopLevelActors(
                   ctx.getSelf(),
                   directory,
                   collectors,
-                  FleetAnalyzer.init(ctx.getSystem()),
-                  AlertRouter.init(ctx.getSystem()),
+                  watch(ctx, alive, "fleet-analyzer", FleetAnalyzer.init(ctx.getSystem())),
+                  watch(ctx, alive, "alert-router", AlertRouter.init(ctx.getSystem())),
                   startHistory,
                   demo);
-          demo.ifPresent(ref -> watch(ctx, alive, "demo-pipeline", ref));
-          watch(ctx, alive, "start-history", actors.startHistory());
-          watch(ctx, alive, "source-directory", directory);
-          watch(ctx, alive, "collector", actors.collectors());
-          if (settings.probe().enabled()) {
-            watch(ctx, alive, "host-probe", ctx.spawn(supervised(HostProbe.create(settings.probe(), toCollectors)), "host-probe"));
-          }
-          if (!settings.scrape().targets().isEmpty()) {
-            watch(ctx, alive, "scraper", ctx.spawn(supervised(Scraper.create(settings.scrape(), toCollectors)), "scraper"));
-          }
-          watch(ctx, alive, "fleet-analyzer", actors.fleetAnalyzer());
-          watch(ctx, alive, "alert-router", actors.alertRouter());
-          ActorRef<HttpServer.Command> http =
-              ctx.spawn(
-                  Behaviors.supervise(HttpServer.create(server, actors))
-                      .onFailure(Exception.class, SupervisorStrategy.restart()),
-                  "http-server");
-          watch(ctx, alive, "http-server", http);
-          return running(Map.copyOf(alive), null);
+          spawn(ctx, alive, "http-server", HttpServer.create(server, actors));
+          return running(Collections.unmodifiableMap(alive), null);
         });
+  }
+
+  /** Spawns a supervised, watched top-level child. */
+  private static <T> ActorRef<T> spawn(
+      ActorContext<Command> ctx, Map<String, Boolean> alive, String name, Behavior<T> behavior) {
+    return watch(ctx, alive, name, ctx.spawn(supervised(behavior), name));
   }
 
   /** Sends each batch to its source's collector through the sharding region. */
@@ -136,10 +130,11 @@ public final class Guardian {
     }
   }
 
-  private static void watch(
-      ActorContext<Command> ctx, Map<String, Boolean> alive, String name, ActorRef<?> child) {
+  private static <T> ActorRef<T> watch(
+      ActorContext<Command> ctx, Map<String, Boolean> alive, String name, ActorRef<T> child) {
     ctx.watchWith(child, new ChildTerminated(name));
     alive.put(name, true);
+    return child;
   }
 
   private static Behavior<Command> running(Map<String, Boolean> alive, String httpBinding) {
@@ -156,7 +151,7 @@ public final class Guardian {
             terminated -> {
               Map<String, Boolean> next = new LinkedHashMap<>(alive);
               next.put(terminated.name(), false);
-              return running(Map.copyOf(next), httpBinding);
+              return running(Collections.unmodifiableMap(next), httpBinding);
             })
         .build();
   }
