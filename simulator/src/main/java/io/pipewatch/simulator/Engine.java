@@ -51,9 +51,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li><b>Knob changes</b> show a transient: added workers start slow (warm-up), a model switch
  *       stops embed while the model loads then warms every worker up, a batch or compression
  *       change re-opens the connection.
+ *   <li><b>Health score</b> of a stage (0..1, a heuristic for dashboards): 1 minus 0.35·(queue
+ *       fill)², minus 4·(error ratio) up to 0.4, minus 0.25 per 0.15 of CPU above 0.85, minus 0.2·
+ *       (heap pressure), minus 0.3 while stalled, paused or restarting. The pipeline's is the
+ *       lowest stage's times (1 - its error ratio, at most halved).
  * </ul>
  *
- * <p>Time is a {@code long} of nanoseconds since the start of the run.
+ * <p>Time is a {@code long} of nanoseconds since the start of the run. Faults take effect at the
+ * exact simulated instant of their start and end; a cascade's upstream steps and the demo script
+ * advance at flush ticks.
  */
 final class Engine {
   static final int MAX_WORKERS = 64;

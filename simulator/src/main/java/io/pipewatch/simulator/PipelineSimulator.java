@@ -258,7 +258,9 @@ public final class PipelineSimulator implements AutoCloseable {
         if (behind > MAX_CATCH_UP_NANOS) {
           lagNanos += behind - MAX_CATCH_UP_NANOS;
           LOG.warn(
-              "Simulator fell {} ms behind the wall clock; skipping ahead", behind / 1_000_000);
+              "Simulator fell {} ms behind the wall clock; simulated time now lags it by {} ms",
+              behind / 1_000_000,
+              lagNanos / 1_000_000);
           target = engine.now() + MAX_CATCH_UP_NANOS;
         }
         engine.advanceTo(target);
