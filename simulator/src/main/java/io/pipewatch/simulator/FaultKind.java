@@ -1,5 +1,7 @@
 package io.pipewatch.simulator;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -47,6 +49,7 @@ public enum FaultKind {
   SOURCE_SILENT;
 
   /** The kebab-case name used in configuration and JSON, e.g. {@code cpu-saturation}. */
+  @JsonValue
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -75,5 +78,15 @@ public enum FaultKind {
       out.append(kind.id());
     }
     return out.toString();
+  }
+
+  /** The constant named {@code text} for JSON; unknown names are rejected. */
+  @JsonCreator
+  static FaultKind fromJson(String text) {
+    FaultKind found = find(text);
+    if (found == null) {
+      throw new IllegalArgumentException("unknown fault kind '" + text + "'");
+    }
+    return found;
   }
 }
