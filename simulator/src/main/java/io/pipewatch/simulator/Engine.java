@@ -848,13 +848,6 @@ final class Engine {
     pipeTel.failed.inc(failed);
     pipeTel.errorRatio.set(errorRatio);
     pipeTel.health.set(minHealth * (1.0 - Math.min(0.5, errorRatio)));
-    int active = 0;
-    for (Fault fault : faults) {
-      if (fault.started && !fault.ended) {
-        active++;
-      }
-    }
-    pipeTel.activeFaults.set(active);
     completed = 0;
     failed = 0;
     rejected = 0;
