@@ -53,7 +53,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       change re-opens the connection.
  *   <li><b>Health score</b> of a stage (0..1, a heuristic for dashboards): 1 minus 0.35·(queue
  *       fill)², minus 4·(error ratio) up to 0.4, minus 0.25 per 0.15 of CPU above 0.85, minus 0.2·
- *       (heap pressure), minus 0.3 while stalled, paused or restarting. The pipeline's is the
+ *       (heap pressure), minus 0.3 while paused (model load) or restarting — what the service itself
+ *       knows; a stall shows only through its queue. The pipeline's is the
  *       lowest stage's times (1 - its error ratio, at most halved).
  * </ul>
  *
@@ -947,7 +948,7 @@ final class Engine {
             - Math.min(0.4, 4.0 * errorRatio)
             - 0.25 * Math.max(0, (cpu - 0.85) / 0.15)
             - 0.2 * Math.min(1.0, pressure)
-            - (stalled[s] || now < pausedUntil[s] ? 0.3 : 0);
+            - (now < pausedUntil[s] ? 0.3 : 0);
     health = Math.max(0, Math.min(1, health));
     t.health.set(health);
     received[s] = 0;
