@@ -51,9 +51,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li><b>Knob changes</b> show a transient: added workers start slow (warm-up), a model switch
  *       stops embed while the model loads then warms every worker up, a batch or compression
  *       change re-opens the connection.
+ *   <li><b>Health score</b> of a stage (0..1, a heuristic for dashboards): 1 minus 0.35·(queue
+ *       fill)², minus 4·(error ratio) up to 0.4, minus 0.25 per 0.15 of CPU above 0.85, minus 0.2·
+ *       (heap pressure), minus 0.3 while paused (model load) or restarting — what the service itself
+ *       knows; a stall shows only through its queue. The pipeline's is the
+ *       lowest stage's times (1 - its error ratio, at most halved).
  * </ul>
  *
- * <p>Time is a {@code long} of nanoseconds since the start of the run.
+ * <p>Time is a {@code long} of nanoseconds since the start of the run. Faults take effect at the
+ * exact simulated instant of their start and end; a cascade's upstream steps and the demo script
+ * advance at flush ticks.
  */
 final class Engine {
   static final int MAX_WORKERS = 64;
@@ -842,13 +849,6 @@ final class Engine {
     pipeTel.failed.inc(failed);
     pipeTel.errorRatio.set(errorRatio);
     pipeTel.health.set(minHealth * (1.0 - Math.min(0.5, errorRatio)));
-    int active = 0;
-    for (Fault fault : faults) {
-      if (fault.started && !fault.ended) {
-        active++;
-      }
-    }
-    pipeTel.activeFaults.set(active);
     completed = 0;
     failed = 0;
     rejected = 0;
@@ -948,7 +948,7 @@ final class Engine {
             - Math.min(0.4, 4.0 * errorRatio)
             - 0.25 * Math.max(0, (cpu - 0.85) / 0.15)
             - 0.2 * Math.min(1.0, pressure)
-            - (stalled[s] || now < pausedUntil[s] ? 0.3 : 0);
+            - (now < pausedUntil[s] ? 0.3 : 0);
     health = Math.max(0, Math.min(1, health));
     t.health.set(health);
     received[s] = 0;

@@ -1,5 +1,7 @@
 package io.pipewatch.simulator;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -25,6 +27,15 @@ import java.util.Locale;
  *   <li>{@link #SOURCE_SILENT}: the stage keeps working but its agent stops reporting (heartbeat
  *       loss).
  * </ul>
+ *
+ * <p>How {@code intensity} {@code i} (0..1] acts: cpu-saturation multiplies service time by {@code
+ * 1/(1-0.8i)} and adds {@code i} to the reported CPU; memory-leak leaks {@code 10i} MiB/s;
+ * slow-ipc multiplies the per-batch overhead by {@code 1+20i} and divides bandwidth by {@code
+ * 1+9i}; error-burst adds {@code 0.5i} to the failure probability; db-contention multiplies the
+ * query time by {@code 1+9i}; load-imbalance sends a share {@code 0.15i} of the documents to worker
+ * 0 only; cascading-failure slows its stage {@code 1+9i} times with {@code 0.3i} time-outs, and
+ * each upstream stage in turn {@code 1+2i} times with {@code 0.15i} time-outs; stage-stall and
+ * source-silent ignore it.
  */
 public enum FaultKind {
   CPU_SATURATION,
@@ -38,6 +49,7 @@ public enum FaultKind {
   SOURCE_SILENT;
 
   /** The kebab-case name used in configuration and JSON, e.g. {@code cpu-saturation}. */
+  @JsonValue
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -66,5 +78,15 @@ public enum FaultKind {
       out.append(kind.id());
     }
     return out.toString();
+  }
+
+  /** The constant named {@code text} for JSON; unknown names are rejected. */
+  @JsonCreator
+  static FaultKind fromJson(String text) {
+    FaultKind found = find(text);
+    if (found == null) {
+      throw new IllegalArgumentException("unknown fault kind '" + text + "'");
+    }
+    return found;
   }
 }

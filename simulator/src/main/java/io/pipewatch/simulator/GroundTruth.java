@@ -1,5 +1,7 @@
 package io.pipewatch.simulator;
 
+import io.pipewatch.collector.CborSerializable;
+
 /**
  * The record of one injected fault, against which detection latency and accuracy are scored:
  * which fault ({@code kind}, {@code intensity}), where ({@code stage} and the reporting {@code
@@ -14,7 +16,8 @@ public record GroundTruth(
     String sourceId,
     long startMillis,
     long endMillis,
-    double intensity) {
+    double intensity)
+    implements CborSerializable {
 
   /** Whether the fault acts at {@code timestampMillis}. */
   public boolean activeAt(long timestampMillis) {

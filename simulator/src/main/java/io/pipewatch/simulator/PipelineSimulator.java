@@ -76,7 +76,8 @@ import org.slf4j.LoggerFactory;
  *
  * The pipeline source (label {@code pipeline}): {@code pipeline_documents_completed_total}, {@code
  * pipeline_documents_failed_total}, {@code pipeline_end_to_end_latency_seconds} (timer), {@code
- * pipeline_error_ratio}, {@code pipeline_health_score}, {@code pipeline_active_faults}.
+ * pipeline_error_ratio}, {@code pipeline_health_score}. Nothing in the metrics says which fault is
+ * acting (that is the ground truth detectors are scored against); ask {@link #activeFaults()}.
  *
  * <h2>Knobs</h2>
  *
@@ -258,7 +259,9 @@ public final class PipelineSimulator implements AutoCloseable {
         if (behind > MAX_CATCH_UP_NANOS) {
           lagNanos += behind - MAX_CATCH_UP_NANOS;
           LOG.warn(
-              "Simulator fell {} ms behind the wall clock; skipping ahead", behind / 1_000_000);
+              "Simulator fell {} ms behind the wall clock; simulated time now lags it by {} ms",
+              behind / 1_000_000,
+              lagNanos / 1_000_000);
           target = engine.now() + MAX_CATCH_UP_NANOS;
         }
         engine.advanceTo(target);

@@ -12,7 +12,6 @@ final class PipelineTelemetry {
   final Timer endToEnd;
   final Gauge errorRatio;
   final Gauge health;
-  final Gauge activeFaults;
 
   PipelineTelemetry(Agent agent, String pipeline) {
     completed = agent.counter("pipeline_documents_completed_total", "pipeline", pipeline);
@@ -20,6 +19,5 @@ final class PipelineTelemetry {
     endToEnd = agent.timer("pipeline_end_to_end_latency_seconds", "pipeline", pipeline);
     errorRatio = agent.gauge("pipeline_error_ratio", "pipeline", pipeline);
     health = agent.gauge("pipeline_health_score", "pipeline", pipeline);
-    activeFaults = agent.gauge("pipeline_active_faults", "pipeline", pipeline);
   }
 }

@@ -1,5 +1,7 @@
 package io.pipewatch.simulator;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -17,6 +19,7 @@ public enum Stage {
   private static final Stage[] ALL = values();
 
   /** The lower-case name used in configuration, labels, source ids and JSON. */
+  @JsonValue
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -53,4 +56,14 @@ public enum Stage {
   }
 
   static final int COUNT = 4;
+
+  /** The constant named {@code text} for JSON; unknown names are rejected. */
+  @JsonCreator
+  static Stage fromJson(String text) {
+    Stage found = find(text);
+    if (found == null) {
+      throw new IllegalArgumentException("unknown stage '" + text + "'");
+    }
+    return found;
+  }
 }
