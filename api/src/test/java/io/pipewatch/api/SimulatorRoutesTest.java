@@ -58,7 +58,7 @@ class SimulatorRoutesTest {
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     JsonNode fault = RunningServer.json(response);
-    assertThat(fault.path("kind").asText()).isEqualToIgnoringCase("CPU_SATURATION");
+    assertThat(fault.path("kind").asText()).isEqualTo("cpu-saturation");
     assertThat(fault.path("sourceId").asText()).isEqualTo("docpipe-embed");
     assertThat(fault.path("endMillis").asLong() - fault.path("startMillis").asLong())
         .isEqualTo(30_000);

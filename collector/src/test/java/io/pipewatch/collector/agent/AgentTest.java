@@ -3,6 +3,7 @@ package io.pipewatch.collector.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.MetricKind;
@@ -81,15 +82,15 @@ class AgentTest {
     assertThat(first.histogram().count()).isEqualTo(1000);
     assertThat(first.value()).isEqualTo(1000);
     assertThat(first.histogram().sum()).isEqualTo(500_500);
-    assertThat(first.histogram().p50()).isCloseTo(500, within(1.0));
-    assertThat(first.histogram().p90()).isCloseTo(900, within(1.0));
-    assertThat(first.histogram().p99()).isCloseTo(990, within(1.0));
-    assertThat(first.histogram().max()).isCloseTo(1000, within(1.0));
+    assertThat(first.histogram().p50()).isCloseTo(500, withinPercentage(1));
+    assertThat(first.histogram().p90()).isCloseTo(900, withinPercentage(1));
+    assertThat(first.histogram().p99()).isCloseTo(990, withinPercentage(1));
+    assertThat(first.histogram().max()).isCloseTo(1000, withinPercentage(1));
 
     h.record(5_000_000);
     Sample second = agent.flush(200).samples().get(0);
     assertThat(second.histogram().count()).isEqualTo(1001);
-    assertThat(second.histogram().p50()).isCloseTo(5_000_000, within(5_000.0));
+    assertThat(second.histogram().p50()).isCloseTo(5_000_000, withinPercentage(1));
 
     Sample idle = agent.flush(300).samples().get(0);
     assertThat(idle.histogram().count()).isEqualTo(1001);
@@ -102,7 +103,7 @@ class AgentTest {
     agent.gauge("depth", "queue", "in").set(42.5);
     List<Sample> samples = agent.flush(1).samples();
     assertThat(samples).extracting(Sample::kind).containsExactly(MetricKind.TIMER, MetricKind.GAUGE);
-    assertThat(samples.get(0).histogram().max()).isCloseTo(2_000_000, within(2_000.0));
+    assertThat(samples.get(0).histogram().max()).isCloseTo(2_000_000, withinPercentage(1));
     assertThat(samples.get(1).value()).isEqualTo(42.5);
   }
 
