@@ -72,7 +72,9 @@ public final class Histogram {
   /** Retires the active buffer and returns it, once no writer can still be recording into it. */
   private AtomicHistogram swap() {
     AtomicHistogram fresh = retired;
-    fresh.reset();
+    if (fresh.getTotalCount() != 0) { // clearing walks every bucket: skip it for idle intervals
+      fresh.reset();
+    }
     phaser.readerLock();
     try {
       AtomicHistogram interval = active;
