@@ -20,9 +20,9 @@ package io.pipewatch.analyzer.detect;
  * <p>Cost: state is two {@code double[w]} arrays allocated once (a ring buffer in arrival order and
  * the same values kept sorted). Per sample: a binary search and one {@code arraycopy} to remove the
  * oldest value and insert the newest (O(w) element moves, memmove-fast), the median by index, and
- * the MAD as the k-th smallest of the two monotone runs of deviations either side of the median,
- * found by a two-pointer merge of w/2 steps. So the work is O(w) with w fixed, i.e. O(1) in the
- * length of the series; no allocation.
+ * the MAD as the middle of the two monotone runs of deviations either side of the median, found
+ * by binary search in O(log w). So the work is O(w) with w fixed, i.e. O(1) in the length of the
+ * series; no allocation. (Only while the MAD is 0 does the fallback scan the window, O(w).)
  */
 final class RobustWindowDetector {
   private static final double MAD_TO_SIGMA = 1.4826;
@@ -110,29 +110,50 @@ final class RobustWindowDetector {
   }
 
   /**
-   * The median of |sorted[i] - median|. Left of the split the deviations grow as i falls, right of
-   * it they grow as i rises: merge the two runs until the middle element(s) are reached.
+   * The median of |sorted[i] - median|. Left of the split the deviations grow as i falls (run A),
+   * right of it they grow as i rises (run B): the middle element(s) of the merge of two sorted
+   * runs are found by binary search on how many come from A (the classic k-th smallest of two
+   * sorted arrays), O(log w) without branchy merging.
    */
   double medianAbsoluteDeviation(double median) {
     int n = size;
-    int left = lowerBound(median) - 1; // last index with value < median
-    int right = left + 1; // first index with value >= median
-    int target = (n - 1) >>> 1; // index of the (lower) middle deviation
-    double previous = 0.0;
-    double current = 0.0;
-    for (int k = 0; k <= target + ((n & 1) == 0 ? 1 : 0); k++) {
-      double dl = left >= 0 ? median - sorted[left] : Double.POSITIVE_INFINITY;
-      double dr = right < n ? sorted[right] - median : Double.POSITIVE_INFINITY;
-      previous = current;
-      if (dl <= dr) {
-        current = dl;
-        left--;
+    int lenA = lowerBound(median); // A(j) = median - sorted[lenA - 1 - j]
+    int lenB = n - lenA; // B(j) = sorted[lenA + j] - median
+    int take = ((n - 1) >>> 1) + 1; // how many smallest deviations up to the (lower) middle
+    int lo = Math.max(0, take - lenB);
+    int hi = Math.min(take, lenA);
+    int i = lo;
+    while (lo <= hi) {
+      i = (lo + hi) >>> 1; // i from A, take - i from B
+      int j = take - i;
+      if (i < lenA && j > 0 && deviationB(lenA, j - 1, median) > deviationA(lenA, i, median)) {
+        lo = i + 1; // B's last taken is larger than A's next: take more from A
+      } else if (i > 0 && j < lenB && deviationA(lenA, i - 1, median)
+          > deviationB(lenA, j, median)) {
+        hi = i - 1; // A's last taken is larger than B's next: take fewer from A
       } else {
-        current = dr;
-        right++;
+        break;
       }
     }
-    return (n & 1) == 1 ? current : 0.5 * (previous + current);
+    int j = take - i;
+    double lower = Math.max(
+        i > 0 ? deviationA(lenA, i - 1, median) : Double.NEGATIVE_INFINITY,
+        j > 0 ? deviationB(lenA, j - 1, median) : Double.NEGATIVE_INFINITY);
+    if ((n & 1) == 1) {
+      return lower;
+    }
+    double upper = Math.min(
+        i < lenA ? deviationA(lenA, i, median) : Double.POSITIVE_INFINITY,
+        j < lenB ? deviationB(lenA, j, median) : Double.POSITIVE_INFINITY);
+    return 0.5 * (lower + upper);
+  }
+
+  private double deviationA(int lenA, int j, double median) {
+    return median - sorted[lenA - 1 - j];
+  }
+
+  private double deviationB(int lenA, int j, double median) {
+    return sorted[lenA + j] - median;
   }
 
   private void insert(double x) {

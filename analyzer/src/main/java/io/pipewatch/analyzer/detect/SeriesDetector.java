@@ -44,7 +44,7 @@ package io.pipewatch.analyzer.detect;
  * counts them. The first {@code warm-up-samples} samples score 0.
  *
  * <p>Cost per sample: O(1) for EWMA, CUSUM, Holt, surprise and onset; O(w) element moves (one
- * {@code arraycopy}) and a w/2-step merge for each of the two median/MAD windows (w fixed, 200 by
+ * {@code arraycopy}) and an O(log w) MAD search for each of the two median/MAD windows (w fixed, 200 by
  * default), so constant in the series' length. State: arrays allocated at creation (2 x 200 and
  * 2 x 200 doubles for the windows, 2 x {@code seasonal.max-period-samples} for the seasonal ring,
  * about 27 KB with the defaults) and a few primitives; nothing is allocated per sample. Not

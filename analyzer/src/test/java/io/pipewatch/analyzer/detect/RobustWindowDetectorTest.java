@@ -6,13 +6,15 @@ import static org.assertj.core.data.Offset.offset;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RobustWindowDetectorTest {
 
-  @Test
-  void medianAndMadMatchABruteForceComputationOverTheSlidingWindow() {
-    Random random = new Random(5);
-    int w = 31;
+  @ParameterizedTest
+  @ValueSource(ints = {8, 31, 32, 200})
+  void medianAndMadMatchABruteForceComputationOverTheSlidingWindow(int w) {
+    Random random = new Random(5 + w);
     RobustWindowDetector robust = new RobustWindowDetector(w);
     double[] all = new double[2000];
     for (int i = 0; i < all.length; i++) {
