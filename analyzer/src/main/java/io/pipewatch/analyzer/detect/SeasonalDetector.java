@@ -1,28 +1,31 @@
 package io.pipewatch.analyzer.detect;
 
 /**
- * Daily-seasonal residual: how far a value is from the value one day earlier, judged against how
- * far such day-over-day differences usually are.
+ * Daily/weekly-seasonal residual: how far a value is from the same time on earlier days (and a
+ * week ago), judged against how far such differences usually are.
  *
  * <p>The residual is a seasonal difference, the error of the seasonal naive forecast (Box and
  * Jenkins 1970; Hyndman and Athanasopoulos, "Forecasting: Principles and Practice", section 5.2),
- * with {@code P} the number of samples in one day: of {@code x_t - x_{t-P}} and
- * {@code x_t - x_{t-2P}} the one smaller in magnitude. Taking the better of two days suppresses the
- * "echo" of plain differencing, where an anomalous day makes the normal day after it look
- * anomalous too; a genuine anomaly differs from both earlier days. Its robust z against
- * the last {@code window} residuals ({@link RobustWindowDetector}) is the output, so a series that
- * repeats its daily shape (rush hours, nightly batches) is not flagged for the shape itself, only
- * for departing from yesterday's shape by more than usual.
+ * with {@code P} the number of samples in one day: of {@code x_t - x_{t-P}},
+ * {@code x_t - x_{t-2P}} and, when a week fits in the history ring, {@code x_t - x_{t-7P}}, the
+ * one smallest in magnitude. Taking the best of several earlier days suppresses the "echo" of
+ * plain differencing (an anomalous day makes the normal day after it look anomalous too), and the
+ * week-ago candidate makes a Monday look like last Monday rather than like Sunday; a genuine
+ * anomaly differs from all of them. Its robust z against the last {@code window} residuals
+ * ({@link RobustWindowDetector}) is the output, so a series that repeats its daily or weekly shape
+ * (rush hours, nightly batches, quiet weekends) is not flagged for the shape itself.
  *
  * <p>{@code P} is learnt once: during the first {@code learnSamples} samples the detector counts
  * how many sampling intervals equal the first-seen interval; if at least 90 % do, the series is
- * regular and {@code P = day / interval}. Every value is stored from the first one (ring indexed by
- * sample number), so scoring starts as soon as one day is stored. The detector then stays off (z = 0) when the series is
- * irregular, when the day is not a whole number of intervals, or when {@code P} exceeds
- * {@code maxPeriod} (a 100 ms series would need 864,000 values of history).
+ * regular and {@code P = day / interval}. Every value is stored from the first one (ring indexed
+ * by sample number), so scoring starts as soon as one day is stored. The detector stays off
+ * (z = 0) when the series is irregular, when the day is not a whole number of intervals, or when
+ * {@code P} exceeds {@code maxPeriod} (a 100 ms series would need 864,000 values of history).
  *
- * <p>Cost: a {@code double[2 * maxPeriod]} ring allocated once plus the residual window; O(1) work per
- * sample plus the residual window's O(window) element moves; no allocation.
+ * <p>Cost: a {@code double[2 * maxPeriod]} ring allocated once (so the week-ago candidate is used
+ * when {@code 7 P <= 2 maxPeriod}: 5-minute and slower series with the default 1440) plus the
+ * residual window; O(1) work per sample plus the residual window's O(window) element moves; no
+ * allocation.
  */
 final class SeasonalDetector {
   static final long DAY_MILLIS = 86_400_000L;
@@ -72,6 +75,12 @@ final class SeasonalDetector {
         double r2 = x - history[(int) ((count - 2L * period) % capacity)];
         if (Math.abs(r2) < Math.abs(r1)) {
           r = r2;
+        }
+      }
+      if (7L * period <= capacity && count >= 7L * period) {
+        double r7 = x - history[(int) ((count - 7L * period) % capacity)];
+        if (Math.abs(r7) < Math.abs(r)) {
+          r = r7;
         }
       }
       z = residuals.update(r);

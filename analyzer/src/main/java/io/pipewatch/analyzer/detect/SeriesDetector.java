@@ -10,9 +10,9 @@ package io.pipewatch.analyzer.detect;
  *       ({@link RobustWindowDetector}, Hampel) — spikes, dips, level shifts;
  *   <li>an EWMA mean/variance z-score ({@link EwmaDetector}, Roberts 1959) — departures from the
  *       recent level at the EWMA's memory;
- *   <li>a daily-seasonal residual z-score ({@link SeasonalDetector}) — departures from the shape
- *       of the previous days, on regularly sampled series with a day of at most
- *       {@code seasonal.max-period-samples} samples;
+ *   <li>a seasonal residual z-score ({@link SeasonalDetector}) — departures from the shape of
+ *       the previous two days and of the same day a week ago, on regularly sampled series with a
+ *       day of at most {@code seasonal.max-period-samples} samples;
  *   <li>a two-sided CUSUM over the robust z ({@link CusumDetector}, Page 1954) — small sustained
  *       shifts; its alarms are the {@link #changeDetected()} flag and add evidence to the score;
  *   <li>a Holt linear trend ({@link HoltTrendDetector}) — slope and time-to-limit forecast for the
@@ -47,7 +47,7 @@ package io.pipewatch.analyzer.detect;
  * {@code arraycopy}) and an O(log w) MAD search for each of the two median/MAD windows (w fixed, 200 by
  * default), so constant in the series' length. State: arrays allocated at creation (2 x 200 and
  * 2 x 200 doubles for the windows, 2 x {@code seasonal.max-period-samples} for the seasonal ring,
- * about 27 KB with the defaults) and a few primitives; nothing is allocated per sample. Not
+ * about 30 KB with the defaults) and a few primitives; nothing is allocated per sample. Not
  * thread-safe: one owner (an actor) per instance.
  *
  * <pre>{@code

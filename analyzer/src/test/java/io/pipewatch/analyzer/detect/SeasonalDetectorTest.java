@@ -38,6 +38,26 @@ class SeasonalDetectorTest {
   }
 
   @Test
+  void quietWeekendsAreJudgedAgainstLastWeekNotYesterday() {
+    // Hourly: busy 09-17 on weekdays (80), 20 otherwise and all weekend; noise sd 1.
+    Random random = new Random(23);
+    SeasonalDetector seasonal = new SeasonalDetector(1440, 100, 100);
+    double maxFromWeek3 = 0.0;
+    for (int i = 0; i < 6 * 7 * 24; i++) {
+      int hour = i % 24;
+      int weekday = (i / 24) % 7;
+      boolean busy = weekday < 5 && hour >= 9 && hour < 17;
+      double z = seasonal.update(i * 3_600_000L, (busy ? 80.0 : 20.0) + random.nextGaussian());
+      if (i >= 3 * 7 * 24) {
+        maxFromWeek3 = Math.max(maxFromWeek3, Math.abs(z));
+      }
+    }
+    assertThat(seasonal.period()).isEqualTo(24);
+    // With day lags only, each Monday 09:00 differs from Sunday and Saturday by 60 (z ~ 40).
+    assertThat(maxFromWeek3).isLessThan(6.0);
+  }
+
+  @Test
   void irregularSamplingSwitchesItOff() {
     Random random = new Random(1);
     SeasonalDetector seasonal = new SeasonalDetector(1440, 50, 100);
