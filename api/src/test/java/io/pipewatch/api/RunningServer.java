@@ -35,9 +35,13 @@ final class RunningServer implements AutoCloseable {
 
   /** A node on a free port; {@code %PORT%} in {@code extraConfig} stands for that port. */
   static RunningServer start(String name, String extraConfig) {
+    return start(name, extraConfig, TestCassandra.get().pekkoConfig());
+  }
+
+  /** As {@link #start(String, String)}, with the journal configured by {@code journalConfig}. */
+  static RunningServer start(String name, String extraConfig, Config journalConfig) {
     int port = freePort();
     extraConfig = extraConfig.replace("%PORT%", Integer.toString(port));
-    TestCassandra cassandra = TestCassandra.get();
     Config config =
         ConfigFactory.parseString(
                 """
@@ -51,7 +55,7 @@ final class RunningServer implements AutoCloseable {
                 """
                     .formatted(port, name)
                     + extraConfig)
-            .withFallback(cassandra.pekkoConfig())
+            .withFallback(journalConfig)
             .withFallback(ConfigFactory.load("application-test"))
             .resolve();
     ServerSettings settings = ServerSettings.create(config);
@@ -76,7 +80,7 @@ final class RunningServer implements AutoCloseable {
     return new RunningServer(kit, guardian, "http://" + binding);
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
