@@ -1,0 +1,99 @@
+package io.pipewatch.analyzer.detect;
+
+import com.typesafe.config.Config;
+import io.pipewatch.collector.settings.InvalidSettingException;
+import io.pipewatch.collector.settings.SettingsReader;
+
+/**
+ * Typed, validated settings of the per-series streaming detectors, read once from
+ * {@code pipewatch.analyzer.detectors} (defaults in the analyzer's {@code reference.conf}, where
+ * each key is explained). A bad value fails with an {@link InvalidSettingException} naming the key.
+ *
+ * <pre>{@code
+ * DetectorSettings settings = DetectorSettings.create(system.settings().config());
+ * SeriesDetector cpu = SeriesDetector.create(settings);
+ * }</pre>
+ *
+ * @param warmUpSamples samples a series must have seen before it is scored at all
+ * @param ewmaAlpha weight of the newest value in the EWMA mean and variance
+ * @param robustWindow values kept for the sliding median/MAD
+ * @param cusumDrift CUSUM allowance k, in standard deviations
+ * @param cusumThreshold CUSUM decision interval h, in standard deviations
+ * @param cusumClip bound on each standardised residual fed to the CUSUM
+ * @param cusumBoost evidence added to the score at a CUSUM alarm
+ * @param trendAlpha Holt level smoothing
+ * @param trendBeta Holt slope smoothing
+ * @param seasonalMaxPeriod most samples per day for which the daily-seasonal detector runs; 0
+ *     turns it off
+ * @param seasonalWindow day-over-day differences kept for the seasonal detector's median/MAD
+ * @param shortWindow samples averaged for the recent evidence of the surprise score
+ * @param longAlpha weight of the newest value in the long-term evidence mean and variance
+ * @param surpriseScale the surprise (in long-term standard deviations) that scores 0.5
+ * @param onsetMargin factor by which a score must exceed the envelope to be reported again
+ * @param onsetHalfLifeSamples half-life, in samples, of that envelope; 0 reports every sample
+ */
+public record DetectorSettings(
+    int warmUpSamples,
+    double ewmaAlpha,
+    int robustWindow,
+    double cusumDrift,
+    double cusumThreshold,
+    double cusumClip,
+    double cusumBoost,
+    double trendAlpha,
+    double trendBeta,
+    int seasonalMaxPeriod,
+    int seasonalWindow,
+    int shortWindow,
+    double longAlpha,
+    double surpriseScale,
+    double onsetMargin,
+    double onsetHalfLifeSamples) {
+
+  /** The config section these settings are read from. */
+  public static final String SECTION = "pipewatch.analyzer.detectors";
+
+  /** Reads and validates {@link #SECTION} of {@code root}. */
+  public static DetectorSettings create(Config root) {
+    SettingsReader in = SettingsReader.of(root, SECTION);
+    int robustWindow = in.intInRange("robust.window", 8, 4096);
+    int warmUp = in.intInRange("warm-up-samples", 1, 1_000_000);
+    if (warmUp < robustWindow) {
+      throw new InvalidSettingException(
+          in.key("warm-up-samples"),
+          "at least robust.window (" + robustWindow + ") samples",
+          warmUp);
+    }
+    double drift = in.doubleInRange("cusum.drift", 0.0, 10.0);
+    double clip = in.doubleInRange("cusum.clip", 0.1, 100.0);
+    if (clip <= drift) {
+      throw new InvalidSettingException(
+          in.key("cusum.clip"), "a number above cusum.drift (" + drift + ")", clip);
+    }
+    return new DetectorSettings(
+        warmUp,
+        positiveFraction(in, "ewma.alpha"),
+        robustWindow,
+        drift,
+        in.doubleInRange("cusum.threshold", 0.1, 1000.0),
+        clip,
+        in.doubleInRange("cusum.boost", 0.0, 100.0),
+        positiveFraction(in, "trend.alpha"),
+        positiveFraction(in, "trend.beta"),
+        in.intInRange("seasonal.max-period-samples", 0, 100_000),
+        in.intInRange("seasonal.window", 8, 4096),
+        in.intInRange("score.short-window", 1, 1000),
+        positiveFraction(in, "score.long-alpha"),
+        in.doubleInRange("score.surprise-scale", 0.01, 1000.0),
+        in.doubleInRange("score.onset-margin", 1.0, 100.0),
+        in.doubleInRange("score.onset-half-life-samples", 0.0, 1_000_000.0));
+  }
+
+  private static double positiveFraction(SettingsReader in, String path) {
+    double value = in.doubleInRange(path, 0.0, 1.0);
+    if (value == 0.0) {
+      throw new InvalidSettingException(in.key(path), "a number above 0 and at most 1", value);
+    }
+    return value;
+  }
+}

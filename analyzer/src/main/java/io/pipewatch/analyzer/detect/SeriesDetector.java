@@ -1,0 +1,242 @@
+package io.pipewatch.analyzer.detect;
+
+/**
+ * The streaming detectors of one series, combined into one anomaly score in [0, 1] per sample.
+ *
+ * <p>Each {@link #update} runs, against the state before the new value (no look-ahead):
+ *
+ * <ul>
+ *   <li>a robust z-score against the median/MAD of the last {@code robust.window} values
+ *       ({@link RobustWindowDetector}, Hampel) — spikes, dips, level shifts;
+ *   <li>an EWMA mean/variance z-score ({@link EwmaDetector}, Roberts 1959) — departures from the
+ *       recent level at the EWMA's memory;
+ *   <li>a daily-seasonal residual z-score ({@link SeasonalDetector}) — departures from the shape
+ *       of the previous days, on regularly sampled series with a day of at most
+ *       {@code seasonal.max-period-samples} samples;
+ *   <li>a two-sided CUSUM over the robust z ({@link CusumDetector}, Page 1954) — small sustained
+ *       shifts; its alarms are the {@link #changeDetected()} flag and add evidence to the score;
+ *   <li>a Holt linear trend ({@link HoltTrendDetector}) — slope and time-to-limit forecast for the
+ *       accessors; it does not feed the score.
+ * </ul>
+ *
+ * <p>Combining, per sample:
+ *
+ * <ol>
+ *   <li><b>Model choice.</b> Whichever forecast explains the series better is believed: if the
+ *       day-over-day residuals are tighter than the values themselves (seasonal residual scale
+ *       below the median/MAD scale), the seasonal z is the evidence; otherwise the larger of the
+ *       robust and EWMA |z|. So a daily rush hour is not an anomaly, and for a series with no
+ *       daily shape the noisier seasonal difference is not used.
+ *   <li><b>Evidence</b> {@code e = ln(1 + |z|)}, plus {@code cusum.boost} at a CUSUM alarm.
+ *   <li><b>Surprise</b> ({@link SurpriseNormalizer}, after Ahmad et al. 2017's anomaly likelihood):
+ *       how many long-term standard deviations the mean evidence of the last
+ *       {@code score.short-window} samples sits above its long-term mean (weight
+ *       {@code score.long-alpha}). Then {@code raw = s / (s + score.surprise-scale)}, in [0, 1).
+ *   <li><b>Onset.</b> An anomaly is worth most at its onset (as in NAB's scoring and in alerting),
+ *       so the reported score is {@code raw} only when it exceeds {@code score.onset-margin} times an
+ *       envelope that holds the last reported score and decays with a half-life of
+ *       {@code score.onset-half-life-samples}; otherwise 0. A long excursion yields one spike, and
+ *       a new one only when it gets clearly worse or after the envelope has decayed.
+ * </ol>
+ *
+ * <p>Non-finite values (NaN, infinities) and samples whose timestamp is not later than the
+ * previous one are ignored: no state changes, {@link #update} returns 0 and {@link #ignored()}
+ * counts them. The first {@code warm-up-samples} samples score 0.
+ *
+ * <p>Cost per sample: O(1) for EWMA, CUSUM, Holt, surprise and onset; O(w) element moves (one
+ * {@code arraycopy}) and a w/2-step merge for each of the two median/MAD windows (w fixed, 200 by
+ * default), so constant in the series' length. State: arrays allocated at creation (2 x 200 and
+ * 2 x 200 doubles for the windows, 2 x {@code seasonal.max-period-samples} for the seasonal ring,
+ * about 27 KB with the defaults) and a few primitives; nothing is allocated per sample. Not
+ * thread-safe: one owner (an actor) per instance.
+ *
+ * <pre>{@code
+ * SeriesDetector heap = SeriesDetector.create(DetectorSettings.create(config));
+ * double score = heap.update(sample.timestampMillis(), sample.value());
+ * if (heap.millisToReach(heapLimit) < 240_000) { ... "reaches its limit in ~4 min" ... }
+ * }</pre>
+ */
+public final class SeriesDetector {
+  private final long warmUp;
+  private final EwmaDetector ewma;
+  private final RobustWindowDetector robust;
+  private final CusumDetector cusum;
+  private final HoltTrendDetector trend;
+  private final SeasonalDetector seasonal;
+  private final SurpriseNormalizer surprise;
+  private final double cusumBoost;
+  private final double surpriseScale;
+  private final double onsetMargin;
+  private final double envelopeDecay;
+
+  private long samples;
+  private long ignored;
+  private long lastTimestamp = Long.MIN_VALUE;
+  private double envelope;
+  private double lastRawScore;
+  private double lastScore;
+  private int lastChange;
+  private boolean seasonalChosen;
+
+  private SeriesDetector(DetectorSettings settings) {
+    this.warmUp = settings.warmUpSamples();
+    this.ewma = new EwmaDetector(settings.ewmaAlpha(), settings.warmUpSamples());
+    this.robust = new RobustWindowDetector(settings.robustWindow());
+    this.cusum =
+        new CusumDetector(settings.cusumDrift(), settings.cusumThreshold(), settings.cusumClip());
+    this.trend = new HoltTrendDetector(settings.trendAlpha(), settings.trendBeta());
+    this.seasonal = new SeasonalDetector(
+        settings.seasonalMaxPeriod(), settings.seasonalWindow(), settings.warmUpSamples());
+    this.surprise = new SurpriseNormalizer(settings.shortWindow(), settings.longAlpha());
+    this.cusumBoost = settings.cusumBoost();
+    this.surpriseScale = settings.surpriseScale();
+    this.onsetMargin = settings.onsetMargin();
+    this.envelopeDecay =
+        settings.onsetHalfLifeSamples() == 0.0
+            ? 0.0
+            : Math.pow(0.5, 1.0 / settings.onsetHalfLifeSamples());
+  }
+
+  /** A detector with fresh state for one series. */
+  public static SeriesDetector create(DetectorSettings settings) {
+    return new SeriesDetector(settings);
+  }
+
+  /**
+   * Folds in one sample and returns its anomaly score in [0, 1) (0 during the warm-up, for ignored
+   * samples, and while an already reported anomaly persists without getting worse).
+   */
+  public double update(long timestampMillis, double value) {
+    if (!Double.isFinite(value) || timestampMillis <= lastTimestamp) {
+      ignored++;
+      lastScore = 0.0;
+      lastRawScore = 0.0;
+      lastChange = 0;
+      return 0.0;
+    }
+    lastTimestamp = timestampMillis;
+    samples++;
+    double zRobust = robust.update(value);
+    double zEwma = ewma.update(value);
+    double zSeasonal = seasonal.update(timestampMillis, value);
+    trend.update(timestampMillis, value);
+    if (samples <= warmUp) {
+      lastChange = 0;
+      lastRawScore = 0.0;
+      lastScore = 0.0;
+      return 0.0;
+    }
+    lastChange = cusum.update(zRobust);
+    double seasonalScale = seasonal.residualScale();
+    seasonalChosen = seasonalScale > 0.0 && seasonalScale < robust.lastScale();
+    double z = seasonalChosen
+        ? Math.abs(zSeasonal)
+        : Math.max(Math.abs(zRobust), Math.abs(zEwma));
+    double evidence = Math.log1p(z);
+    if (lastChange != 0) {
+      evidence += cusumBoost;
+    }
+    double s = surprise.update(evidence);
+    double raw = s / (s + surpriseScale);
+    lastRawScore = raw;
+    envelope *= envelopeDecay;
+    double score = 0.0;
+    if (raw > envelope * onsetMargin) {
+      score = raw;
+      envelope = raw;
+    }
+    lastScore = score;
+    return score;
+  }
+
+  /** The score returned by the last {@link #update}. */
+  public double lastScore() {
+    return lastScore;
+  }
+
+  /** The combined score of the last sample before onset shaping (sustained while it lasts). */
+  public double lastRawScore() {
+    return lastRawScore;
+  }
+
+  /** The EWMA z-score of the last sample. */
+  public double lastZ() {
+    return ewma.lastZ();
+  }
+
+  /** The robust (median/MAD) z-score of the last sample. */
+  public double lastRobustZ() {
+    return robust.lastZ();
+  }
+
+  /** The daily-seasonal residual z-score of the last sample (0 when that detector is off). */
+  public double lastSeasonalZ() {
+    return seasonal.lastZ();
+  }
+
+  /** Whether the last score judged the series by its daily shape (see the class comment). */
+  public boolean seasonalModelChosen() {
+    return seasonalChosen;
+  }
+
+  /** Whether the CUSUM signalled a change at the last sample. */
+  public boolean changeDetected() {
+    return lastChange != 0;
+  }
+
+  /** +1 for an upward change at the last sample, -1 for a downward one, 0 for none. */
+  public int changeDirection() {
+    return lastChange;
+  }
+
+  /** The EWMA mean: the series' recent baseline. */
+  public double baseline() {
+    return ewma.mean();
+  }
+
+  /** The Holt trend's slope in value units per second. */
+  public double trendSlopePerSecond() {
+    return trend.slopePerSecond();
+  }
+
+  /** The Holt trend's current level (smoothed value). */
+  public double trendLevel() {
+    return trend.level();
+  }
+
+  /**
+   * Milliseconds from the last sample until the linear trend reaches {@code limit}, or
+   * {@code +Infinity} if it is flat or heading away (see {@link HoltTrendDetector#millisToReach}).
+   */
+  public double millisToReach(double limit) {
+    return trend.millisToReach(limit);
+  }
+
+  /** Samples folded in so far (ignored ones excluded). */
+  public long samples() {
+    return samples;
+  }
+
+  /** Samples ignored so far: non-finite values, timestamps not after the previous one. */
+  public long ignored() {
+    return ignored;
+  }
+
+  /** Forgets everything, as if newly created. */
+  public void reset() {
+    ewma.reset();
+    robust.reset();
+    cusum.reset();
+    trend.reset();
+    seasonal.reset();
+    surprise.reset();
+    samples = 0;
+    ignored = 0;
+    lastTimestamp = Long.MIN_VALUE;
+    envelope = 0.0;
+    lastRawScore = 0.0;
+    lastScore = 0.0;
+    lastChange = 0;
+    seasonalChosen = false;
+  }
+}
