@@ -39,7 +39,7 @@ public enum BottleneckKind {
     return null;
   }
 
-  @JsonCreator
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static BottleneckKind fromJson(String text) {
     BottleneckKind kind = find(text);
     if (kind == null) {
