@@ -27,6 +27,12 @@ public final class AlertRouter {
   /** Raise an alert about a source. */
   public record Raise(String sourceId, String severity, String title) implements Command {}
 
+  /**
+   * A bottleneck or pattern event (detected, resolved; updates are not sent). Logged until the
+   * alerting issue turns it into alerts.
+   */
+  public record AnalysisAlert(AnalysisEvent event) implements Command {}
+
   /** Asks for the number of alerts raised; answers {@link Summary}. */
   public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
 
@@ -54,6 +60,12 @@ public final class AlertRouter {
             Raise.class,
             alert -> {
               log.info("Alert {} for {}: {}", alert.severity(), alert.sourceId(), alert.title());
+              return routing(log, raised + 1);
+            })
+        .onMessage(
+            AnalysisAlert.class,
+            alert -> {
+              log.info("Analysis event: {}", alert.event());
               return routing(log, raised + 1);
             })
         .onMessage(

@@ -1,0 +1,141 @@
+package io.pipewatch.analyzer;
+
+import io.pipewatch.collector.CborSerializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * The node's view of the analyzer's findings, for {@code GET /api/bottlenecks} and
+ * {@code GET /api/patterns}: subscribed to the "bottlenecks" {@link AnalysisTopic}, it keeps the
+ * active bottlenecks of every source (by id; resolved ones are dropped), the active patterns and
+ * the last {@code board.recent-patterns} resolved ones, and answers queries from that state.
+ *
+ * <pre>{@code
+ * ActorRef<BottleneckBoard.Command> board = context.spawn(
+ *     BottleneckBoard.create(settings, AnalysisTopic.get(system)), "bottleneck-board");
+ * CompletionStage<BottleneckBoard.Bottlenecks> answer = AskPattern.ask(board,
+ *     replyTo -> new BottleneckBoard.GetBottlenecks("docpipe-embed", BottleneckKind.CPU, 0.5, replyTo),
+ *     timeout, system.scheduler());
+ * }</pre>
+ */
+public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Command> {
+
+  /** Everything the board understands. */
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Asks for the active bottlenecks, highest impact first: only of {@code sourceId} and
+   * {@code kind} when given (null: any), with impact at least {@code minImpact}; answers
+   * {@link Bottlenecks}.
+   */
+  public record GetBottlenecks(
+      String sourceId, BottleneckKind kind, double minImpact, ActorRef<Bottlenecks> replyTo)
+      implements Command {}
+
+  public record Bottlenecks(List<Bottleneck> bottlenecks) implements CborSerializable {
+    public Bottlenecks {
+      bottlenecks = List.copyOf(bottlenecks);
+    }
+  }
+
+  /**
+   * Asks for the patterns: the active ones and the recently resolved ones (newest first); answers
+   * {@link Patterns}.
+   */
+  public record GetPatterns(ActorRef<Patterns> replyTo) implements Command {}
+
+  public record Patterns(List<FailurePattern> active, List<FailurePattern> recent)
+      implements CborSerializable {
+    public Patterns {
+      active = List.copyOf(active);
+      recent = List.copyOf(recent);
+    }
+  }
+
+  private record Published(AnalysisEvent event) implements Command {}
+
+  private final int recentMax;
+  private final Map<String, Bottleneck> active = new LinkedHashMap<>();
+  private final Map<String, FailurePattern> patterns = new LinkedHashMap<>();
+  private final ArrayDeque<FailurePattern> recent = new ArrayDeque<>();
+
+  /** A board subscribed to {@code topic} (the node's {@link AnalysisTopic}). */
+  public static Behavior<Command> create(
+      AnalyzerSettings settings, ActorRef<Topic.Command<AnalysisEvent>> topic) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorRef<AnalysisEvent> adapter =
+              ctx.messageAdapter(AnalysisEvent.class, Published::new);
+          topic.tell(Topic.subscribe(adapter));
+          return new BottleneckBoard(ctx, settings.boardRecentPatterns());
+        });
+  }
+
+  private BottleneckBoard(ActorContext<Command> context, int recentMax) {
+    super(context);
+    this.recentMax = recentMax;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Published.class, this::onPublished)
+        .onMessage(GetBottlenecks.class, this::onGetBottlenecks)
+        .onMessage(GetPatterns.class, this::onGetPatterns)
+        .build();
+  }
+
+  private Behavior<Command> onPublished(Published published) {
+    AnalysisEvent event = published.event();
+    if (event instanceof AnalysisEvent.BottleneckEvent b) {
+      Bottleneck bottleneck = b.bottleneck();
+      if (b instanceof BottleneckAnalyzer.BottleneckResolved) {
+        active.remove(bottleneck.id());
+      } else {
+        active.put(bottleneck.id(), bottleneck);
+      }
+    } else if (event instanceof AnalysisEvent.PatternEvent p) {
+      FailurePattern pattern = p.pattern();
+      if (p instanceof FleetAnalyzer.PatternResolved) {
+        patterns.remove(pattern.id());
+        recent.addFirst(pattern);
+        while (recent.size() > recentMax) {
+          recent.removeLast();
+        }
+      } else {
+        patterns.put(pattern.id(), pattern);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetBottlenecks(GetBottlenecks query) {
+    List<Bottleneck> out = new ArrayList<>();
+    for (Bottleneck b : active.values()) {
+      if ((query.sourceId() == null || query.sourceId().equals(b.sourceId()))
+          && (query.kind() == null || query.kind() == b.kind())
+          && b.impact() >= query.minImpact()) {
+        out.add(b);
+      }
+    }
+    out.sort(Comparator.comparingDouble(Bottleneck::impact).reversed().thenComparing(Bottleneck::id));
+    query.replyTo().tell(new Bottlenecks(out));
+    return this;
+  }
+
+  private Behavior<Command> onGetPatterns(GetPatterns query) {
+    query.replyTo().tell(new Patterns(new ArrayList<>(patterns.values()), new ArrayList<>(recent)));
+    return this;
+  }
+}

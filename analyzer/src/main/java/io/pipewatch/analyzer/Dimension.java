@@ -1,0 +1,64 @@
+package io.pipewatch.analyzer;
+
+import java.util.Locale;
+
+/**
+ * A resource or performance dimension of a source that bottleneck rules look at. Series are mapped
+ * to dimensions by the {@code pipewatch.analyzer.dimensions} table (series name pattern to
+ * dimension), so any service's metric names can be analysed. Per snapshot a dimension's value is
+ * the maximum of its series (ratios, latencies) or their sum (rates: {@link #ERRORS},
+ * {@link #THROUGHPUT}); {@link #ERROR_RATIO} is computed, {@code errors / (errors + throughput)}
+ * over a short smoothing window, and cannot be mapped to directly. Units: ratios 0..1, latencies in
+ * seconds, rates per second.
+ */
+public enum Dimension {
+  /** CPU utilisation, ratio of the cores available. */
+  CPU(false, BottleneckKind.CPU),
+  /** Memory used over its limit (heap, pools, host, container), ratio. */
+  MEMORY(false, BottleneckKind.MEMORY),
+  /** Latency of inter-process hops (p99), seconds. */
+  IPC_LATENCY(false, BottleneckKind.IPC),
+  /** Latency of database queries, seconds. */
+  DB_LATENCY(false, BottleneckKind.IO),
+  /** Disk busy or I/O-wait ratio. */
+  IO_UTILIZATION(false, BottleneckKind.IO),
+  /** Errors per second (sum of the mapped series). */
+  ERRORS(true, BottleneckKind.ERRORS),
+  /** Work completed per second (sum of the mapped series). */
+  THROUGHPUT(true, BottleneckKind.THROUGHPUT),
+  /** Errors over errors plus completed work, smoothed (computed, not mappable). */
+  ERROR_RATIO(false, BottleneckKind.ERRORS),
+  /** Queue depth over queue capacity, ratio. */
+  QUEUE_FILL(false, BottleneckKind.QUEUE),
+  /** Latency of the source's own work (p99), seconds. */
+  LATENCY(false, BottleneckKind.QUEUE),
+  /** Busiest worker's busy ratio over the mean worker's: 1 is balanced. */
+  WORKER_SKEW(false, BottleneckKind.QUEUE),
+  /** Any other signal a user maps. */
+  CUSTOM(false, BottleneckKind.CUSTOM);
+
+  static final int COUNT = values().length;
+
+  private final boolean summed;
+  private final BottleneckKind defaultKind;
+
+  Dimension(boolean summed, BottleneckKind defaultKind) {
+    this.summed = summed;
+    this.defaultKind = defaultKind;
+  }
+
+  /** Whether the dimension's value is the sum of its series (else the maximum). */
+  public boolean summed() {
+    return summed;
+  }
+
+  /** The bottleneck kind a rule on this dimension reports unless it names another. */
+  public BottleneckKind defaultKind() {
+    return defaultKind;
+  }
+
+  /** The kebab-case name used in configuration, e.g. {@code ipc-latency}. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}
