@@ -1,12 +1,18 @@
 package io.pipewatch.api;
 
 import io.pipewatch.analyzer.AlertRouter;
+import io.pipewatch.analyzer.AnalysisEvent;
+import io.pipewatch.analyzer.AnalysisTopic;
+import io.pipewatch.analyzer.BottleneckAnalyzer;
+import io.pipewatch.analyzer.BottleneckBoard;
 import io.pipewatch.analyzer.FleetAnalyzer;
 import io.pipewatch.collector.CborSerializable;
 import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.SourceDirectory;
 import io.pipewatch.collector.probe.HostProbe;
 import io.pipewatch.collector.scrape.Scraper;
+import io.pipewatch.optimizer.AdaptiveOptimizer;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import java.util.function.Consumer;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import java.time.Duration;
@@ -64,12 +70,39 @@ public final class Guardian {
               new StartHistory.RecordStart(Instant.now(), ctx.getSystem().ignoreRef()));
           ActorRef<SourceDirectory.Command> directory =
               spawn(ctx, alive, "source-directory", SourceDirectory.create(settings.collector()));
+          ActorRef<FleetAnalyzer.Command> fleet =
+              watch(ctx, alive, "fleet-analyzer", FleetAnalyzer.init(ctx.getSystem()));
+          ActorRef<AlertRouter.Command> alerts =
+              watch(ctx, alive, "alert-router", AlertRouter.init(ctx.getSystem()));
+          ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> optimizers =
+              watch(ctx, alive, "adaptive-optimizer", AdaptiveOptimizer.init(ctx.getSystem()));
+          ActorRef<Topic.Command<AnalysisEvent>> topic = AnalysisTopic.get(ctx.getSystem());
+          ActorRef<BottleneckBoard.Command> board =
+              spawn(
+                  ctx,
+                  alive,
+                  "bottleneck-board",
+                  BottleneckBoard.create(settings.analyzer(), topic));
+          BottleneckAnalyzer.Outputs outputs =
+              new BottleneckAnalyzer.Outputs(
+                  event ->
+                      optimizers.tell(
+                          new ShardingEnvelope<>(
+                              event.bottleneck().sourceId(),
+                              new AdaptiveOptimizer.ObserveBottleneck(event))),
+                  fleet,
+                  alerts,
+                  topic);
           ActorRef<ShardingEnvelope<Collector.Command>> collectors =
               watch(
                   ctx,
                   alive,
                   "collector",
-                  Collector.init(ctx.getSystem(), settings.collector(), directory, null));
+                  Collector.init(
+                      ctx.getSystem(),
+                      settings.collector(),
+                      directory,
+                      sourceId -> BottleneckAnalyzer.create(sourceId, settings.analyzer(), outputs)));
           Consumer<Collector.Ingest> toCollectors = toCollectors(collectors);
           if (settings.probe().enabled()) {
             spawn(ctx, alive, "host-probe", HostProbe.create(settings.probe(), toCollectors));
@@ -91,8 +124,9 @@ public final class Guardian {
                   ctx.getSelf(),
                   directory,
                   collectors,
-                  watch(ctx, alive, "fleet-analyzer", FleetAnalyzer.init(ctx.getSystem())),
-                  watch(ctx, alive, "alert-router", AlertRouter.init(ctx.getSystem())),
+                  fleet,
+                  alerts,
+                  board,
                   startHistory,
                   demo);
           spawn(ctx, alive, "http-server", HttpServer.create(server, actors));

@@ -18,6 +18,9 @@ final class ServerRoutes {
             new NodeRoutes(system, actors.startHistory(), server.settings().api()).route(),
             new IngestRoutes(actors.collectors(), server.settings()).route(),
             new MetricsRoutes(system, actors, server.settings().api()).route(),
+            new BottleneckRoutes(
+                    system, actors.bottleneckBoard(), server.settings().api().askTimeout())
+                .route(),
             new SimulatorRoutes(
                     system,
                     actors.demoPipeline().orElse(null),

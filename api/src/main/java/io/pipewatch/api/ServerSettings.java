@@ -1,6 +1,7 @@
 package io.pipewatch.api;
 
 import com.typesafe.config.Config;
+import io.pipewatch.analyzer.AnalyzerSettings;
 import io.pipewatch.collector.CollectorSettings;
 import io.pipewatch.collector.ingest.IngestSettings;
 import io.pipewatch.collector.probe.ProbeSettings;
@@ -19,7 +20,8 @@ record ServerSettings(
     IngestSettings ingest,
     ProbeSettings probe,
     ScrapeSettings scrape,
-    SimulatorSettings simulator) {
+    SimulatorSettings simulator,
+    AnalyzerSettings analyzer) {
 
   static ServerSettings create(Config config) {
     return new ServerSettings(
@@ -29,6 +31,7 @@ record ServerSettings(
         IngestSettings.create(config),
         ProbeSettings.create(config),
         ScrapeSettings.create(config),
-        SimulatorSettings.create(config));
+        SimulatorSettings.create(config),
+        AnalyzerSettings.create(config));
   }
 }

@@ -1,6 +1,7 @@
 package io.pipewatch.api;
 
 import io.pipewatch.analyzer.AlertRouter;
+import io.pipewatch.analyzer.BottleneckBoard;
 import io.pipewatch.analyzer.FleetAnalyzer;
 import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.SourceDirectory;
@@ -15,5 +16,6 @@ record TopLevelActors(
     ActorRef<ShardingEnvelope<Collector.Command>> collectors,
     ActorRef<FleetAnalyzer.Command> fleetAnalyzer,
     ActorRef<AlertRouter.Command> alertRouter,
+    ActorRef<BottleneckBoard.Command> bottleneckBoard,
     ActorRef<StartHistory.Command> startHistory,
     Optional<ActorRef<DemoPipeline.Command>> demoPipeline) {}

@@ -1,5 +1,9 @@
 package io.pipewatch.optimizer;
 
+import io.pipewatch.analyzer.AnalysisEvent;
+import io.pipewatch.analyzer.Bottleneck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.pipewatch.collector.CborSerializable;
 import java.time.Duration;
 import java.util.HashMap;
@@ -72,6 +76,12 @@ public final class AdaptiveOptimizer
   /** Asks for the whole state. */
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
+  /**
+   * A bottleneck event from the source's analyzer. The closed loop that acts on it comes with the
+   * optimizer issue; for now it is logged and nothing is persisted or answered.
+   */
+  public record ObserveBottleneck(AnalysisEvent.BottleneckEvent event) implements Command {}
+
   /** What happened to an optimizer: its journal. */
   public sealed interface Event extends CborSerializable {}
 
@@ -124,6 +134,8 @@ public final class AdaptiveOptimizer
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(AdaptiveOptimizer.class);
+
   private final OptimizerSettings settings;
 
   /** Starts the sharding region for optimizers (settings from the system's config). */
@@ -162,7 +174,20 @@ public final class AdaptiveOptimizer
         .onCommand(RegisterKnob.class, this::onRegisterKnob)
         .onCommand(ApplySetting.class, this::onApplySetting)
         .onCommand(GetState.class, (state, query) -> Effect().reply(query.replyTo(), state))
+        .onCommand(ObserveBottleneck.class, this::onObserveBottleneck)
         .build();
+  }
+
+  private ReplyEffect<Event, State> onObserveBottleneck(State state, ObserveBottleneck observed) {
+    Bottleneck b = observed.event().bottleneck();
+    LOG.info(
+        "Optimizer of '{}' observed {} {} ({} impact {})",
+        b.sourceId(),
+        observed.event().getClass().getSimpleName(),
+        b.id(),
+        b.kind(),
+        b.impact());
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> onRegisterKnob(State state, RegisterKnob command) {

@@ -63,6 +63,24 @@ final class AdaptiveOptimizerTest {
   }
 
   @Test
+  void anObservedBottleneckChangesNothingYet() {
+    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
+    State before = optimizer.getState();
+    io.pipewatch.analyzer.Bottleneck bottleneck =
+        new io.pipewatch.analyzer.Bottleneck(
+            "b-1", "svc", io.pipewatch.analyzer.BottleneckKind.CPU,
+            io.pipewatch.analyzer.Severity.WARNING, 0.5, 0.8, java.util.List.of(), 1, 1, 0, 0);
+
+    var result =
+        optimizer.runCommand(
+            new AdaptiveOptimizer.ObserveBottleneck(
+                new io.pipewatch.analyzer.BottleneckAnalyzer.BottleneckDetected(bottleneck)));
+
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(optimizer.getState()).isEqualTo(before);
+  }
+
+  @Test
   void registeringTheSameKnobTwicePersistsOnce() {
     optimizer.<StatusReply<Knob>>runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
 
