@@ -98,7 +98,7 @@ public record AnalyzerSettings(
 
   /**
    * A forecast rule: a series of {@code dimension} rising at least {@code minRise} above the
-   * dimension's baseline whose linear trend reaches {@code limit} within {@code horizon} (warning;
+   * series' own baseline (a slow average) whose linear trend reaches {@code limit} within {@code horizon} (warning;
    * within a quarter of it: critical), held {@code forDuration}.
    */
   public record ForecastRule(

@@ -224,6 +224,8 @@ final class SourceAnalysis {
   // ---- dimensions ----
 
   private void aggregate(long ts, long dt) {
+    double baselineAlpha =
+        dt <= 0 ? 1.0 : 1.0 - Math.exp(-LN2 * dt / settings.baselineHalfLife().toMillis());
     Arrays.fill(dimPresent, false);
     Arrays.fill(dimValue, 0.0);
     Arrays.fill(dimTop, null);
@@ -236,6 +238,9 @@ final class SourceAnalysis {
         v = d > 0 ? v / d : Double.NaN;
       }
       s.value = v;
+      if (v == v) {
+        s.baseline = s.baseline != s.baseline ? v : s.baseline + baselineAlpha * (v - s.baseline);
+      }
       if (s.detector != null && s.rawMillis == ts && v == v) {
         s.detector.update(ts, v);
         if (s.detector.changeDetected()) {
@@ -362,20 +367,23 @@ final class SourceAnalysis {
       ForecastRule f = r.forecast;
       double best = Double.POSITIVE_INFINITY;
       Slot bestSlot = null;
-      double base = baselineSet[d] ? baseline[d] : Double.NaN;
-      if (warm && base == base) {
+      double base = Double.NaN;
+      if (warm) {
         for (int i = 0, n = mapped.size(); i < n; i++) {
           Slot s = mapped.get(i);
           if (s.dimension != r.dimension || s.detector == null || s.value != s.value) {
             continue;
           }
-          if (s.value - base < f.minRise() || s.detector.trendSlopePerSecond() <= 0) {
+          // each series against its own baseline: a pool rising from 10 % matters even while
+          // another pool of the dimension sits at 90 %
+          if (!(s.value - s.baseline >= f.minRise()) || s.detector.trendSlopePerSecond() <= 0) {
             continue;
           }
           double millis = s.detector.millisToReach(f.limit());
           if (millis < best) {
             best = millis;
             bestSlot = s;
+            base = s.baseline;
           }
         }
       }
@@ -448,6 +456,7 @@ final class SourceAnalysis {
     double raw = Double.NaN;
     long rawMillis;
     double value = Double.NaN;
+    double baseline = Double.NaN;
     long lastChangeMillis = Long.MIN_VALUE;
 
     Slot(String id) {
