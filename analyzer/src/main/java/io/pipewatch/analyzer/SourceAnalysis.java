@@ -195,7 +195,8 @@ final class SourceAnalysis {
     s = new Slot(p.id());
     slotsById.put(p.id(), s);
     for (DimensionMapping m : mappings) {
-      if (m.series().matcher(p.name()).matches()) {
+      if (m.series().matcher(p.name()).matches()
+          && (m.exclude() == null || !m.exclude().matcher(p.id()).matches())) {
         s.dimension = m.dimension();
         s.scale =
             !Double.isNaN(m.scale())
@@ -352,7 +353,7 @@ final class SourceAnalysis {
       double base = baselineSet[d] ? baseline[d] : Double.NaN;
       if (warm && base == base && base > 0 && base >= g.minBaseline()) {
         double change = g.higherIsWorse() ? (r.smoothed - base) / base : (base - r.smoothed) / base;
-        violated = change > g.warning();
+        violated = change > g.warning() && (!g.higherIsWorse() || r.smoothed >= g.minValue());
         clear = change < g.warning() * (1 - h);
         r.value = r.smoothed;
         r.baseline = base;

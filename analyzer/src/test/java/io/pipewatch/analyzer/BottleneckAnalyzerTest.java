@@ -62,7 +62,7 @@ class BottleneckAnalyzerTest {
     for (int i = 0; i < 50; i++) {
       analyzer.tell(snapshot(ts += 100, 0.4, false, 0));
     }
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 10; i++) {
       analyzer.tell(snapshot(ts += 100, 0.99, false, 0));
     }
     FleetAnalyzer.Report report = (FleetAnalyzer.Report) fleet.expectMessageClass(FleetAnalyzer.Report.class);
