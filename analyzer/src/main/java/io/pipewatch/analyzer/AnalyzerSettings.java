@@ -57,10 +57,11 @@ public record AnalyzerSettings(
    * expression over the whole series name, e.g. {@code pipeline_ipc_latency_seconds_p99}) feed
    * {@code dimension}. With {@code divideBy} the value is divided by the series of that name with
    * the same labels (used/capacity pairs). {@code scale} multiplies the value; NaN means automatic:
-   * 1e-9 for timer series other than {@code _rate} (timers carry nanoseconds), else 1.
+   * 1e-9 for timer series other than {@code _rate} (timers carry nanoseconds), else 1. Series whose
+   * id ({@code name{labels}}) matches {@code exclude} (null: none) are left out.
    */
   public record DimensionMapping(
-      String name, Pattern series, Dimension dimension, String divideBy, double scale) {}
+      String name, Pattern series, Pattern exclude, Dimension dimension, String divideBy, double scale) {}
 
   /**
    * A threshold rule: the dimension's value beyond {@code warning} (above it if {@code above}, else
@@ -83,7 +84,7 @@ public record AnalyzerSettings(
    * its baseline (a slow average, frozen while the rule is violated); {@code warning} and
    * {@code critical} are the relative changes for the worse (0.2 = 20 % worse: higher if
    * {@code higherIsWorse}, else lower) held {@code forDuration}. Only baselines of at least
-   * {@code minBaseline} are judged.
+   * {@code minBaseline} are judged, and (higher is worse) only values of at least {@code minValue}.
    */
   public record RegressionRule(
       String name,
@@ -94,11 +95,12 @@ public record AnalyzerSettings(
       Duration forDuration,
       Duration smoothing,
       BottleneckKind kind,
-      double minBaseline) {}
+      double minBaseline,
+      double minValue) {}
 
   /**
    * A forecast rule: a series of {@code dimension} rising at least {@code minRise} above the
-   * dimension's baseline whose linear trend reaches {@code limit} within {@code horizon} (warning;
+   * series' own baseline (a slow average) whose linear trend reaches {@code limit} within {@code horizon} (warning;
    * within a quarter of it: critical), held {@code forDuration}.
    */
   public record ForecastRule(
@@ -146,6 +148,15 @@ public record AnalyzerSettings(
         throw new InvalidSettingException(
             d.key("series"), "a regular expression over series names", d.string("series"));
       }
+      Pattern exclude = null;
+      if (d.has("exclude")) {
+        try {
+          exclude = Pattern.compile(d.nonBlankString("exclude"));
+        } catch (PatternSyntaxException e) {
+          throw new InvalidSettingException(
+              d.key("exclude"), "a regular expression over series ids", d.string("exclude"));
+        }
+      }
       Dimension dimension = dimension(d, "dimension");
       if (dimension == Dimension.ERROR_RATIO) {
         throw new InvalidSettingException(
@@ -153,7 +164,7 @@ public record AnalyzerSettings(
       }
       String divideBy = d.has("divide-by") ? d.nonBlankString("divide-by") : null;
       double scale = d.has("scale") ? d.doubleInRange("scale", 1e-30, 1e30) : Double.NaN;
-      dimensions.add(new DimensionMapping(name, series, dimension, divideBy, scale));
+      dimensions.add(new DimensionMapping(name, series, exclude, dimension, divideBy, scale));
     }
     SettingsReader rules = in.section("rules");
     List<ThresholdRule> thresholds = new ArrayList<>();
@@ -227,7 +238,8 @@ public record AnalyzerSettings(
               r.positiveDuration("for"),
               r.positiveDuration("smoothing"),
               kind(r, dimension),
-              r.has("min-baseline") ? r.doubleInRange("min-baseline", 0, 1e30) : 0.0));
+              r.has("min-baseline") ? r.doubleInRange("min-baseline", 0, 1e30) : 0.0,
+              r.has("min-value") ? r.doubleInRange("min-value", -1e30, 1e30) : Double.NEGATIVE_INFINITY));
     }
     List<ForecastRule> forecasts = new ArrayList<>();
     SettingsReader fc = rules.section("forecasts");

@@ -48,7 +48,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  *
  * Topology is not known, so a group (source id up to the last {@code group-separator}) stands for
  * one pipeline. A pattern is published as {@link PatternDetected}, {@link PatternUpdated} (sources or confidence
- * changed) and {@link PatternResolved} (evidence gone for {@code quiet-for}; at once for stale
+ * changed; to the alert router only when its sources changed) and {@link PatternResolved} (evidence gone for {@code quiet-for}; at once for stale
  * patterns when the sources report again) to the "bottlenecks" topic and the {@link AlertRouter}.
  *
  * <pre>{@code
@@ -434,15 +434,16 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
                 now, now, 0);
         patterns.put(e.getKey(), new Active(p, now));
         getContext().getLog().info("Pattern {}: {} (confidence {})", p.id(), p.description(), p.confidence());
-        publish(new PatternDetected(p));
+        publish(new PatternDetected(p), true);
       } else {
         a.lastTrue = now;
         FailurePattern p = a.pattern;
-        if (!p.sources().equals(c.sources()) || Math.abs(p.confidence() - c.confidence()) >= 0.1) {
+        boolean spread = !p.sources().equals(c.sources());
+        if (spread || Math.abs(p.confidence() - c.confidence()) >= 0.1) {
           a.pattern =
               new FailurePattern(
                   p.id(), p.kind(), c.confidence(), c.sources(), c.text(), p.detectedMillis(), now, 0);
-          publish(new PatternUpdated(a.pattern));
+          publish(new PatternUpdated(a.pattern), spread);
         }
       }
     }
@@ -468,16 +469,17 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
           recent.removeLast();
         }
         getContext().getLog().info("Pattern {} resolved", p.id());
-        publish(new PatternResolved(resolved));
+        publish(new PatternResolved(resolved), true);
       }
     }
   }
 
-  private void publish(AnalysisEvent.PatternEvent event) {
+  /** To the topic always; to the alert router when detected, resolved or spread to new sources. */
+  private void publish(AnalysisEvent.PatternEvent event, boolean alert) {
     if (topic != null) {
       topic.tell(Topic.publish(event));
     }
-    if (alerts != null && !(event instanceof PatternUpdated)) {
+    if (alerts != null && alert) {
       alerts.tell(new AlertRouter.AnalysisAlert(event));
     }
   }

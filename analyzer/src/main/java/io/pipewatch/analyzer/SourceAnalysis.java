@@ -195,7 +195,8 @@ final class SourceAnalysis {
     s = new Slot(p.id());
     slotsById.put(p.id(), s);
     for (DimensionMapping m : mappings) {
-      if (m.series().matcher(p.name()).matches()) {
+      if (m.series().matcher(p.name()).matches()
+          && (m.exclude() == null || !m.exclude().matcher(p.id()).matches())) {
         s.dimension = m.dimension();
         s.scale =
             !Double.isNaN(m.scale())
@@ -224,6 +225,8 @@ final class SourceAnalysis {
   // ---- dimensions ----
 
   private void aggregate(long ts, long dt) {
+    double baselineAlpha =
+        dt <= 0 ? 1.0 : 1.0 - Math.exp(-LN2 * dt / settings.baselineHalfLife().toMillis());
     Arrays.fill(dimPresent, false);
     Arrays.fill(dimValue, 0.0);
     Arrays.fill(dimTop, null);
@@ -236,6 +239,9 @@ final class SourceAnalysis {
         v = d > 0 ? v / d : Double.NaN;
       }
       s.value = v;
+      if (v == v) {
+        s.baseline = s.baseline != s.baseline ? v : s.baseline + baselineAlpha * (v - s.baseline);
+      }
       if (s.detector != null && s.rawMillis == ts && v == v) {
         s.detector.update(ts, v);
         if (s.detector.changeDetected()) {
@@ -347,7 +353,7 @@ final class SourceAnalysis {
       double base = baselineSet[d] ? baseline[d] : Double.NaN;
       if (warm && base == base && base > 0 && base >= g.minBaseline()) {
         double change = g.higherIsWorse() ? (r.smoothed - base) / base : (base - r.smoothed) / base;
-        violated = change > g.warning();
+        violated = change > g.warning() && (!g.higherIsWorse() || r.smoothed >= g.minValue());
         clear = change < g.warning() * (1 - h);
         r.value = r.smoothed;
         r.baseline = base;
@@ -362,20 +368,23 @@ final class SourceAnalysis {
       ForecastRule f = r.forecast;
       double best = Double.POSITIVE_INFINITY;
       Slot bestSlot = null;
-      double base = baselineSet[d] ? baseline[d] : Double.NaN;
-      if (warm && base == base) {
+      double base = Double.NaN;
+      if (warm) {
         for (int i = 0, n = mapped.size(); i < n; i++) {
           Slot s = mapped.get(i);
           if (s.dimension != r.dimension || s.detector == null || s.value != s.value) {
             continue;
           }
-          if (s.value - base < f.minRise() || s.detector.trendSlopePerSecond() <= 0) {
+          // each series against its own baseline: a pool rising from 10 % matters even while
+          // another pool of the dimension sits at 90 %
+          if (!(s.value - s.baseline >= f.minRise()) || s.detector.trendSlopePerSecond() <= 0) {
             continue;
           }
           double millis = s.detector.millisToReach(f.limit());
           if (millis < best) {
             best = millis;
             bestSlot = s;
+            base = s.baseline;
           }
         }
       }
@@ -448,6 +457,7 @@ final class SourceAnalysis {
     double raw = Double.NaN;
     long rawMillis;
     double value = Double.NaN;
+    double baseline = Double.NaN;
     long lastChangeMillis = Long.MIN_VALUE;
 
     Slot(String id) {

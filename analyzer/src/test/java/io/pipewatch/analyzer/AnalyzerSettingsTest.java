@@ -52,6 +52,10 @@ class AnalyzerSettingsTest {
       assertThat(d.series().matcher("my_cpu_ratio").matches()).isTrue();
     });
     assertThat(s.thresholds()).noneMatch(r -> r.name().equals("memory-high"));
+    AnalyzerSettings.DimensionMapping pools =
+        s.dimensions().stream().filter(d -> d.name().equals("stage-memory-pools")).findFirst().orElseThrow();
+    assertThat(pools.exclude().matcher("pipeline_memory_pool_used_bytes{pool=\"embed_model\",stage=\"embed\"}").matches()).isTrue();
+    assertThat(pools.exclude().matcher("pipeline_memory_pool_used_bytes{pool=\"embed_heap\",stage=\"embed\"}").matches()).isFalse();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -73,6 +77,7 @@ class AnalyzerSettingsTest {
         "rules.forecasts.memory-exhaustion.horizon = never | pipewatch.analyzer.rules.forecasts.memory-exhaustion.horizon",
         "dimensions.stage-cpu.series = \"pipeline_(\" | pipewatch.analyzer.dimensions.stage-cpu.series",
         "dimensions.stage-cpu.dimension = error-ratio | pipewatch.analyzer.dimensions.stage-cpu.dimension",
+        "dimensions.stage-cpu.exclude = \"[\" | pipewatch.analyzer.dimensions.stage-cpu.exclude",
         "rules.thresholds = [1, 2] | pipewatch.analyzer.rules.thresholds",
         "lifecycle.hysteresis = 2 | pipewatch.analyzer.lifecycle.hysteresis",
         "fleet.cascade-min-sources = 1 | pipewatch.analyzer.fleet.cascade-min-sources",

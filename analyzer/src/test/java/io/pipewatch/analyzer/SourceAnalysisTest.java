@@ -59,10 +59,14 @@ class SourceAnalysisTest {
     for (int i = 0; i < 300; i++) {
       cpu(0.5 + 0.01 * Math.sin(i));
     }
-    cpu(0.97);
-    cpu(0.97);
-    cpu(0.97);
-    assertThat(opened()).isZero(); // 200 ms over the level, `for` is 300 ms
+    long forMillis =
+        settings.thresholds().stream().filter(r -> r.name().equals("cpu-saturation")).findFirst()
+            .orElseThrow().forDuration().toMillis();
+    // the first sample over the level starts the clock; `for` later it opens
+    for (long t = 0; t < forMillis; t += 100) {
+      cpu(0.97);
+    }
+    assertThat(opened()).isZero();
     cpu(0.97);
     assertThat(opened()).isEqualTo(1);
     Bottleneck b = detected.get(0);

@@ -59,6 +59,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class DetectionLatencyHarness {
   private static final long START_MILLIS = 1_700_000_000_000L;
+  private static boolean verbose;
 
   private final AnalyzerSettings analyzerSettings;
   private final CollectorSettings collectorSettings;
@@ -77,13 +78,21 @@ public final class DetectionLatencyHarness {
   }
 
   public static void main(String[] args) {
+    // the simulator logs every injected fault at INFO: keep the table readable
+    ((ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     int seeds = 20;
     int faultFreeMinutes = 60;
     Duration interval = Duration.ofMillis(100);
     List<FaultKind> kinds = Arrays.asList(FaultKind.values());
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
+      if (kv.length == 1) {
+        kv = new String[] {kv[0], ""};
+      }
       switch (kv[0]) {
+        case "verbose" -> verbose = true;
         case "seeds" -> seeds = Integer.parseInt(kv[1]);
         case "fault-free-minutes" -> faultFreeMinutes = Integer.parseInt(kv[1]);
         case "interval" -> interval = Duration.ofMillis(Long.parseLong(kv[1].replace("ms", "")));
@@ -164,6 +173,9 @@ public final class DetectionLatencyHarness {
     long best = -1;
     StringBuilder seen = new StringBuilder();
     for (Finding f : p.findings) {
+      if (verbose) {
+        System.out.printf(Locale.ROOT, "      %+7d ms %s %s %s%n", f.atMillis - truth.startMillis(), f.what, f.sources, f.detail);
+      }
       if (f.sources.contains(truth.sourceId()) && f.atMillis >= truth.startMillis()) {
         seen.append(f.what).append('@').append(f.atMillis - truth.startMillis()).append(' ');
       }
