@@ -176,6 +176,13 @@ final class Engine {
   private final double[] errorExtra = new double[Stage.COUNT];
   private final double[] timeoutExtra = new double[Stage.COUNT];
   private final boolean[] stalled = new boolean[Stage.COUNT];
+  /**
+   * Share of a stage's documents a load-imbalance fault of intensity 1 sends to one worker (a hot
+   * key): at 0.5 a quarter of the traffic, four times the fair share of a 16-worker stage, enough to
+   * saturate that worker while the others idle, as a hot key that pages someone does.
+   */
+  static final double HOT_KEY_SHARE = 0.5;
+
   private final double[] imbalance = new double[Stage.COUNT];
   private final boolean[] silent = new boolean[Stage.COUNT];
   private final double[] leakMbPerSecond = new double[Stage.COUNT];
@@ -805,7 +812,7 @@ final class Engine {
         case STAGE_STALL -> stalled[s] = true;
         case ERROR_BURST -> errorExtra[s] += 0.5 * i;
         case DB_CONTENTION -> dbFactor *= 1.0 + 9.0 * i;
-        case LOAD_IMBALANCE -> imbalance[s] = Math.max(imbalance[s], 0.15 * i);
+        case LOAD_IMBALANCE -> imbalance[s] = Math.max(imbalance[s], HOT_KEY_SHARE * i);
         case CASCADING_FAILURE -> {
           slowFactor[s] *= 1.0 + 9.0 * i;
           timeoutExtra[s] += 0.3 * i;
