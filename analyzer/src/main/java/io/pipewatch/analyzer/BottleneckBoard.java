@@ -51,17 +51,9 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
 
   /**
    * Asks for the patterns: the active ones and the recently resolved ones (newest first); answers
-   * {@link Patterns}.
+   * {@link FleetAnalyzer.Patterns}.
    */
-  public record GetPatterns(ActorRef<Patterns> replyTo) implements Command {}
-
-  public record Patterns(List<FailurePattern> active, List<FailurePattern> recent)
-      implements CborSerializable {
-    public Patterns {
-      active = List.copyOf(active);
-      recent = List.copyOf(recent);
-    }
-  }
+  public record GetPatterns(ActorRef<FleetAnalyzer.Patterns> replyTo) implements Command {}
 
   private record Published(AnalysisEvent event) implements Command {}
 
@@ -135,7 +127,10 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
   }
 
   private Behavior<Command> onGetPatterns(GetPatterns query) {
-    query.replyTo().tell(new Patterns(new ArrayList<>(patterns.values()), new ArrayList<>(recent)));
+    query.replyTo()
+        .tell(
+            new FleetAnalyzer.Patterns(
+                new ArrayList<>(patterns.values()), new ArrayList<>(recent)));
     return this;
   }
 }

@@ -67,9 +67,9 @@ class BottleneckBoardTest {
     assertThat(answers.receiveMessage().bottlenecks()).extracting(Bottleneck::id).containsExactly("a/cpu/1");
     board.tell(new BottleneckBoard.GetBottlenecks(null, null, 0.55, answers.getRef()));
     assertThat(answers.receiveMessage().bottlenecks()).extracting(Bottleneck::impact).containsExactly(0.9, 0.6);
-    TestProbe<BottleneckBoard.Patterns> patterns = testKit.createTestProbe();
+    TestProbe<FleetAnalyzer.Patterns> patterns = testKit.createTestProbe();
     board.tell(new BottleneckBoard.GetPatterns(patterns.getRef()));
-    BottleneckBoard.Patterns answer = patterns.receiveMessage();
+    FleetAnalyzer.Patterns answer = patterns.receiveMessage();
     assertThat(answer.active()).containsExactly(p);
     assertThat(answer.recent()).containsExactly(q);
   }
@@ -93,7 +93,7 @@ class BottleneckBoardTest {
         new AlertRouter.AnalysisAlert(new BottleneckAnalyzer.BottleneckDetected(bottleneck)),
         new AlertRouter.AnalysisAlert(new FleetAnalyzer.PatternResolved(pattern)),
         new BottleneckBoard.Bottlenecks(List.of(bottleneck)),
-        new BottleneckBoard.Patterns(List.of(pattern), List.of(pattern)));
+        new FleetAnalyzer.Patterns(List.of(pattern), List.of(pattern)));
     for (Object m : messages) {
       assertThat(kit.verifySerialization(m, true)).isEqualTo(m);
     }
