@@ -12,11 +12,11 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 /**
  * Routes alerts to their channels (log, webhook, email, dashboard) with dedup, grouping, silences,
  * inhibition, cooldown and rate limits. One per cluster: a cluster singleton. Until the alerting
- * issue lands it logs each alert it is sent and counts them.
+ * issue lands it logs each bottleneck and pattern event it is sent and counts them.
  *
  * <pre>{@code
  * ActorRef<AlertRouter.Command> alerts = AlertRouter.init(system);
- * alerts.tell(new AlertRouter.Raise("svc-a", "WARNING", "queue growing"));
+ * alerts.tell(new AlertRouter.AnalysisAlert(new BottleneckAnalyzer.BottleneckDetected(bottleneck)));
  * }</pre>
  */
 public final class AlertRouter {
@@ -24,16 +24,13 @@ public final class AlertRouter {
   /** Everything the AlertRouter understands. */
   public sealed interface Command extends CborSerializable {}
 
-  /** Raise an alert about a source. */
-  public record Raise(String sourceId, String severity, String title) implements Command {}
-
   /**
    * A bottleneck or pattern event (detected, resolved; updates are not sent). Logged until the
    * alerting issue turns it into alerts.
    */
   public record AnalysisAlert(AnalysisEvent event) implements Command {}
 
-  /** Asks for the number of alerts raised; answers {@link Summary}. */
+  /** Asks for the number of analysis events received; answers {@link Summary}. */
   public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
 
   public record Summary(long raised) implements CborSerializable {}
@@ -56,12 +53,6 @@ public final class AlertRouter {
 
   private static Behavior<Command> routing(org.slf4j.Logger log, long raised) {
     return Behaviors.receive(Command.class)
-        .onMessage(
-            Raise.class,
-            alert -> {
-              log.info("Alert {} for {}: {}", alert.severity(), alert.sourceId(), alert.title());
-              return routing(log, raised + 1);
-            })
         .onMessage(
             AnalysisAlert.class,
             alert -> {
