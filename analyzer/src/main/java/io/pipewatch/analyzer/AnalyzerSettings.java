@@ -16,8 +16,8 @@ import java.util.regex.PatternSyntaxException;
  * and the meaning of every key in the analyzer's {@code reference.conf}): the per-series detectors,
  * the series-to-dimension table, threshold, baseline-regression and forecast rules, the lifecycle
  * (hysteresis) and the fleet patterns. A bad value — an unknown dimension, a critical level on the
- * wrong side of the warning level, a pattern that does not compile — fails with an
- * {@link InvalidSettingException} naming the full key, so start-up stops with that line.
+ * wrong side of the warning level, a pattern that does not compile — fails with an {@link
+ * InvalidSettingException} naming the full key, so start-up stops with that line.
  *
  * <pre>{@code
  * AnalyzerSettings settings = AnalyzerSettings.create(system.settings().config());
@@ -61,7 +61,12 @@ public record AnalyzerSettings(
    * id ({@code name{labels}}) matches {@code exclude} (null: none) are left out.
    */
   public record DimensionMapping(
-      String name, Pattern series, Pattern exclude, Dimension dimension, String divideBy, double scale) {}
+      String name,
+      Pattern series,
+      Pattern exclude,
+      Dimension dimension,
+      String divideBy,
+      double scale) {}
 
   /**
    * A threshold rule: the dimension's value beyond {@code warning} (above it if {@code above}, else
@@ -81,10 +86,10 @@ public record AnalyzerSettings(
 
   /**
    * A baseline regression rule: the dimension's value smoothed over {@code smoothing} compared with
-   * its baseline (a slow average, frozen while the rule is violated); {@code warning} and
-   * {@code critical} are the relative changes for the worse (0.2 = 20 % worse: higher if
-   * {@code higherIsWorse}, else lower) held {@code forDuration}. Only baselines of at least
-   * {@code minBaseline} are judged, and (higher is worse) only values of at least {@code minValue}.
+   * its baseline (a slow average, frozen while the rule is violated); {@code warning} and {@code
+   * critical} are the relative changes for the worse (0.2 = 20 % worse: higher if {@code
+   * higherIsWorse}, else lower) held {@code forDuration}. Only baselines of at least {@code
+   * minBaseline} are judged, and (higher is worse) only values of at least {@code minValue}.
    */
   public record RegressionRule(
       String name,
@@ -100,8 +105,8 @@ public record AnalyzerSettings(
 
   /**
    * A forecast rule: a series of {@code dimension} rising at least {@code minRise} above the
-   * series' own baseline (a slow average) whose linear trend reaches {@code limit} within {@code horizon} (warning;
-   * within a quarter of it: critical), held {@code forDuration}.
+   * series' own baseline (a slow average) whose linear trend reaches {@code limit} within {@code
+   * horizon} (warning; within a quarter of it: critical), held {@code forDuration}.
    */
   public record ForecastRule(
       String name,
@@ -190,7 +195,11 @@ public record AnalyzerSettings(
         if (above ? critical < warning : critical > warning) {
           throw new InvalidSettingException(
               r.key("critical"),
-              "a level " + (above ? "at or above " : "at or below ") + levelKey + " (" + warning
+              "a level "
+                  + (above ? "at or above " : "at or below ")
+                  + levelKey
+                  + " ("
+                  + warning
                   + ")",
               critical);
         }
@@ -239,7 +248,9 @@ public record AnalyzerSettings(
               r.positiveDuration("smoothing"),
               kind(r, dimension),
               r.has("min-baseline") ? r.doubleInRange("min-baseline", 0, 1e30) : 0.0,
-              r.has("min-value") ? r.doubleInRange("min-value", -1e30, 1e30) : Double.NEGATIVE_INFINITY));
+              r.has("min-value")
+                  ? r.doubleInRange("min-value", -1e30, 1e30)
+                  : Double.NEGATIVE_INFINITY));
     }
     List<ForecastRule> forecasts = new ArrayList<>();
     SettingsReader fc = rules.section("forecasts");

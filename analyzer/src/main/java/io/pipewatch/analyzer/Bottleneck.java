@@ -8,9 +8,9 @@ import java.util.List;
  * about ({@code kind}), how bad ({@code severity}; {@code impact} 0..1, the share of throughput or
  * latency it costs by the rule's measure), how sure the analyzer is ({@code confidence} 0..1, from
  * how long it has held and how many detectors agree), why ({@code evidence}), and when (epoch
- * milliseconds of the source's own clock: opened, last updated, resolved or 0 while active).
- * {@code forecastMillis} is the time until the limit is reached for a forecast ("memory reaches its
- * limit in ~4 min"), else -1.
+ * milliseconds of the source's own clock: opened, last updated, resolved or 0 while active). {@code
+ * forecastMillis} is the time until the limit is reached for a forecast ("memory reaches its limit
+ * in ~4 min"), else -1.
  */
 public record Bottleneck(
     String id,

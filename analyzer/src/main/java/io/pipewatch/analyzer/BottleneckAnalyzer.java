@@ -21,8 +21,8 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * {@link BottleneckResolved} to the {@link Outputs}: the source's optimizer (a consumer, since the
  * optimizer module depends on this one), the {@link AlertRouter}, the {@link FleetAnalyzer} (as
  * {@link FleetAnalyzer.Report}) and the node's "bottlenecks" {@link AnalysisTopic}. A stale
- * snapshot is a heartbeat signal, not analysed: it goes to the fleet analyzer as
- * {@link FleetAnalyzer.Heartbeat}, and so does the first fresh snapshot after it.
+ * snapshot is a heartbeat signal, not analysed: it goes to the fleet analyzer as {@link
+ * FleetAnalyzer.Heartbeat}, and so does the first fresh snapshot after it.
  *
  * <pre>{@code
  * AnalyzerSettings settings = AnalyzerSettings.create(system.settings().config());
@@ -36,13 +36,15 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 public final class BottleneckAnalyzer extends AbstractBehavior<SourceSnapshot> {
 
   /** A bottleneck opened. */
-  public record BottleneckDetected(Bottleneck bottleneck) implements AnalysisEvent.BottleneckEvent {}
+  public record BottleneckDetected(Bottleneck bottleneck)
+      implements AnalysisEvent.BottleneckEvent {}
 
   /** An open bottleneck changed (severity, impact, confidence, evidence) or is still there. */
   public record BottleneckUpdated(Bottleneck bottleneck) implements AnalysisEvent.BottleneckEvent {}
 
   /** A bottleneck resolved (after its hysteresis). */
-  public record BottleneckResolved(Bottleneck bottleneck) implements AnalysisEvent.BottleneckEvent {}
+  public record BottleneckResolved(Bottleneck bottleneck)
+      implements AnalysisEvent.BottleneckEvent {}
 
   /**
    * Where bottleneck events go; every field may be null (not wired). {@code optimizer} is called on
@@ -91,7 +93,11 @@ public final class BottleneckAnalyzer extends AbstractBehavior<SourceSnapshot> {
                 .getLog()
                 .info(
                     "Bottleneck {} on '{}': {} impact {} confidence {} ({})",
-                    b.id(), sourceId, b.severity(), round(b.impact()), round(b.confidence()),
+                    b.id(),
+                    sourceId,
+                    b.severity(),
+                    round(b.impact()),
+                    round(b.confidence()),
                     b.evidence().isEmpty() ? "" : b.evidence().get(0).rule());
             publish(new BottleneckDetected(b));
           }
@@ -131,7 +137,8 @@ public final class BottleneckAnalyzer extends AbstractBehavior<SourceSnapshot> {
     long ts = snapshot.timestampMillis();
     if (lastMillis != Long.MIN_VALUE && ts > lastMillis) {
       double d = ts - lastMillis;
-      intervalMillis = intervalMillis != intervalMillis ? d : intervalMillis + 0.1 * (d - intervalMillis);
+      intervalMillis =
+          intervalMillis != intervalMillis ? d : intervalMillis + 0.1 * (d - intervalMillis);
     }
     lastMillis = Math.max(lastMillis, ts);
     if (stale) {

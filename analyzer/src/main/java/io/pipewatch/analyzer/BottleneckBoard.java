@@ -16,10 +16,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
- * The node's view of the analyzer's findings, for {@code GET /api/bottlenecks} and
- * {@code GET /api/patterns}: subscribed to the "bottlenecks" {@link AnalysisTopic}, it keeps the
- * active bottlenecks of every source (by id; resolved ones are dropped), the active patterns and
- * the last {@code board.recent-patterns} resolved ones, and answers queries from that state.
+ * The node's view of the analyzer's findings, for {@code GET /api/bottlenecks} and {@code GET
+ * /api/patterns}: subscribed to the "bottlenecks" {@link AnalysisTopic}, it keeps the active
+ * bottlenecks of every source (by id; resolved ones are dropped), the active patterns and the last
+ * {@code board.recent-patterns} resolved ones, and answers queries from that state.
  *
  * <pre>{@code
  * ActorRef<BottleneckBoard.Command> board = context.spawn(
@@ -35,9 +35,9 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * Asks for the active bottlenecks, highest impact first: only of {@code sourceId} and
-   * {@code kind} when given (null: any), with impact at least {@code minImpact}; answers
-   * {@link Bottlenecks}.
+   * Asks for the active bottlenecks, highest impact first: only of {@code sourceId} and {@code
+   * kind} when given (null: any), with impact at least {@code minImpact}; answers {@link
+   * Bottlenecks}.
    */
   public record GetBottlenecks(
       String sourceId, BottleneckKind kind, double minImpact, ActorRef<Bottlenecks> replyTo)
@@ -67,8 +67,7 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
       AnalyzerSettings settings, ActorRef<Topic.Command<AnalysisEvent>> topic) {
     return Behaviors.setup(
         ctx -> {
-          ActorRef<AnalysisEvent> adapter =
-              ctx.messageAdapter(AnalysisEvent.class, Published::new);
+          ActorRef<AnalysisEvent> adapter = ctx.messageAdapter(AnalysisEvent.class, Published::new);
           topic.tell(Topic.subscribe(adapter));
           return new BottleneckBoard(ctx, settings.boardRecentPatterns());
         });
@@ -121,13 +120,15 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
         out.add(b);
       }
     }
-    out.sort(Comparator.comparingDouble(Bottleneck::impact).reversed().thenComparing(Bottleneck::id));
+    out.sort(
+        Comparator.comparingDouble(Bottleneck::impact).reversed().thenComparing(Bottleneck::id));
     query.replyTo().tell(new Bottlenecks(out));
     return this;
   }
 
   private Behavior<Command> onGetPatterns(GetPatterns query) {
-    query.replyTo()
+    query
+        .replyTo()
         .tell(
             new FleetAnalyzer.Patterns(
                 new ArrayList<>(patterns.values()), new ArrayList<>(recent)));

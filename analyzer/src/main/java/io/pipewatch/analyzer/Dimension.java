@@ -6,9 +6,9 @@ import java.util.Locale;
  * A resource or performance dimension of a source that bottleneck rules look at. Series are mapped
  * to dimensions by the {@code pipewatch.analyzer.dimensions} table (series name pattern to
  * dimension), so any service's metric names can be analysed. Per snapshot a dimension's value is
- * the maximum of its series (ratios, latencies) or their sum (rates: {@link #ERRORS},
- * {@link #THROUGHPUT}); {@link #ERROR_RATIO} is computed, {@code errors / (errors + throughput)}
- * over a short smoothing window, and cannot be mapped to directly. Units: ratios 0..1, latencies in
+ * the maximum of its series (ratios, latencies) or their sum (rates: {@link #ERRORS}, {@link
+ * #THROUGHPUT}); {@link #ERROR_RATIO} is computed, {@code errors / (errors + throughput)} over a
+ * short smoothing window, and cannot be mapped to directly. Units: ratios 0..1, latencies in
  * seconds, rates per second.
  */
 public enum Dimension {

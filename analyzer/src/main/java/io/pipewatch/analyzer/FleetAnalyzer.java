@@ -23,8 +23,8 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * Looks for failure patterns across sources. One per cluster: a cluster singleton. Every
- * {@link BottleneckAnalyzer} reports its bottlenecks' lifecycle ({@link Report}) and its source's
+ * Looks for failure patterns across sources. One per cluster: a cluster singleton. Every {@link
+ * BottleneckAnalyzer} reports its bottlenecks' lifecycle ({@link Report}) and its source's
  * heartbeat ({@link Heartbeat}: stale, or fresh again); after each message the patterns are
  * re-evaluated over the sources' current state, with the reports' timestamps as the clock (a 1 s
  * tick carries that clock forward by the wall time passed, so quiet patterns resolve):
@@ -33,12 +33,12 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  *   <li><b>network partition</b>: at least {@code partition-min-sources} sources went stale within
  *       {@code partition-window} of one another; confidence 0.6 rising 0.1 per extra source;
  *   <li><b>heartbeat degradation</b>: a stale source outside such a partition; confidence 0.8;
- *   <li><b>cascading failure</b>: errors, throughput, queue, I/O or IPC bottlenecks opened one after
- *       the other (first to last at least 1 s apart, within {@code cascade-window}) on at least
- *       {@code cascade-min-sources} sources of one group; sources listed in the order they broke;
- *       confidence 0.4 + 0.15 per source after the first;
- *   <li><b>resource exhaustion</b>: CPU or memory bottlenecks on at least
- *       {@code exhaustion-min-sources} sources of a group at once, or a memory bottleneck with an
+ *   <li><b>cascading failure</b>: errors, throughput, queue, I/O or IPC bottlenecks opened one
+ *       after the other (first to last at least 1 s apart, within {@code cascade-window}) on at
+ *       least {@code cascade-min-sources} sources of one group; sources listed in the order they
+ *       broke; confidence 0.4 + 0.15 per source after the first;
+ *   <li><b>resource exhaustion</b>: CPU or memory bottlenecks on at least {@code
+ *       exhaustion-min-sources} sources of a group at once, or a memory bottleneck with an
  *       exhaustion forecast; confidence 0.5 + 0.15 per source, or the forecast's confidence;
  *   <li><b>database contention</b>: I/O bottlenecks with database-latency evidence on sources
  *       without a CPU bottleneck (waiting, not computing); 0.6 + 0.15 per extra source;
@@ -47,9 +47,10 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * </ul>
  *
  * Topology is not known, so a group (source id up to the last {@code group-separator}) stands for
- * one pipeline. A pattern is published as {@link PatternDetected}, {@link PatternUpdated} (sources or confidence
- * changed; to the alert router only when its sources changed) and {@link PatternResolved} (evidence gone for {@code quiet-for}; at once for stale
- * patterns when the sources report again) to the "bottlenecks" topic and the {@link AlertRouter}.
+ * one pipeline. A pattern is published as {@link PatternDetected}, {@link PatternUpdated} (sources
+ * or confidence changed; to the alert router only when its sources changed) and {@link
+ * PatternResolved} (evidence gone for {@code quiet-for}; at once for stale patterns when the
+ * sources report again) to the "bottlenecks" topic and the {@link AlertRouter}.
  *
  * <pre>{@code
  * ActorRef<FleetAnalyzer.Command> fleet = FleetAnalyzer.init(system);
@@ -238,7 +239,8 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
 
   // ---- pattern evaluation ----
 
-  private record Candidate(PatternKind kind, double confidence, List<String> sources, String text) {}
+  private record Candidate(
+      PatternKind kind, double confidence, List<String> sources, String text) {}
 
   private void evaluate() {
     Map<String, Candidate> found = new LinkedHashMap<>();
@@ -268,7 +270,8 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
     int bestFrom = 0;
     int bestSize = 0;
     for (int i = 0, j = 0; j < stale.size(); j++) {
-      while (stale.get(j).staleSince - stale.get(i).staleSince > settings.partitionWindow().toMillis()) {
+      while (stale.get(j).staleSince - stale.get(i).staleSince
+          > settings.partitionWindow().toMillis()) {
         i++;
       }
       if (j - i + 1 > bestSize) {
@@ -283,21 +286,26 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
         ids.add(stale.get(k).id);
         inPartition.add(stale.get(k).id);
       }
-      double confidence =
-          Math.min(0.95, 0.6 + 0.1 * (bestSize - settings.partitionMinSources()));
+      double confidence = Math.min(0.95, 0.6 + 0.1 * (bestSize - settings.partitionMinSources()));
       found.put(
           "partition",
           new Candidate(
-              PatternKind.NETWORK_PARTITION, confidence, ids,
-              bestSize + " sources stopped reporting within "
-                  + settings.partitionWindow().toMillis() + " ms"));
+              PatternKind.NETWORK_PARTITION,
+              confidence,
+              ids,
+              bestSize
+                  + " sources stopped reporting within "
+                  + settings.partitionWindow().toMillis()
+                  + " ms"));
     }
     for (SourceState s : stale) {
       if (!inPartition.contains(s.id)) {
         found.put(
             "heartbeat/" + s.id,
             new Candidate(
-                PatternKind.HEARTBEAT_DEGRADATION, 0.8, List.of(s.id),
+                PatternKind.HEARTBEAT_DEGRADATION,
+                0.8,
+                List.of(s.id),
                 "source '" + s.id + "' stopped reporting"));
       }
     }
@@ -305,8 +313,11 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
 
   private static final List<BottleneckKind> CASCADE_KINDS =
       List.of(
-          BottleneckKind.ERRORS, BottleneckKind.THROUGHPUT, BottleneckKind.QUEUE,
-          BottleneckKind.IO, BottleneckKind.IPC);
+          BottleneckKind.ERRORS,
+          BottleneckKind.THROUGHPUT,
+          BottleneckKind.QUEUE,
+          BottleneckKind.IO,
+          BottleneckKind.IPC);
 
   private void cascade(String group, List<SourceState> members, Map<String, Candidate> found) {
     record Broken(String id, long opened) {}
@@ -343,9 +354,16 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
     found.put(
         "cascade/" + group,
         new Candidate(
-            PatternKind.CASCADING_FAILURE, confidence, ids,
-            "failures spread over " + ids.size() + " sources of '" + group + "', starting at '"
-                + ids.get(0) + "'"));
+            PatternKind.CASCADING_FAILURE,
+            confidence,
+            ids,
+            "failures spread over "
+                + ids.size()
+                + " sources of '"
+                + group
+                + "', starting at '"
+                + ids.get(0)
+                + "'"));
   }
 
   private void exhaustion(String group, List<SourceState> members, Map<String, Candidate> found) {
@@ -370,7 +388,9 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
       found.put(
           "exhaustion/" + group,
           new Candidate(
-              PatternKind.RESOURCE_EXHAUSTION, confidence, ids,
+              PatternKind.RESOURCE_EXHAUSTION,
+              confidence,
+              ids,
               "CPU or memory running out on " + ids.size() + " source(s) of '" + group + "'"));
     }
   }
@@ -379,7 +399,9 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
     List<String> ids = new ArrayList<>();
     for (SourceState s : members) {
       Bottleneck io = s.active.get(BottleneckKind.IO);
-      if (io != null && s.active.get(BottleneckKind.CPU) == null && hasDimension(io, Dimension.DB_LATENCY)) {
+      if (io != null
+          && s.active.get(BottleneckKind.CPU) == null
+          && hasDimension(io, Dimension.DB_LATENCY)) {
         ids.add(s.id);
       }
     }
@@ -387,8 +409,13 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
       found.put(
           "database/" + group,
           new Candidate(
-              PatternKind.DATABASE_CONTENTION, Math.min(0.95, 0.6 + 0.15 * (ids.size() - 1)), ids,
-              "database latency up on " + ids.size() + " source(s) of '" + group
+              PatternKind.DATABASE_CONTENTION,
+              Math.min(0.95, 0.6 + 0.15 * (ids.size() - 1)),
+              ids,
+              "database latency up on "
+                  + ids.size()
+                  + " source(s) of '"
+                  + group
                   + "' while their CPU is not saturated"));
     }
   }
@@ -409,8 +436,14 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
       found.put(
           "imbalance/" + group,
           new Candidate(
-              PatternKind.LOAD_IMBALANCE, confidence, ids,
-              "work concentrated on one worker on " + ids.size() + " source(s) of '" + group + "'"));
+              PatternKind.LOAD_IMBALANCE,
+              confidence,
+              ids,
+              "work concentrated on one worker on "
+                  + ids.size()
+                  + " source(s) of '"
+                  + group
+                  + "'"));
     }
   }
 
@@ -430,10 +463,18 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
       if (a == null) {
         FailurePattern p =
             new FailurePattern(
-                c.kind().id() + "/" + (++sequence), c.kind(), c.confidence(), c.sources(), c.text(),
-                now, now, 0);
+                c.kind().id() + "/" + (++sequence),
+                c.kind(),
+                c.confidence(),
+                c.sources(),
+                c.text(),
+                now,
+                now,
+                0);
         patterns.put(e.getKey(), new Active(p, now));
-        getContext().getLog().info("Pattern {}: {} (confidence {})", p.id(), p.description(), p.confidence());
+        getContext()
+            .getLog()
+            .info("Pattern {}: {} (confidence {})", p.id(), p.description(), p.confidence());
         publish(new PatternDetected(p), true);
       } else {
         a.lastTrue = now;
@@ -442,7 +483,14 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
         if (spread || Math.abs(p.confidence() - c.confidence()) >= 0.1) {
           a.pattern =
               new FailurePattern(
-                  p.id(), p.kind(), c.confidence(), c.sources(), c.text(), p.detectedMillis(), now, 0);
+                  p.id(),
+                  p.kind(),
+                  c.confidence(),
+                  c.sources(),
+                  c.text(),
+                  p.detectedMillis(),
+                  now,
+                  0);
           publish(new PatternUpdated(a.pattern), spread);
         }
       }
@@ -461,8 +509,14 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
         FailurePattern p = a.pattern;
         FailurePattern resolved =
             new FailurePattern(
-                p.id(), p.kind(), p.confidence(), p.sources(), p.description(), p.detectedMillis(),
-                now, now);
+                p.id(),
+                p.kind(),
+                p.confidence(),
+                p.sources(),
+                p.description(),
+                p.detectedMillis(),
+                now,
+                now);
         it.remove();
         recent.addFirst(resolved);
         while (recent.size() > settings.recentPatterns()) {

@@ -37,7 +37,8 @@ public enum PatternKind {
     return null;
   }
 
-  @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+  @com.fasterxml.jackson.annotation.JsonCreator(
+      mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
   static PatternKind fromJson(String text) {
     PatternKind kind = find(text);
     if (kind == null) {

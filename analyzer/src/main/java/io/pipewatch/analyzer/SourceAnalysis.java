@@ -15,36 +15,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The bottleneck classification of one source, snapshot by snapshot: the logic inside
- * {@link BottleneckAnalyzer}, kept apart from the actor so it is plain, deterministic code.
+ * The bottleneck classification of one source, snapshot by snapshot: the logic inside {@link
+ * BottleneckAnalyzer}, kept apart from the actor so it is plain, deterministic code.
  *
  * <p>Per snapshot, with the snapshot's timestamp as the clock (never the wall clock):
  *
  * <ol>
  *   <li><b>Series to dimensions.</b> Each series is resolved once to a slot (its mapping from the
- *       dimension table, scale, optional divisor series and, for the first
- *       {@code max-detectors-per-source} mapped series, a {@link SeriesDetector}). Afterwards a slot
- *       is found by the series' position in the snapshot, checked by id ({@code equals} on the same
+ *       dimension table, scale, optional divisor series and, for the first {@code
+ *       max-detectors-per-source} mapped series, a {@link SeriesDetector}). Afterwards a slot is
+ *       found by the series' position in the snapshot, checked by id ({@code equals} on the same
  *       string instance is an identity check): no map lookup, no allocation per sample.
  *   <li><b>Dimension values.</b> Max of the mapped series (ratios, latencies) or their sum (rates);
  *       the error ratio is {@code errors / (errors + throughput)} of exponential moving averages
  *       ({@code error-ratio-smoothing}). Each dimension keeps a baseline: an exponential moving
  *       average with half-life {@code baseline-half-life}, frozen while a rule on it is violated.
- *   <li><b>Rules.</b> Threshold, baseline-regression and forecast rules (see
- *       {@link AnalyzerSettings}). A rule opens after its condition has held for its {@code for}
- *       duration; once open it closes only after the value has stayed back past the warning level
- *       moved in by {@code hysteresis} for {@code clear-for}; in between it stays open. That band
- *       and delay are the hysteresis that keeps a flapping signal from flapping the bottleneck.
- *   <li><b>Bottlenecks per kind.</b> A source has at most one active bottleneck per
- *       {@link BottleneckKind}: open while any rule of that kind is open. Severity and impact are
- *       the worst of its open rules; impact: for an error ratio the ratio itself (the share of work
+ *   <li><b>Rules.</b> Threshold, baseline-regression and forecast rules (see {@link
+ *       AnalyzerSettings}). A rule opens after its condition has held for its {@code for} duration;
+ *       once open it closes only after the value has stayed back past the warning level moved in by
+ *       {@code hysteresis} for {@code clear-for}; in between it stays open. That band and delay are
+ *       the hysteresis that keeps a flapping signal from flapping the bottleneck.
+ *   <li><b>Bottlenecks per kind.</b> A source has at most one active bottleneck per {@link
+ *       BottleneckKind}: open while any rule of that kind is open. Severity and impact are the
+ *       worst of its open rules; impact: for an error ratio the ratio itself (the share of work
  *       lost), for a regression the share of throughput lost ({@code 1 - value/baseline}) or of
  *       time lost to latency ({@code c/(1+c)} for a relative increase {@code c}), for other
- *       thresholds 0.25 at the warning level rising linearly to 1 at the critical level.
- *       Confidence is {@code 0.3 + 0.4 * held + 0.3 * agreement}: {@code held} the time the rule has
- *       held over {@code for + 2 s} (capped at 1), {@code agreement} the share of the evidence
- *       series' detectors that flag it (robust |z| >= 3, EWMA |z| >= 3, combined score >= 0.5, a
- *       CUSUM change within the last 5 s); without a detector agreement counts as 0.5.
+ *       thresholds 0.25 at the warning level rising linearly to 1 at the critical level. Confidence
+ *       is {@code 0.3 + 0.4 * held + 0.3 * agreement}: {@code held} the time the rule has held over
+ *       {@code for + 2 s} (capped at 1), {@code agreement} the share of the evidence series'
+ *       detectors that flag it (robust |z| >= 3, EWMA |z| >= 3, combined score >= 0.5, a CUSUM
+ *       change within the last 5 s); without a detector agreement counts as 0.5.
  * </ol>
  *
  * Not thread-safe: owned by one actor.
@@ -102,13 +102,19 @@ final class SourceAnalysis {
     this.mappings = settings.dimensions();
     List<RuleState> all = new ArrayList<>();
     for (ThresholdRule r : settings.thresholds()) {
-      all.add(new RuleState(r.name(), r.dimension(), r.kind(), r.forDuration().toMillis(), r, null, null));
+      all.add(
+          new RuleState(
+              r.name(), r.dimension(), r.kind(), r.forDuration().toMillis(), r, null, null));
     }
     for (RegressionRule r : settings.regressions()) {
-      all.add(new RuleState(r.name(), r.dimension(), r.kind(), r.forDuration().toMillis(), null, r, null));
+      all.add(
+          new RuleState(
+              r.name(), r.dimension(), r.kind(), r.forDuration().toMillis(), null, r, null));
     }
     for (ForecastRule r : settings.forecasts()) {
-      all.add(new RuleState(r.name(), r.dimension(), r.kind(), r.forDuration().toMillis(), null, null, r));
+      all.add(
+          new RuleState(
+              r.name(), r.dimension(), r.kind(), r.forDuration().toMillis(), null, null, r));
     }
     this.rules = all.toArray(new RuleState[0]);
     for (BottleneckKind k : BottleneckKind.values()) {
@@ -415,7 +421,9 @@ final class SourceAnalysis {
     double held = Math.min(1.0, (ts - r.openSince) / (double) (r.forMillis + 2_000));
     Slot s = r.evidence;
     double agreement = 0.5;
-    if (s != null && s.detector != null && s.detector.samples() > settings.detectors().warmUpSamples()) {
+    if (s != null
+        && s.detector != null
+        && s.detector.samples() > settings.detectors().warmUpSamples()) {
       int votes = 0;
       if (Math.abs(s.detector.lastRobustZ()) >= 3) {
         votes++;
@@ -558,8 +566,16 @@ final class SourceAnalysis {
         if (current != null) {
           Bottleneck resolved =
               new Bottleneck(
-                  current.id(), sourceId, kind, current.severity(), current.impact(),
-                  current.confidence(), current.evidence(), current.openedMillis(), ts, ts,
+                  current.id(),
+                  sourceId,
+                  kind,
+                  current.severity(),
+                  current.impact(),
+                  current.confidence(),
+                  current.evidence(),
+                  current.openedMillis(),
+                  ts,
+                  ts,
                   current.forecastMillis());
           current = null;
           out.resolved(resolved);
@@ -596,7 +612,8 @@ final class SourceAnalysis {
               || Math.abs(confidence - current.confidence()) >= settings.updateStep();
       boolean due = ts - lastSentMillis >= settings.updateInterval().toMillis();
       if (changed || due) {
-        current = build(current.id(), severity, impact, confidence, current.openedMillis(), ts, forecast);
+        current =
+            build(current.id(), severity, impact, confidence, current.openedMillis(), ts, forecast);
         lastSentMillis = ts;
         out.updated(current);
       }
@@ -607,7 +624,12 @@ final class SourceAnalysis {
     }
 
     private Bottleneck build(
-        String id, Severity severity, double impact, double confidence, long opened, long ts,
+        String id,
+        Severity severity,
+        double impact,
+        double confidence,
+        long opened,
+        long ts,
         long forecast) {
       List<Evidence> evidence = new ArrayList<>();
       for (RuleState r : rules) {
@@ -618,7 +640,8 @@ final class SourceAnalysis {
       if (evidence.size() > settings.maxEvidence()) {
         evidence = evidence.subList(0, settings.maxEvidence());
       }
-      return new Bottleneck(id, sourceId, kind, severity, impact, confidence, evidence, opened, ts, 0, forecast);
+      return new Bottleneck(
+          id, sourceId, kind, severity, impact, confidence, evidence, opened, ts, 0, forecast);
     }
   }
 }

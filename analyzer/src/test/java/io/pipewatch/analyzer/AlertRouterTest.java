@@ -3,12 +3,12 @@ package io.pipewatch.analyzer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -20,15 +20,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlertRouterTest {
   @JUnit5TestKit
-  ActorTestKit testKit = ActorTestKit.create(com.typesafe.config.ConfigFactory.load("application-test"));
+  ActorTestKit testKit =
+      ActorTestKit.create(com.typesafe.config.ConfigFactory.load("application-test"));
 
   @Test
   void logsAndCountsAnalysisEvents() {
     ActorRef<AlertRouter.Command> router = testKit.spawn(AlertRouter.create());
     Bottleneck bottleneck =
         new Bottleneck(
-            "svc/cpu/1", "svc", BottleneckKind.CPU, Severity.CRITICAL, 0.9, 0.8, List.of(),
-            1_000, 1_000, 0, -1);
+            "svc/cpu/1",
+            "svc",
+            BottleneckKind.CPU,
+            Severity.CRITICAL,
+            0.9,
+            0.8,
+            List.of(),
+            1_000,
+            1_000,
+            0,
+            -1);
 
     LoggingTestKit.info("svc/cpu/1")
         .expect(

@@ -7,14 +7,16 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pipewatch.collector.settings.InvalidSettingException;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class AnalyzerSettingsTest {
 
   static Config with(String overrides) {
-    return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference()).resolve();
+    return ConfigFactory.parseString(overrides)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
   }
 
   @Test
@@ -30,12 +32,18 @@ class AnalyzerSettingsTest {
     assertThat(errors.critical()).isEqualTo(0.05);
     assertThat(errors.kind()).isEqualTo(BottleneckKind.ERRORS);
     AnalyzerSettings.RegressionRule drop =
-        s.regressions().stream().filter(r -> r.name().equals("throughput-drop")).findFirst().orElseThrow();
+        s.regressions().stream()
+            .filter(r -> r.name().equals("throughput-drop"))
+            .findFirst()
+            .orElseThrow();
     assertThat(drop.warning()).isEqualTo(0.2);
     assertThat(drop.critical()).isEqualTo(0.5);
     assertThat(drop.higherIsWorse()).isFalse();
-    assertThat(s.forecasts()).extracting(AnalyzerSettings.ForecastRule::name).contains("memory-exhaustion");
-    assertThat(s.dimensions()).extracting(AnalyzerSettings.DimensionMapping::name)
+    assertThat(s.forecasts())
+        .extracting(AnalyzerSettings.ForecastRule::name)
+        .contains("memory-exhaustion");
+    assertThat(s.dimensions())
+        .extracting(AnalyzerSettings.DimensionMapping::name)
         .contains("stage-cpu", "host-cpu", "host-memory", "ipc-latency");
     assertThat(s.clearFor()).isEqualTo(Duration.ofSeconds(3));
   }
@@ -47,15 +55,30 @@ class AnalyzerSettingsTest {
             with(
                 "pipewatch.analyzer.dimensions.mine { series = \"my_cpu_.*\", dimension = cpu }\n"
                     + "pipewatch.analyzer.rules.thresholds.memory-high.enabled = false"));
-    assertThat(s.dimensions()).anySatisfy(d -> {
-      assertThat(d.name()).isEqualTo("mine");
-      assertThat(d.series().matcher("my_cpu_ratio").matches()).isTrue();
-    });
+    assertThat(s.dimensions())
+        .anySatisfy(
+            d -> {
+              assertThat(d.name()).isEqualTo("mine");
+              assertThat(d.series().matcher("my_cpu_ratio").matches()).isTrue();
+            });
     assertThat(s.thresholds()).noneMatch(r -> r.name().equals("memory-high"));
     AnalyzerSettings.DimensionMapping pools =
-        s.dimensions().stream().filter(d -> d.name().equals("stage-memory-pools")).findFirst().orElseThrow();
-    assertThat(pools.exclude().matcher("pipeline_memory_pool_used_bytes{pool=\"embed_model\",stage=\"embed\"}").matches()).isTrue();
-    assertThat(pools.exclude().matcher("pipeline_memory_pool_used_bytes{pool=\"embed_heap\",stage=\"embed\"}").matches()).isFalse();
+        s.dimensions().stream()
+            .filter(d -> d.name().equals("stage-memory-pools"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            pools
+                .exclude()
+                .matcher("pipeline_memory_pool_used_bytes{pool=\"embed_model\",stage=\"embed\"}")
+                .matches())
+        .isTrue();
+    assertThat(
+            pools
+                .exclude()
+                .matcher("pipeline_memory_pool_used_bytes{pool=\"embed_heap\",stage=\"embed\"}")
+                .matches())
+        .isFalse();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -32,8 +32,13 @@ class BottleneckAnalyzerTest {
 
   private static SourceSnapshot snapshot(long ts, double cpu, boolean stale, int missed) {
     return new SourceSnapshot(
-        "svc-a", ts, stale, missed,
-        List.of(new SeriesPoint(ID, "pipeline_stage_cpu_usage_ratio", LABELS, MetricKind.GAUGE, cpu, ts)),
+        "svc-a",
+        ts,
+        stale,
+        missed,
+        List.of(
+            new SeriesPoint(
+                ID, "pipeline_stage_cpu_usage_ratio", LABELS, MetricKind.GAUGE, cpu, ts)),
         List.of());
   }
 
@@ -49,15 +54,18 @@ class BottleneckAnalyzerTest {
     ActorRef<SourceSnapshot> analyzer =
         testKit.spawn(
             BottleneckAnalyzer.create(
-                "svc-a", settings,
-                new BottleneckAnalyzer.Outputs(optimizer::add, fleet.getRef(), alerts.getRef(), topic)));
+                "svc-a",
+                settings,
+                new BottleneckAnalyzer.Outputs(
+                    optimizer::add, fleet.getRef(), alerts.getRef(), topic)));
     // let the subscription settle before anything is published
-    subscriber.awaitAssert(() -> {
-      TestProbe<Topic.TopicStats> stats = testKit.createTestProbe();
-      topic.tell(Topic.getTopicStats(stats.getRef()));
-      assertThat(stats.receiveMessage().localSubscriberCount()).isEqualTo(1);
-      return null;
-    });
+    subscriber.awaitAssert(
+        () -> {
+          TestProbe<Topic.TopicStats> stats = testKit.createTestProbe();
+          topic.tell(Topic.getTopicStats(stats.getRef()));
+          assertThat(stats.receiveMessage().localSubscriberCount()).isEqualTo(1);
+          return null;
+        });
     long ts = 1_000_000;
     for (int i = 0; i < 50; i++) {
       analyzer.tell(snapshot(ts += 100, 0.4, false, 0));
@@ -65,7 +73,8 @@ class BottleneckAnalyzerTest {
     for (int i = 0; i < 10; i++) {
       analyzer.tell(snapshot(ts += 100, 0.99, false, 0));
     }
-    FleetAnalyzer.Report report = (FleetAnalyzer.Report) fleet.expectMessageClass(FleetAnalyzer.Report.class);
+    FleetAnalyzer.Report report =
+        (FleetAnalyzer.Report) fleet.expectMessageClass(FleetAnalyzer.Report.class);
     assertThat(report.bottleneck().kind()).isEqualTo(BottleneckKind.CPU);
     AlertRouter.AnalysisAlert alert = (AlertRouter.AnalysisAlert) alerts.receiveMessage();
     assertThat(alert.event()).isInstanceOf(BottleneckAnalyzer.BottleneckDetected.class);
@@ -75,13 +84,15 @@ class BottleneckAnalyzerTest {
     // the source goes quiet: one heartbeat, timed by the missed flushes at the observed interval
     analyzer.tell(snapshot(ts, 0.99, true, 10));
     analyzer.tell(snapshot(ts, 0.99, true, 11));
-    FleetAnalyzer.Heartbeat stale = (FleetAnalyzer.Heartbeat) fleet.expectMessageClass(FleetAnalyzer.Heartbeat.class);
+    FleetAnalyzer.Heartbeat stale =
+        (FleetAnalyzer.Heartbeat) fleet.expectMessageClass(FleetAnalyzer.Heartbeat.class);
     assertThat(stale.stale()).isTrue();
     assertThat(stale.lastSeenMillis()).isEqualTo(ts);
     assertThat(stale.atMillis()).isEqualTo(ts + 1_000);
     fleet.expectNoMessage();
     analyzer.tell(snapshot(ts + 2_000, 0.99, false, 0));
-    FleetAnalyzer.Heartbeat back = (FleetAnalyzer.Heartbeat) fleet.expectMessageClass(FleetAnalyzer.Heartbeat.class);
+    FleetAnalyzer.Heartbeat back =
+        (FleetAnalyzer.Heartbeat) fleet.expectMessageClass(FleetAnalyzer.Heartbeat.class);
     assertThat(back.stale()).isFalse();
   }
 }

@@ -41,7 +41,9 @@ final class SimulatedPipeline implements AutoCloseable {
     SimulatorSettings settings =
         SimulatorSettings.create(
             ConfigFactory.parseString(
-                    "pipewatch.simulator { seed = " + seed + ", flush-interval = 100ms, demo.enabled = false }")
+                    "pipewatch.simulator { seed = "
+                        + seed
+                        + ", flush-interval = 100ms, demo.enabled = false }")
                 .withFallback(config)
                 .resolve());
     sim = PipelineSimulator.create(settings, pending::add, START);
@@ -52,7 +54,9 @@ final class SimulatedPipeline implements AutoCloseable {
       BehaviorTestKit<Collector.Command> collector =
           BehaviorTestKit.create(
               Collector.create(
-                  sourceId, collectorSettings, null,
+                  sourceId,
+                  collectorSettings,
+                  null,
                   id -> BottleneckAnalyzer.create(id, analyzerSettings, outputs)));
       for (Effect effect : collector.getAllEffects()) {
         if (effect instanceof Effect.TimerScheduled<?> timer) {
@@ -94,7 +98,8 @@ final class SimulatedPipeline implements AutoCloseable {
   List<Bottleneck> detected(String sourceId) {
     List<Bottleneck> out = new ArrayList<>();
     for (AnalysisEvent e : events) {
-      if (e instanceof BottleneckAnalyzer.BottleneckDetected d && d.bottleneck().sourceId().equals(sourceId)) {
+      if (e instanceof BottleneckAnalyzer.BottleneckDetected d
+          && d.bottleneck().sourceId().equals(sourceId)) {
         out.add(d.bottleneck());
       }
     }

@@ -42,8 +42,10 @@ class SourceAnalysisTest {
   private void cpu(double value) {
     now += 100;
     SeriesPoint p =
-        new SeriesPoint(CPU_ID, "pipeline_stage_cpu_usage_ratio", LABELS, MetricKind.GAUGE, value, now);
-    analysis.onSnapshot(new SourceSnapshot("svc-embed", now, false, 0, List.of(p), List.of()), listener);
+        new SeriesPoint(
+            CPU_ID, "pipeline_stage_cpu_usage_ratio", LABELS, MetricKind.GAUGE, value, now);
+    analysis.onSnapshot(
+        new SourceSnapshot("svc-embed", now, false, 0, List.of(p), List.of()), listener);
   }
 
   private long opened() {
@@ -60,8 +62,12 @@ class SourceAnalysisTest {
       cpu(0.5 + 0.01 * Math.sin(i));
     }
     long forMillis =
-        settings.thresholds().stream().filter(r -> r.name().equals("cpu-saturation")).findFirst()
-            .orElseThrow().forDuration().toMillis();
+        settings.thresholds().stream()
+            .filter(r -> r.name().equals("cpu-saturation"))
+            .findFirst()
+            .orElseThrow()
+            .forDuration()
+            .toMillis();
     // the first sample over the level starts the clock; `for` later it opens
     for (long t = 0; t < forMillis; t += 100) {
       cpu(0.97);
@@ -74,13 +80,16 @@ class SourceAnalysisTest {
     assertThat(b.severity()).isEqualTo(Severity.CRITICAL);
     assertThat(b.impact()).isEqualTo(1.0);
     assertThat(b.confidence()).isBetween(0.3, 1.0);
-    assertThat(b.evidence()).singleElement().satisfies(e -> {
-      assertThat(e.rule()).isEqualTo("cpu-saturation");
-      assertThat(e.seriesId()).isEqualTo(CPU_ID);
-      assertThat(e.value()).isEqualTo(0.97);
-      assertThat(e.threshold()).isEqualTo(0.85);
-      assertThat(e.baseline()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.05));
-    });
+    assertThat(b.evidence())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.rule()).isEqualTo("cpu-saturation");
+              assertThat(e.seriesId()).isEqualTo(CPU_ID);
+              assertThat(e.value()).isEqualTo(0.97);
+              assertThat(e.threshold()).isEqualTo(0.85);
+              assertThat(e.baseline()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.05));
+            });
   }
 
   @Test
@@ -150,7 +159,8 @@ class SourceAnalysisTest {
       SeriesPoint other =
           new SeriesPoint("aaa_other", "aaa_other", Map.of(), MetricKind.GAUGE, 42, now);
       SeriesPoint p =
-          new SeriesPoint(CPU_ID, "pipeline_stage_cpu_usage_ratio", LABELS, MetricKind.GAUGE, 0.99, now);
+          new SeriesPoint(
+              CPU_ID, "pipeline_stage_cpu_usage_ratio", LABELS, MetricKind.GAUGE, 0.99, now);
       analysis.onSnapshot(
           new SourceSnapshot("svc-embed", now, false, 0, List.of(other, p), List.of()), listener);
     }

@@ -55,7 +55,8 @@ public record ApiSettings(
     try {
       value = in.config().getBytes(path);
     } catch (com.typesafe.config.ConfigException e) {
-      throw new InvalidSettingException(in.key(path), expected, in.config().getValue(path).unwrapped());
+      throw new InvalidSettingException(
+          in.key(path), expected, in.config().getValue(path).unwrapped());
     }
     if (value <= 0) {
       throw new InvalidSettingException(in.key(path), expected, value);

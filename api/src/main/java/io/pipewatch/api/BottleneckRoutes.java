@@ -34,7 +34,8 @@ final class BottleneckRoutes {
   private final ActorRef<BottleneckBoard.Command> board;
   private final Duration timeout;
 
-  BottleneckRoutes(ActorSystem<?> system, ActorRef<BottleneckBoard.Command> board, Duration timeout) {
+  BottleneckRoutes(
+      ActorSystem<?> system, ActorRef<BottleneckBoard.Command> board, Duration timeout) {
     this.system = system;
     this.board = board;
     this.timeout = timeout;
@@ -50,8 +51,12 @@ final class BottleneckRoutes {
                     () ->
                         ErrorHandling.answer(
                             AskPattern.ask(
-                                board, BottleneckBoard.GetPatterns::new, timeout, system.scheduler()),
-                            patterns -> complete(StatusCodes.OK, patterns, JsonSupport.marshaller()),
+                                board,
+                                BottleneckBoard.GetPatterns::new,
+                                timeout,
+                                system.scheduler()),
+                            patterns ->
+                                complete(StatusCodes.OK, patterns, JsonSupport.marshaller()),
                             "the bottleneck board",
                             timeout))));
   }

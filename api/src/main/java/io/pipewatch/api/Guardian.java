@@ -12,27 +12,27 @@ import io.pipewatch.collector.SourceDirectory;
 import io.pipewatch.collector.probe.HostProbe;
 import io.pipewatch.collector.scrape.Scraper;
 import io.pipewatch.optimizer.AdaptiveOptimizer;
-import org.apache.pekko.actor.typed.pubsub.Topic;
-import java.util.function.Consumer;
-import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 
 /**
- * The root of the server's actor tree: joins the node to its cluster, starts every top-level
- * actor under supervision, watches them, and answers which are alive. Its children are named
- * after the parts of ARCHITECTURE.md.
+ * The root of the server's actor tree: joins the node to its cluster, starts every top-level actor
+ * under supervision, watches them, and answers which are alive. Its children are named after the
+ * parts of ARCHITECTURE.md.
  */
 public final class Guardian {
 
@@ -102,7 +102,8 @@ public final class Guardian {
                       ctx.getSystem(),
                       settings.collector(),
                       directory,
-                      sourceId -> BottleneckAnalyzer.create(sourceId, settings.analyzer(), outputs)));
+                      sourceId ->
+                          BottleneckAnalyzer.create(sourceId, settings.analyzer(), outputs)));
           Consumer<Collector.Ingest> toCollectors = toCollectors(collectors);
           if (settings.probe().enabled()) {
             spawn(ctx, alive, "host-probe", HostProbe.create(settings.probe(), toCollectors));
@@ -121,14 +122,7 @@ public final class Guardian {
                   : Optional.empty();
           TopLevelActors actors =
               new TopLevelActors(
-                  ctx.getSelf(),
-                  directory,
-                  collectors,
-                  fleet,
-                  alerts,
-                  board,
-                  startHistory,
-                  demo);
+                  ctx.getSelf(), directory, collectors, fleet, alerts, board, startHistory, demo);
           spawn(ctx, alive, "http-server", HttpServer.create(server, actors));
           return running(Collections.unmodifiableMap(alive), null);
         });

@@ -23,8 +23,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /api/health}: the state of each part of this node (cluster membership, journal,
- * HTTP binding, top-level actors) and overall {@code UP} (200) or {@code DOWN} (503).
+ * {@code GET /api/health}: the state of each part of this node (cluster membership, journal, HTTP
+ * binding, top-level actors) and overall {@code UP} (200) or {@code DOWN} (503).
  *
  * <pre>{@code
  * curl -s localhost:8080/api/health

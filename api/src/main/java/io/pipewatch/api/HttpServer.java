@@ -10,9 +10,9 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * Binds the node's HTTP server (REST, WebSocket, /metrics, dashboard) and unbinds it on
- * coordinated shutdown. A port that cannot be bound stops the node with a clear log line: a
- * server that silently serves nothing is worse than one that does not start.
+ * Binds the node's HTTP server (REST, WebSocket, /metrics, dashboard) and unbinds it on coordinated
+ * shutdown. A port that cannot be bound stops the node with a clear log line: a server that
+ * silently serves nothing is worse than one that does not start.
  */
 final class HttpServer {
 
@@ -24,12 +24,13 @@ final class HttpServer {
   private record BindFailed(Throwable cause) implements Command {}
 
   /** Why the node stops when HTTP cannot bind (the exit code of {@link Main} says so too). */
-  static final CoordinatedShutdown.Reason BIND_FAILED = new CoordinatedShutdown.Reason() {
-    @Override
-    public String toString() {
-      return "HttpBindFailed";
-    }
-  };
+  static final CoordinatedShutdown.Reason BIND_FAILED =
+      new CoordinatedShutdown.Reason() {
+        @Override
+        public String toString() {
+          return "HttpBindFailed";
+        }
+      };
 
   private HttpServer() {}
 

@@ -19,11 +19,11 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
 
 /**
- * {@code POST /api/ingest}: one JSON batch of samples for one source (the shape is in
- * {@link IngestDecoder}'s Javadoc). The whole batch is validated before anything is applied: a bad
- * batch answers 400 naming the offending field and applies nothing; a body over
- * {@code pipewatch.collector.ingest.max-body-bytes} answers 413. A valid batch answers 202 and goes
- * to the source's collector.
+ * {@code POST /api/ingest}: one JSON batch of samples for one source (the shape is in {@link
+ * IngestDecoder}'s Javadoc). The whole batch is validated before anything is applied: a bad batch
+ * answers 400 naming the offending field and applies nothing; a body over {@code
+ * pipewatch.collector.ingest.max-body-bytes} answers 413. A valid batch answers 202 and goes to the
+ * source's collector.
  *
  * <pre>{@code
  * curl -s -XPOST localhost:8080/api/ingest -H 'Content-Type: application/json' -d '
@@ -58,7 +58,11 @@ final class IngestRoutes {
                                     extractDataBytes(
                                         data ->
                                             onSuccess(
-                                                data.runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer),
+                                                data.runWith(
+                                                    Sink.fold(
+                                                        ByteString.emptyByteString(),
+                                                        ByteString::concat),
+                                                    materializer),
                                                 this::ingest))))));
   }
 

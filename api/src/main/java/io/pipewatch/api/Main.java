@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a Pipewatch node: reads and validates the configuration, starts the embedded Cassandra
- * when no external one is configured, then the actor system with its {@link Guardian}. SIGTERM
- * (or Ctrl-C) runs Pekko's coordinated shutdown: HTTP unbinds, actors stop, Cassandra drains.
+ * when no external one is configured, then the actor system with its {@link Guardian}. SIGTERM (or
+ * Ctrl-C) runs Pekko's coordinated shutdown: HTTP unbinds, actors stop, Cassandra drains.
  *
  * <pre>
  * mvn -pl api -am compile exec:java          # from the repository root
@@ -60,8 +60,7 @@ public final class Main {
     Duration journalTimeout = settings.persistence().healthCheckTimeout();
     ServerContext context =
         new ServerContext(
-            settings,
-            system -> JournalHealthCheck.create(system, journalTimeout)::check);
+            settings, system -> JournalHealthCheck.create(system, journalTimeout)::check);
     ActorSystem<Guardian.Command> system;
     try {
       system =

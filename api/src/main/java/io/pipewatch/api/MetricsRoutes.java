@@ -40,11 +40,11 @@ import org.apache.pekko.http.javadsl.server.Route;
  *
  * <ul>
  *   <li>{@code GET /api/sources} — the sources and their series counts, freshness and staleness;
- *   <li>{@code GET /api/metrics?source=svc-a&prefix=host_cpu} — latest value of every series
- *       (both filters optional);
- *   <li>{@code GET /api/metrics/{source}/{series}?range=5m|15m|1h|4h} — one series' history at
- *       the resolution that fits the range (URL-encode the source and the series id, e.g.
- *       {@code host%2Fnode-1} and {@code docs_total%7Bstage%3D%22parse%22%7D});
+ *   <li>{@code GET /api/metrics?source=svc-a&prefix=host_cpu} — latest value of every series (both
+ *       filters optional);
+ *   <li>{@code GET /api/metrics/{source}/{series}?range=5m|15m|1h|4h} — one series' history at the
+ *       resolution that fits the range (URL-encode the source and the series id, e.g. {@code
+ *       host%2Fnode-1} and {@code docs_total%7Bstage%3D%22parse%22%7D});
  *   <li>{@code GET /metrics} — Prometheus text exposition of every collected series and of
  *       Pipewatch's own figures; OpenMetrics when the {@code Accept} header asks for it.
  * </ul>
@@ -170,12 +170,10 @@ final class MetricsRoutes {
           return answer(
               ask(directory, SourceDirectory.ListSources::new),
               list -> {
-                boolean known =
-                    list.sources().stream().anyMatch(s -> s.sourceId().equals(source));
+                boolean known = list.sources().stream().anyMatch(s -> s.sourceId().equals(source));
                 if (!known) {
                   return ErrorHandling.error(
-                      StatusCodes.NOT_FOUND,
-                      new ApiError("unknown source", "source", source));
+                      StatusCodes.NOT_FOUND, new ApiError("unknown source", "source", source));
                 }
                 long now = System.currentTimeMillis();
                 CompletionStage<Collector.SeriesData> data =
@@ -237,8 +235,7 @@ final class MetricsRoutes {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ContentType type =
-        ContentTypes.parse(contentType.replace("; ", ";"));
+    ContentType type = ContentTypes.parse(contentType.replace("; ", ";"));
     return HttpResponse.create().withEntity(HttpEntities.create(type, body.toByteArray()));
   }
 
@@ -251,5 +248,4 @@ final class MetricsRoutes {
   private <T> Route answer(CompletionStage<T> pending, Function<T, Route> onAnswer) {
     return ErrorHandling.answer(pending, onAnswer, "the collectors", timeout);
   }
-
 }

@@ -30,7 +30,8 @@ final class NodeRoutes {
   private final ActorRef<StartHistory.Command> startHistory;
   private final ApiSettings settings;
 
-  NodeRoutes(ActorSystem<?> system, ActorRef<StartHistory.Command> startHistory, ApiSettings settings) {
+  NodeRoutes(
+      ActorSystem<?> system, ActorRef<StartHistory.Command> startHistory, ApiSettings settings) {
     this.system = system;
     this.startHistory = startHistory;
     this.settings = settings;

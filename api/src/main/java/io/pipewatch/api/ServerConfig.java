@@ -32,7 +32,8 @@ final class ServerConfig {
       return ConfigFactory.load();
     }
     Config deployment =
-        ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        ConfigFactory.parseFile(
+            file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     return ConfigFactory.load(deployment);
   }
 }

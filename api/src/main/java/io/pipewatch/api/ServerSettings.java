@@ -10,8 +10,8 @@ import io.pipewatch.persistence.PersistenceSettings;
 import io.pipewatch.simulator.SimulatorSettings;
 
 /**
- * Every module's settings, read and validated before anything starts, so a bad value stops the
- * node at once with one line naming its key.
+ * Every module's settings, read and validated before anything starts, so a bad value stops the node
+ * at once with one line naming its key.
  */
 record ServerSettings(
     ApiSettings api,

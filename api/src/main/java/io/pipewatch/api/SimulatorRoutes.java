@@ -10,17 +10,17 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.pipewatch.simulator.FaultRequest;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The demo pipeline's faults: {@code POST /api/simulator/faults} injects one and answers 201 with
@@ -64,10 +64,13 @@ final class SimulatorRoutes {
                         () ->
                             answer(
                                 AskPattern.ask(
-                                    demo, DemoPipeline.ListFaults::new, timeout, system.scheduler()),
-                                faults -> complete(StatusCodes.OK, faults, JsonSupport.marshaller()))),
-                    post(
-                        () -> entity(Unmarshaller.entityToString(), this::parseAndInject))));
+                                    demo,
+                                    DemoPipeline.ListFaults::new,
+                                    timeout,
+                                    system.scheduler()),
+                                faults ->
+                                    complete(StatusCodes.OK, faults, JsonSupport.marshaller()))),
+                    post(() -> entity(Unmarshaller.entityToString(), this::parseAndInject))));
   }
 
   private Route parseAndInject(String body) {
@@ -83,8 +86,7 @@ final class SimulatorRoutes {
               "known fields: kind, stage, duration, intensity, delay"));
     } catch (JsonProcessingException e) {
       return ErrorHandling.error(
-          StatusCodes.BAD_REQUEST,
-          new ApiError("malformed JSON", "body", e.getOriginalMessage()));
+          StatusCodes.BAD_REQUEST, new ApiError("malformed JSON", "body", e.getOriginalMessage()));
     }
     if (request == null) {
       return ErrorHandling.error(
@@ -108,11 +110,11 @@ final class SimulatorRoutes {
 
   private static Route refused(DemoPipeline.Refused refused) {
     return ErrorHandling.error(
-        StatusCodes.BAD_REQUEST,
-        new ApiError("invalid fault", refused.field(), refused.message()));
+        StatusCodes.BAD_REQUEST, new ApiError("invalid fault", refused.field(), refused.message()));
   }
 
-  private <T> Route answer(CompletionStage<T> pending, java.util.function.Function<T, Route> onAnswer) {
+  private <T> Route answer(
+      CompletionStage<T> pending, java.util.function.Function<T, Route> onAnswer) {
     return ErrorHandling.answer(pending, onAnswer, "the demo pipeline", timeout);
   }
 }

@@ -12,9 +12,9 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * The event-sourced record of this node's starts: each start of the server persists one
- * {@link NodeStarted}, so an operator sees restarts (a crash loop shows as a climbing count) and a
- * restart shows that the journal recovered what earlier runs wrote. Answers {@code GET /api/node}.
+ * The event-sourced record of this node's starts: each start of the server persists one {@link
+ * NodeStarted}, so an operator sees restarts (a crash loop shows as a climbing count) and a restart
+ * shows that the journal recovered what earlier runs wrote. Answers {@code GET /api/node}.
  */
 public final class StartHistory
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -73,10 +73,7 @@ public final class StartHistory
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(NodeStarted.class, State::apply)
-        .build();
+    return newEventHandlerBuilder().forAnyState().onEvent(NodeStarted.class, State::apply).build();
   }
 
   @Override

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The analyzer's HTTP edge on a whole node: a source whose CPU saturates, reported through
- * {@code POST /api/ingest}, shows up in {@code GET /api/bottlenecks} as a CPU bottleneck with
- * evidence; bad filters are clear errors.
+ * The analyzer's HTTP edge on a whole node: a source whose CPU saturates, reported through {@code
+ * POST /api/ingest}, shows up in {@code GET /api/bottlenecks} as a CPU bottleneck with evidence;
+ * bad filters are clear errors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BottleneckRoutesTest {
@@ -22,7 +22,8 @@ class BottleneckRoutesTest {
 
   @BeforeAll
   void start() {
-    server = RunningServer.start("bottleneck-routes", "pipewatch.collector.probe.enabled = false\n");
+    server =
+        RunningServer.start("bottleneck-routes", "pipewatch.collector.probe.enabled = false\n");
   }
 
   @AfterAll
@@ -59,7 +60,8 @@ class BottleneckRoutesTest {
         probe.awaitAssert(
             Duration.ofSeconds(15),
             () -> {
-              HttpResponse<String> response = server.get("/api/bottlenecks?source=svc-hot&kind=cpu");
+              HttpResponse<String> response =
+                  server.get("/api/bottlenecks?source=svc-hot&kind=cpu");
               assertThat(response.statusCode()).isEqualTo(200);
               JsonNode list = RunningServer.json(response).path("bottlenecks");
               assertThat(list).hasSize(1);

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * A node whose Cassandra is down (nothing listens at its contact point): health says DOWN with
- * the journal named, the start history answers 503, and the metrics plane, which does not need
- * the journal, keeps taking and serving data.
+ * A node whose Cassandra is down (nothing listens at its contact point): health says DOWN with the
+ * journal named, the start history answers 503, and the metrics plane, which does not need the
+ * journal, keeps taking and serving data.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CassandraDownTest {

@@ -49,10 +49,12 @@ class CollectorRoutesTest {
 
   private void awaitAssert(Runnable assertion) {
     TestProbe<Object> probe = server.kit.createTestProbe();
-    probe.awaitAssert(AWAIT, () -> {
-      assertion.run();
-      return null;
-    });
+    probe.awaitAssert(
+        AWAIT,
+        () -> {
+          assertion.run();
+          return null;
+        });
   }
 
   private JsonNode latest(String query) {
@@ -150,7 +152,10 @@ class CollectorRoutesTest {
 
   @Test
   void anOversizedBodyIsRefusedWith413() throws Exception {
-    String big = "{\"source\":\"big\",\"samples\":[" + "{\"name\":\"a\",\"kind\":\"gauge\",\"value\":1},".repeat(200) + "]}";
+    String big =
+        "{\"source\":\"big\",\"samples\":["
+            + "{\"name\":\"a\",\"kind\":\"gauge\",\"value\":1},".repeat(200)
+            + "]}";
     HttpResponse<String> response = server.post("/api/ingest", big);
 
     assertThat(response.statusCode()).isEqualTo(413);
@@ -195,9 +200,10 @@ class CollectorRoutesTest {
 
   @Test
   void metricsExpositionPassesPromtool() throws Exception {
-    HttpResponse<String> accepted = server.post(
-        "/api/ingest",
-        """
+    HttpResponse<String> accepted =
+        server.post(
+            "/api/ingest",
+            """
         {"source":"svc-prom","samples":[
           {"name":"requests_total","labels":{"code":"200"},"kind":"counter","value":5},
           {"name":"latency_seconds","kind":"histogram","count":10,"sum":2.5,
@@ -229,7 +235,9 @@ class CollectorRoutesTest {
   @Test
   void faultInjectionIsNotFoundWhenTheDemoIsOff() throws Exception {
     HttpResponse<String> response =
-        server.post("/api/simulator/faults", "{\"kind\":\"cpu-saturation\",\"stage\":\"embed\",\"duration\":\"5s\"}");
+        server.post(
+            "/api/simulator/faults",
+            "{\"kind\":\"cpu-saturation\",\"stage\":\"embed\",\"duration\":\"5s\"}");
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(RunningServer.json(response).path("detail").asText()).contains("PIPEWATCH_DEMO");
   }

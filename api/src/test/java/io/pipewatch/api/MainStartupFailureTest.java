@@ -59,7 +59,9 @@ class MainStartupFailureTest {
 
     assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
     assertThat(outcome.stderr().strip().lines()).hasSize(1);
-    assertThat(outcome.stderr()).contains("'pipewatch.api.ask-timeout'").contains("positive duration");
+    assertThat(outcome.stderr())
+        .contains("'pipewatch.api.ask-timeout'")
+        .contains("positive duration");
   }
 
   @Test

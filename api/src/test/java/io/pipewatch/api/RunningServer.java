@@ -53,7 +53,7 @@ final class RunningServer implements AutoCloseable {
                 pipewatch.simulator.demo.enabled = false
                 pekko.actor.testkit.typed.system-shutdown-default = 30s
                 """
-                    .formatted(port, name)
+                        .formatted(port, name)
                     + extraConfig)
             .withFallback(journalConfig)
             .withFallback(ConfigFactory.load("application-test"))
@@ -88,7 +88,8 @@ final class RunningServer implements AutoCloseable {
     }
   }
 
-  HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+  HttpResponse<String> get(String path, String... headers)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
     if (headers.length > 0) {
       request.headers(headers);

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The server as a user runs it: {@link Main} in its own JVM with the default embedded Cassandra
- * (in a temporary working directory), healthy over real HTTP, stopped with SIGTERM leaving no
- * process behind, and started again on the same data recovering what the first run persisted.
+ * The server as a user runs it: {@link Main} in its own JVM with the default embedded Cassandra (in
+ * a temporary working directory), healthy over real HTTP, stopped with SIGTERM leaving no process
+ * behind, and started again on the same data recovering what the first run persisted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerProcessTest {

@@ -29,17 +29,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  *
  * <p>Each {@link Ingest} batch is appended to a {@link SourceHistory}: gauges as they are, counter
  * totals as per-second rates (a total lower than the previous one is a reset: the new total is the
- * increase since the restart, as Prometheus' {@code rate()} does), histograms and timers as
- * {@code _rate}, {@code _mean} and quantile series (see {@link SeriesPoint}). After every batch the
- * new {@link SourceSnapshot} goes to an optional child (the BottleneckAnalyzer, given as a behavior
- * factory so this module knows nothing of it). A timer counts flush intervals without a batch; after
- * {@code stale-after-missed-flushes} the source is stale (published once to the child and the
+ * increase since the restart, as Prometheus' {@code rate()} does), histograms and timers as {@code
+ * _rate}, {@code _mean} and quantile series (see {@link SeriesPoint}). After every batch the new
+ * {@link SourceSnapshot} goes to an optional child (the BottleneckAnalyzer, given as a behavior
+ * factory so this module knows nothing of it). A timer counts flush intervals without a batch;
+ * after {@code stale-after-missed-flushes} the source is stale (published once to the child and the
  * directory), after {@code forget-after} the collector stops.
  *
  * <p>Bounds: a source may create at most {@code max-series-per-source} series; a node accepts at
- * most {@code max-sources-per-node} sources (the {@link SourceDirectory} decides on the first batch).
- * Refused samples are counted, reported to the directory and logged at most once per
- * {@code warn-interval}.
+ * most {@code max-sources-per-node} sources (the {@link SourceDirectory} decides on the first
+ * batch). Refused samples are counted, reported to the directory and logged at most once per {@code
+ * warn-interval}.
  *
  * <pre>{@code
  * CollectorSettings settings = CollectorSettings.create(system.settings().config());
@@ -78,9 +78,9 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
       implements Command {}
 
   /**
-   * One series over a range: {@code known} is false for an unknown series (arrays empty);
-   * {@code resolutionMillis} 0 means raw points, one per batch. Arrays have equal length, oldest
-   * first; {@code min}/{@code max} are the bucket extremes (equal to {@code values} for raw points).
+   * One series over a range: {@code known} is false for an unknown series (arrays empty); {@code
+   * resolutionMillis} 0 means raw points, one per batch. Arrays have equal length, oldest first;
+   * {@code min}/{@code max} are the bucket extremes (equal to {@code values} for raw points).
    */
   public record SeriesData(
       String sourceId,
@@ -98,7 +98,9 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
 
   public record SeriesList(String sourceId, List<SeriesInfo> series) implements CborSerializable {}
 
-  /** One stored series: its id, metric name (derived, e.g. {@code latency_p99}), labels and kind. */
+  /**
+   * One stored series: its id, metric name (derived, e.g. {@code latency_p99}), labels and kind.
+   */
   public record SeriesInfo(String id, String name, Map<String, String> labels, MetricKind kind)
       implements CborSerializable {}
 
@@ -169,8 +171,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     return ClusterSharding.get(system)
         .init(
             Entity.of(
-                    TYPE_KEY,
-                    ctx -> create(ctx.getEntityId(), settings, directory, snapshotChild))
+                    TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, directory, snapshotChild))
                 // history must outlive quiet periods; collectors stop themselves (forget-after)
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
@@ -192,7 +193,8 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new Collector(ctx, timers, sourceId, settings, directory, snapshotChild)));
+                timers ->
+                    new Collector(ctx, timers, sourceId, settings, directory, snapshotChild)));
   }
 
   private Collector(
@@ -392,7 +394,13 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
           .replyTo()
           .tell(
               new SeriesData(
-                  sourceId, query.seriesId(), false, 0, new long[0], new double[0], new double[0],
+                  sourceId,
+                  query.seriesId(),
+                  false,
+                  0,
+                  new long[0],
+                  new double[0],
+                  new double[0],
                   new double[0]));
       return stopIfNeverIngested();
     }
@@ -401,8 +409,14 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
         .replyTo()
         .tell(
             new SeriesData(
-                sourceId, query.seriesId(), true, r.resolutionMillis(), r.timestamps(), r.values(),
-                r.min(), r.max()));
+                sourceId,
+                query.seriesId(),
+                true,
+                r.resolutionMillis(),
+                r.timestamps(),
+                r.values(),
+                r.min(),
+                r.max()));
     return this;
   }
 
@@ -426,7 +440,9 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     if (wrapped.registration().accepted()) {
       if (refusedByNode) {
         refusedByNode = false; // the node has room now; history starts from the next batch
-        getContext().getLog().info("Source '{}' accepted by the node after being refused", sourceId);
+        getContext()
+            .getLog()
+            .info("Source '{}' accepted by the node after being refused", sourceId);
       }
       return this;
     }

@@ -9,7 +9,8 @@ import java.time.Duration;
  * Typed settings of the Collector actors and the node's {@link SourceDirectory}, read once from
  * {@code pipewatch.collector} (see reference.conf for each key).
  *
- * @param flushInterval how often sources are expected to send a batch (staleness is counted in these)
+ * @param flushInterval how often sources are expected to send a batch (staleness is counted in
+ *     these)
  * @param history resolutions and retentions of the ring buffers
  * @param maxSeriesPerSource series one source may create; samples of further metrics are refused
  * @param maxSourcesPerNode collectors one node accepts; batches of further sources are refused

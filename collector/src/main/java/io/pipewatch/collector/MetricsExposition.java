@@ -22,17 +22,17 @@ import java.util.Set;
 
 /**
  * Renders what the collectors hold, and Pipewatch's own figures, as a Prometheus exposition —
- * OpenMetrics text when the {@code Accept} header asks for it ({@code application/openmetrics-text}),
- * the Prometheus text format 0.0.4 otherwise — with the Prometheus Java client's
- * exposition-formats library (client_java 1.x {@code MetricSnapshots}).
+ * OpenMetrics text when the {@code Accept} header asks for it ({@code
+ * application/openmetrics-text}), the Prometheus text format 0.0.4 otherwise — with the Prometheus
+ * Java client's exposition-formats library (client_java 1.x {@code MetricSnapshots}).
  *
  * <p>Every collected metric gets a {@code source} label (a sample's own {@code source} label
  * becomes {@code exported_source}, as Prometheus does on scrape). Counters are written with their
  * totals ({@code _total}), gauges as they are, histograms and timers as summaries: count and sum
  * since start, and the quantiles 0.5/0.9/0.95/0.99 of the source's last flush interval. Names and
  * label names are sanitised to the Prometheus character set; a metric whose name collides with
- * another kind's name (after sanitising) is left out rather than breaking the page. Each source also
- * gets {@code pipewatch_source_up{source}} (0 when stale).
+ * another kind's name (after sanitising) is left out rather than breaking the page. Each source
+ * also gets {@code pipewatch_source_up{source}} (0 when stale).
  *
  * <pre>{@code
  * // in the /metrics route, with LatestSnapshots and NodeFigures asked from the SourceDirectory:
@@ -49,7 +49,9 @@ public final class MetricsExposition {
 
   private MetricsExposition() {}
 
-  /** The content type {@link #write} uses for this {@code Accept} header (null: Prometheus text). */
+  /**
+   * The content type {@link #write} uses for this {@code Accept} header (null: Prometheus text).
+   */
   public static String contentType(String acceptHeader) {
     return writer(acceptHeader).getContentType();
   }
@@ -174,7 +176,8 @@ public final class MetricsExposition {
       Set<String> taken,
       SourceDirectory.NodeFigures f,
       List<SourceSnapshot> sources) {
-    gauge(out, taken, "pipewatch_sources", "Sources whose collector runs on this node", f.sources());
+    gauge(
+        out, taken, "pipewatch_sources", "Sources whose collector runs on this node", f.sources());
     gauge(out, taken, "pipewatch_stale_sources", "Sources marked stale", f.staleSources());
     gauge(out, taken, "pipewatch_series", "Series held in history on this node", f.series());
     gauge(

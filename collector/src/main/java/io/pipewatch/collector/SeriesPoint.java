@@ -3,12 +3,12 @@ package io.pipewatch.collector;
 import java.util.Map;
 
 /**
- * The latest value of one stored series. {@code id} is {@code name} or
- * {@code name{k1="v1",k2="v2"}} (keys sorted) and is what series queries take. Counters are stored
- * as per-second rates under the metric's name (kind COUNTER); a histogram or timer {@code h} becomes
- * {@code h_rate} (observations/s), {@code h_mean} (mean of the interval), {@code h_p50},
- * {@code h_p90}, {@code h_p95}, {@code h_p99} and {@code h_max} (kind HISTOGRAM or TIMER).
- * {@code timestampMillis} is when the series last had a value.
+ * The latest value of one stored series. {@code id} is {@code name} or {@code
+ * name{k1="v1",k2="v2"}} (keys sorted) and is what series queries take. Counters are stored as
+ * per-second rates under the metric's name (kind COUNTER); a histogram or timer {@code h} becomes
+ * {@code h_rate} (observations/s), {@code h_mean} (mean of the interval), {@code h_p50}, {@code
+ * h_p90}, {@code h_p95}, {@code h_p99} and {@code h_max} (kind HISTOGRAM or TIMER). {@code
+ * timestampMillis} is when the series last had a value.
  */
 public record SeriesPoint(
     String id,

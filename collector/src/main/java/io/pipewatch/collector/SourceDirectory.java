@@ -17,14 +17,15 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The node's registry of the sources whose {@link Collector}s run here (one per node; spawn it
- * before {@link Collector#init}). It enforces {@code max-sources-per-node}: a collector registers on
- * its first batch and is refused when the node is full. Collectors report their figures every
+ * before {@link Collector#init}). It enforces {@code max-sources-per-node}: a collector registers
+ * on its first batch and is refused when the node is full. Collectors report their figures every
  * {@code status-interval}; the directory answers:
  *
  * <ul>
  *   <li>{@link ListSources} — the sources of this node (for {@code GET /api/sources});
- *   <li>{@link GetLatestAll} — every source's latest {@link SourceSnapshot}, gathered by a short-lived
- *       child within {@code query-timeout} (for {@code GET /api/metrics} and {@code GET /metrics});
+ *   <li>{@link GetLatestAll} — every source's latest {@link SourceSnapshot}, gathered by a
+ *       short-lived child within {@code query-timeout} (for {@code GET /api/metrics} and {@code GET
+ *       /metrics});
  *   <li>{@link GetFigures} — Pipewatch's own figures for {@code /metrics}.
  * </ul>
  *
@@ -228,7 +229,8 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
   private Behavior<Command> onList(ListSources query) {
     List<SourceInfo> out = new ArrayList<>(sources.size());
     sources.forEach(
-        (id, e) -> out.add(new SourceInfo(id, e.series, e.lastTimestampMillis, e.stale, e.samples)));
+        (id, e) ->
+            out.add(new SourceInfo(id, e.series, e.lastTimestampMillis, e.stale, e.samples)));
     out.sort(Comparator.comparing(SourceInfo::sourceId));
     query.replyTo().tell(new SourceList(out));
     return this;

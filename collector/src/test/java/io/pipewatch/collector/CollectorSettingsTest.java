@@ -25,8 +25,7 @@ class CollectorSettingsTest {
     assertThatThrownBy(
             () ->
                 CollectorSettings.create(
-                    ConfigFactory.parseString(
-                            "pipewatch.collector.history.mid.resolution = 50ms")
+                    ConfigFactory.parseString("pipewatch.collector.history.mid.resolution = 50ms")
                         .withFallback(ConfigFactory.load())))
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining("'pipewatch.collector.history.mid.resolution'");

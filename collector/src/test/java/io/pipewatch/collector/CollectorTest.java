@@ -5,18 +5,17 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.pipewatch.collector.history.HistorySettings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -66,10 +65,20 @@ class CollectorTest {
     String id = source();
     ActorRef<Collector.Command> c = testKit.spawn(Collector.create(id, QUIET));
     Map<String, String> ocr = Map.of("stage", "ocr");
-    c.tell(batch(id, 1000, Sample.gauge("queue_depth", ocr, 3), Sample.counter("docs", ocr, 100),
-        new Sample("latency", ocr, MetricKind.TIMER, 10, hist(10, 1000, 400))));
-    c.tell(batch(id, 1100, Sample.gauge("queue_depth", ocr, 5), Sample.counter("docs", ocr, 150),
-        new Sample("latency", ocr, MetricKind.TIMER, 30, hist(30, 5000, 800))));
+    c.tell(
+        batch(
+            id,
+            1000,
+            Sample.gauge("queue_depth", ocr, 3),
+            Sample.counter("docs", ocr, 100),
+            new Sample("latency", ocr, MetricKind.TIMER, 10, hist(10, 1000, 400))));
+    c.tell(
+        batch(
+            id,
+            1100,
+            Sample.gauge("queue_depth", ocr, 5),
+            Sample.counter("docs", ocr, 150),
+            new Sample("latency", ocr, MetricKind.TIMER, 30, hist(30, 5000, 800))));
 
     TestProbe<SourceSnapshot> probe = testKit.createTestProbe();
     c.tell(new Collector.GetLatest(probe.ref()));
@@ -95,9 +104,18 @@ class CollectorTest {
 
     TestProbe<Collector.SeriesList> list = testKit.createTestProbe();
     c.tell(new Collector.ListSeries(list.ref()));
-    assertThat(list.receiveMessage().series()).extracting(Collector.SeriesInfo::name)
-        .containsExactly("queue_depth", "docs", "latency_rate", "latency_mean", "latency_p50",
-            "latency_p90", "latency_p95", "latency_p99", "latency_max");
+    assertThat(list.receiveMessage().series())
+        .extracting(Collector.SeriesInfo::name)
+        .containsExactly(
+            "queue_depth",
+            "docs",
+            "latency_rate",
+            "latency_mean",
+            "latency_p50",
+            "latency_p90",
+            "latency_p95",
+            "latency_p99",
+            "latency_max");
   }
 
   @Test
@@ -162,9 +180,15 @@ class CollectorTest {
     ActorRef<Collector.Command> c =
         testKit.spawn(
             Collector.create(id, settings(Duration.ofHours(1), 3, 50, 10), directory.ref(), null));
-    c.tell(batch(id, 0, Sample.gauge("a", Map.of(), 1), Sample.gauge("b", Map.of(), 1),
-        new Sample("h", Map.of(), MetricKind.HISTOGRAM, 1, hist(1, 1, 1)),
-        Sample.gauge("c", Map.of(), 1), Sample.gauge("d", Map.of(), 1)));
+    c.tell(
+        batch(
+            id,
+            0,
+            Sample.gauge("a", Map.of(), 1),
+            Sample.gauge("b", Map.of(), 1),
+            new Sample("h", Map.of(), MetricKind.HISTOGRAM, 1, hist(1, 1, 1)),
+            Sample.gauge("c", Map.of(), 1),
+            Sample.gauge("d", Map.of(), 1)));
     SourceDirectory.Register reg = directory.expectMessageClass(SourceDirectory.Register.class);
     reg.replyTo().tell(new SourceDirectory.Registration(id, true, ""));
     SourceDirectory.Status status = directory.expectMessageClass(SourceDirectory.Status.class);
@@ -173,7 +197,8 @@ class CollectorTest {
     assertThat(status.newRefused()).isEqualTo(2);
     TestProbe<Collector.SeriesList> list = testKit.createTestProbe();
     c.tell(new Collector.ListSeries(list.ref()));
-    assertThat(list.receiveMessage().series()).extracting(Collector.SeriesInfo::id)
+    assertThat(list.receiveMessage().series())
+        .extracting(Collector.SeriesInfo::id)
         .containsExactly("a", "b", "c");
   }
 
@@ -187,25 +212,29 @@ class CollectorTest {
     ActorRef<Collector.Command> b = testKit.spawn(Collector.create(second, s, dir, null));
     a.tell(batch(first, 0, Sample.gauge("x", Map.of(), 1)));
     TestProbe<SourceDirectory.SourceList> list = testKit.createTestProbe();
-    list.awaitAssert(() -> {
-      dir.tell(new SourceDirectory.ListSources(list.ref()));
-      assertThat(list.receiveMessage().sources()).extracting(SourceDirectory.SourceInfo::sourceId)
-          .containsExactly(first);
-      return null;
-    });
+    list.awaitAssert(
+        () -> {
+          dir.tell(new SourceDirectory.ListSources(list.ref()));
+          assertThat(list.receiveMessage().sources())
+              .extracting(SourceDirectory.SourceInfo::sourceId)
+              .containsExactly(first);
+          return null;
+        });
     b.tell(batch(second, 0, Sample.gauge("x", Map.of(), 1), Sample.gauge("y", Map.of(), 1)));
     b.tell(batch(second, 100, Sample.gauge("x", Map.of(), 1)));
     TestProbe<SourceDirectory.NodeFigures> figures = testKit.createTestProbe();
-    figures.awaitAssert(Duration.ofSeconds(5), () -> {
-      dir.tell(new SourceDirectory.GetFigures(figures.ref()));
-      SourceDirectory.NodeFigures f = figures.receiveMessage();
-      assertThat(f.sources()).isEqualTo(1);
-      assertThat(f.refusedSources()).isEqualTo(1);
-      assertThat(f.refusedSamples()).isEqualTo(3);
-      assertThat(f.samples()).isEqualTo(1);
-      assertThat(f.series()).isEqualTo(1);
-      return null;
-    });
+    figures.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          dir.tell(new SourceDirectory.GetFigures(figures.ref()));
+          SourceDirectory.NodeFigures f = figures.receiveMessage();
+          assertThat(f.sources()).isEqualTo(1);
+          assertThat(f.refusedSources()).isEqualTo(1);
+          assertThat(f.refusedSamples()).isEqualTo(3);
+          assertThat(f.samples()).isEqualTo(1);
+          assertThat(f.series()).isEqualTo(1);
+          return null;
+        });
     TestProbe<SourceSnapshot> snap = testKit.createTestProbe();
     b.tell(new Collector.GetLatest(snap.ref()));
     assertThat(snap.receiveMessage().series()).isEmpty();
@@ -220,8 +249,15 @@ class CollectorTest {
   @Test
   void aRefusedSourceIsAcceptedOnceTheNodeHasRoomAgain() {
     CollectorSettings s =
-        new CollectorSettings(Duration.ofHours(1), HistorySettings.defaults(), 500, 1,
-            Duration.ofMillis(20), 10, Duration.ofHours(4), Duration.ofMillis(20),
+        new CollectorSettings(
+            Duration.ofHours(1),
+            HistorySettings.defaults(),
+            500,
+            1,
+            Duration.ofMillis(20),
+            10,
+            Duration.ofHours(4),
+            Duration.ofMillis(20),
             Duration.ofSeconds(3));
     ActorRef<SourceDirectory.Command> dir = testKit.spawn(SourceDirectory.create(s));
     String first = source();
@@ -230,23 +266,29 @@ class CollectorTest {
     ActorRef<Collector.Command> b = testKit.spawn(Collector.create(second, s, dir, null));
     TestProbe<SourceDirectory.SourceList> list = testKit.createTestProbe();
     a.tell(batch(first, 0, Sample.gauge("x", Map.of(), 1)));
-    list.awaitAssert(() -> {
-      dir.tell(new SourceDirectory.ListSources(list.ref()));
-      assertThat(list.receiveMessage().sources()).hasSize(1);
-      return null;
-    });
+    list.awaitAssert(
+        () -> {
+          dir.tell(new SourceDirectory.ListSources(list.ref()));
+          assertThat(list.receiveMessage().sources()).hasSize(1);
+          return null;
+        });
     b.tell(batch(second, 0, Sample.gauge("x", Map.of(), 1)));
     testKit.stop(a);
     TestProbe<SourceSnapshot> snap = testKit.createTestProbe();
     long[] ts = {100};
-    snap.awaitAssert(Duration.ofSeconds(5), () -> {
-      b.tell(batch(second, ts[0] += 100, Sample.gauge("x", Map.of(), 2)));
-      b.tell(new Collector.GetLatest(snap.ref()));
-      assertThat(snap.receiveMessage().series()).extracting(SeriesPoint::value).containsExactly(2.0);
-      return null;
-    });
+    snap.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          b.tell(batch(second, ts[0] += 100, Sample.gauge("x", Map.of(), 2)));
+          b.tell(new Collector.GetLatest(snap.ref()));
+          assertThat(snap.receiveMessage().series())
+              .extracting(SeriesPoint::value)
+              .containsExactly(2.0);
+          return null;
+        });
     dir.tell(new SourceDirectory.ListSources(list.ref()));
-    assertThat(list.receiveMessage().sources()).extracting(SourceDirectory.SourceInfo::sourceId)
+    assertThat(list.receiveMessage().sources())
+        .extracting(SourceDirectory.SourceInfo::sourceId)
         .containsExactly(second);
   }
 
@@ -256,10 +298,11 @@ class CollectorTest {
     TestProbe<SourceSnapshot> analyzer = testKit.createTestProbe();
     Behavior<SourceSnapshot> forward =
         Behaviors.receive(SourceSnapshot.class)
-            .onAnyMessage(m -> {
-              analyzer.ref().tell(m);
-              return Behaviors.same();
-            })
+            .onAnyMessage(
+                m -> {
+                  analyzer.ref().tell(m);
+                  return Behaviors.same();
+                })
             .build();
     ActorRef<Collector.Command> c =
         testKit.spawn(
@@ -270,8 +313,13 @@ class CollectorTest {
     assertThat(stale.stale()).isTrue();
     assertThat(stale.missedFlushes()).isGreaterThanOrEqualTo(3);
     c.tell(batch(id, 100, Sample.gauge("g", Map.of(), 2)));
-    List<SourceSnapshot> fished = analyzer.fishForMessage(Duration.ofSeconds(5),
-        m -> m.timestampMillis() == 100 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    List<SourceSnapshot> fished =
+        analyzer.fishForMessage(
+            Duration.ofSeconds(5),
+            m ->
+                m.timestampMillis() == 100
+                    ? FishingOutcomes.complete()
+                    : FishingOutcomes.continueAndIgnore());
     SourceSnapshot back = fished.get(fished.size() - 1);
     assertThat(back.stale()).isFalse();
     assertThat(back.missedFlushes()).isZero();
@@ -280,12 +328,25 @@ class CollectorTest {
   @Test
   void repliesSurviveTheWire() {
     SerializationTestKit ser = new SerializationTestKit(testKit.system());
-    SourceSnapshot snap = new SourceSnapshot("s", 1, true, 3,
-        List.of(new SeriesPoint("a{k=\"v\"}", "a", Map.of("k", "v"), MetricKind.GAUGE, 1.5, 1)),
-        List.of(new Sample("t", Map.of(), MetricKind.TIMER, 2, hist(2, 3, 4))));
+    SourceSnapshot snap =
+        new SourceSnapshot(
+            "s",
+            1,
+            true,
+            3,
+            List.of(new SeriesPoint("a{k=\"v\"}", "a", Map.of("k", "v"), MetricKind.GAUGE, 1.5, 1)),
+            List.of(new Sample("t", Map.of(), MetricKind.TIMER, 2, hist(2, 3, 4))));
     assertThat(ser.verifySerialization(snap, true)).isEqualTo(snap);
-    Collector.SeriesData data = new Collector.SeriesData("s", "a", true, 1000,
-        new long[] {1, 2}, new double[] {3, 4}, new double[] {2, 3}, new double[] {5, 6});
+    Collector.SeriesData data =
+        new Collector.SeriesData(
+            "s",
+            "a",
+            true,
+            1000,
+            new long[] {1, 2},
+            new double[] {3, 4},
+            new double[] {2, 3},
+            new double[] {5, 6});
     Collector.SeriesData back = ser.verifySerialization(data, false);
     assertThat(back.timestamps()).containsExactly(1L, 2L);
     assertThat(back.max()).containsExactly(5.0, 6.0);

@@ -83,7 +83,9 @@ class MetricsExpositionTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(promtool.canExecute(), "promtool not installed");
     for (String accept : List.of("text/plain", "*/*")) {
       Process p =
-          new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
+          new ProcessBuilder(promtool.getPath(), "check", "metrics")
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().write(render(accept).getBytes(StandardCharsets.UTF_8));
       p.getOutputStream().close();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -47,8 +47,7 @@ class ShardedCollectorTest {
     ActorRef<ShardingEnvelope<Collector.Command>> region =
         Collector.init(testKit.system(), settings, directory, null);
 
-    Agent agent =
-        Agent.create("svc-a", b -> region.tell(new ShardingEnvelope<>(b.sourceId(), b)));
+    Agent agent = Agent.create("svc-a", b -> region.tell(new ShardingEnvelope<>(b.sourceId(), b)));
     agent.counter("docs", "stage", "ocr").inc(10);
     agent.timer("latency").recordNanos(1_000_000);
     agent.flush(1_000);

@@ -2,8 +2,6 @@ package io.pipewatch.optimizer;
 
 import io.pipewatch.analyzer.AnalysisEvent;
 import io.pipewatch.analyzer.Bottleneck;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.pipewatch.collector.CborSerializable;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +22,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The closed-loop optimizer of one metric source (sharded by source id), event-sourced into the
@@ -33,8 +33,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * with its bounds and current value ({@link RegisterKnob} &rarr; {@link KnobRegistered}); a new
  * value is applied within those bounds ({@link ApplySetting} &rarr; {@link SettingApplied}, with
  * the old value and the reason). Commands are validated against the state before anything is
- * persisted; a rejected command persists nothing and answers an error. The proposal / evaluation
- * / keep / roll-back cycle builds on these events.
+ * persisted; a rejected command persists nothing and answers an error. The proposal / evaluation /
+ * keep / roll-back cycle builds on these events.
  *
  * <pre>{@code
  * ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> region = AdaptiveOptimizer.init(system);
@@ -58,16 +58,16 @@ public final class AdaptiveOptimizer
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * Registers knob {@code name} with its bounds and current value (again: updates them).
-   * Answers the knob, or an error if {@code min <= value <= max} does not hold.
+   * Registers knob {@code name} with its bounds and current value (again: updates them). Answers
+   * the knob, or an error if {@code min <= value <= max} does not hold.
    */
   public record RegisterKnob(
       String name, double min, double max, double value, ActorRef<StatusReply<Knob>> replyTo)
       implements Command {}
 
   /**
-   * Applies {@code value} to a registered knob, within its bounds, for {@code reason}. Answers
-   * the knob with its new value, or an error (unknown knob, value out of bounds).
+   * Applies {@code value} to a registered knob, within its bounds, for {@code reason}. Answers the
+   * knob with its new value, or an error (unknown knob, value out of bounds).
    */
   public record ApplySetting(
       String knob, double value, String reason, ActorRef<StatusReply<Knob>> replyTo)
@@ -199,8 +199,14 @@ public final class AdaptiveOptimizer
           .reply(
               command.replyTo(),
               StatusReply.error(
-                  "knob " + command.name() + ": expected min <= value <= max, got "
-                      + command.min() + " <= " + command.value() + " <= " + command.max()));
+                  "knob "
+                      + command.name()
+                      + ": expected min <= value <= max, got "
+                      + command.min()
+                      + " <= "
+                      + command.value()
+                      + " <= "
+                      + command.max()));
     }
     Knob knob = new Knob(command.name(), command.min(), command.max(), command.value());
     if (knob.equals(state.knobs().get(command.name()))) {
@@ -208,26 +214,34 @@ public final class AdaptiveOptimizer
     }
     return Effect()
         .persist(new KnobRegistered(knob.name(), knob.min(), knob.max(), knob.value()))
-        .thenReply(command.replyTo(), updated -> StatusReply.success(updated.knobs().get(knob.name())));
+        .thenReply(
+            command.replyTo(), updated -> StatusReply.success(updated.knobs().get(knob.name())));
   }
 
   private ReplyEffect<Event, State> onApplySetting(State state, ApplySetting command) {
     Knob knob = state.knobs().get(command.knob());
     if (knob == null) {
-      return Effect()
-          .reply(command.replyTo(), StatusReply.error("unknown knob " + command.knob()));
+      return Effect().reply(command.replyTo(), StatusReply.error("unknown knob " + command.knob()));
     }
     if (!(knob.min() <= command.value() && command.value() <= knob.max())) {
       return Effect()
           .reply(
               command.replyTo(),
               StatusReply.error(
-                  "knob " + knob.name() + ": " + command.value() + " is outside [" + knob.min()
-                      + ", " + knob.max() + "]"));
+                  "knob "
+                      + knob.name()
+                      + ": "
+                      + command.value()
+                      + " is outside ["
+                      + knob.min()
+                      + ", "
+                      + knob.max()
+                      + "]"));
     }
     return Effect()
         .persist(new SettingApplied(knob.name(), knob.value(), command.value(), command.reason()))
-        .thenReply(command.replyTo(), updated -> StatusReply.success(updated.knobs().get(knob.name())));
+        .thenReply(
+            command.replyTo(), updated -> StatusReply.success(updated.knobs().get(knob.name())));
   }
 
   @Override

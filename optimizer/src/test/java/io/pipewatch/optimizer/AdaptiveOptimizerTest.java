@@ -13,11 +13,11 @@ import io.pipewatch.optimizer.AdaptiveOptimizer.RegisterKnob;
 import io.pipewatch.optimizer.AdaptiveOptimizer.SettingApplied;
 import io.pipewatch.optimizer.AdaptiveOptimizer.State;
 import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
@@ -64,12 +64,22 @@ final class AdaptiveOptimizerTest {
 
   @Test
   void anObservedBottleneckChangesNothingYet() {
-    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
+    optimizer.<StatusReply<Knob>>runCommand(
+        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
     State before = optimizer.getState();
     io.pipewatch.analyzer.Bottleneck bottleneck =
         new io.pipewatch.analyzer.Bottleneck(
-            "b-1", "svc", io.pipewatch.analyzer.BottleneckKind.CPU,
-            io.pipewatch.analyzer.Severity.WARNING, 0.5, 0.8, java.util.List.of(), 1, 1, 0, 0);
+            "b-1",
+            "svc",
+            io.pipewatch.analyzer.BottleneckKind.CPU,
+            io.pipewatch.analyzer.Severity.WARNING,
+            0.5,
+            0.8,
+            java.util.List.of(),
+            1,
+            1,
+            0,
+            0);
 
     var result =
         optimizer.runCommand(
@@ -82,7 +92,8 @@ final class AdaptiveOptimizerTest {
 
   @Test
   void registeringTheSameKnobTwicePersistsOnce() {
-    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
+    optimizer.<StatusReply<Knob>>runCommand(
+        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
 
     CommandResultWithReply<Command, Event, State, StatusReply<Knob>> again =
         optimizer.runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
@@ -104,7 +115,8 @@ final class AdaptiveOptimizerTest {
 
   @Test
   void applyingASettingRecordsOldAndNewValueAndReason() {
-    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
+    optimizer.<StatusReply<Knob>>runCommand(
+        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
 
     CommandResultWithReply<Command, Event, State, StatusReply<Knob>> result =
         optimizer.runCommand(replyTo -> new ApplySetting("workers", 8, "queue growing", replyTo));
@@ -116,7 +128,8 @@ final class AdaptiveOptimizerTest {
 
   @Test
   void settingsOutsideTheBoundsOrOfUnknownKnobsAreRejected() {
-    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
+    optimizer.<StatusReply<Knob>>runCommand(
+        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
 
     CommandResultWithReply<Command, Event, State, StatusReply<Knob>> tooHigh =
         optimizer.runCommand(replyTo -> new ApplySetting("workers", 33, "more", replyTo));
@@ -132,8 +145,10 @@ final class AdaptiveOptimizerTest {
 
   @Test
   void getStateAnswersTheStateAndTheStateSurvivesARestart() {
-    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
-    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new ApplySetting("workers", 6, "a", replyTo));
+    optimizer.<StatusReply<Knob>>runCommand(
+        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
+    optimizer.<StatusReply<Knob>>runCommand(
+        replyTo -> new ApplySetting("workers", 6, "a", replyTo));
 
     optimizer.restart();
     CommandResultWithReply<Command, Event, State, State> result =
@@ -146,9 +161,12 @@ final class AdaptiveOptimizerTest {
 
   @Test
   void eventsAreTaggedAndSnapshotsAreTakenEverySoManyEvents() {
-    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
-    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new ApplySetting("workers", 5, "a", replyTo));
-    optimizer.<StatusReply<Knob>>runCommand(replyTo -> new ApplySetting("workers", 6, "b", replyTo));
+    optimizer.<StatusReply<Knob>>runCommand(
+        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
+    optimizer.<StatusReply<Knob>>runCommand(
+        replyTo -> new ApplySetting("workers", 5, "a", replyTo));
+    optimizer.<StatusReply<Knob>>runCommand(
+        replyTo -> new ApplySetting("workers", 6, "b", replyTo));
 
     PersistenceId id = AdaptiveOptimizer.persistenceId("ocr");
     assertThat(id.id()).isEqualTo("AdaptiveOptimizer|ocr");

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The Pekko configuration that points the event journal and snapshot store at Cassandra
  * (pekko-persistence-cassandra 1.1.0 with the Cassandra Java driver 4). Lay it over the
- * application's configuration when creating the actor system; modules and tests that don't
- * persist anything never see it.
+ * application's configuration when creating the actor system; modules and tests that don't persist
+ * anything never see it.
  *
  * <pre>{@code
  * Config overlay = CassandraJournalConfig.overlay(settings.contactPoints(), settings);
@@ -27,9 +27,9 @@ public final class CassandraJournalConfig {
   private CassandraJournalConfig() {}
 
   /**
-   * The overlay for these contact points (at least one) and settings: journal and snapshot
-   * plugins, keyspaces, schema auto-creation, driver contact points and local datacenter, and
-   * {@code reconnect-on-init} so a journal started before Cassandra answers keeps trying.
+   * The overlay for these contact points (at least one) and settings: journal and snapshot plugins,
+   * keyspaces, schema auto-creation, driver contact points and local datacenter, and {@code
+   * reconnect-on-init} so a journal started before Cassandra answers keeps trying.
    */
   public static Config overlay(List<ContactPoint> contactPoints, PersistenceSettings settings) {
     if (contactPoints.isEmpty()) {

@@ -4,15 +4,15 @@ import com.typesafe.config.Config;
 import io.pipewatch.persistence.cassandra.CassandraLauncher;
 import io.pipewatch.persistence.cassandra.RunningCassandra;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import java.util.Optional;
 
 /**
- * The journal's Cassandra as the server sees it: in {@link PersistenceSettings.Mode#EMBEDDED}
- * mode a Cassandra started for this process, in {@link PersistenceSettings.Mode#EXTERNAL} mode the
+ * The journal's Cassandra as the server sees it: in {@link PersistenceSettings.Mode#EMBEDDED} mode
+ * a Cassandra started for this process, in {@link PersistenceSettings.Mode#EXTERNAL} mode the
  * configured cluster; either way the Pekko configuration overlay pointing the journal at it.
  *
  * <pre>{@code
@@ -35,8 +35,8 @@ public final class CassandraPersistence implements AutoCloseable {
   }
 
   /**
-   * Starts the embedded Cassandra if the settings have no contact points (blocking until it
-   * serves CQL), else just uses them.
+   * Starts the embedded Cassandra if the settings have no contact points (blocking until it serves
+   * CQL), else just uses them.
    *
    * @throws io.pipewatch.persistence.cassandra.CassandraStartException if the embedded server
    *     cannot start
@@ -72,8 +72,8 @@ public final class CassandraPersistence implements AutoCloseable {
   /**
    * Stops the embedded server (if any) when {@code system} shuts down, in CoordinatedShutdown's
    * phase {@code before-actor-system-terminate}, i.e. after sharded entities (and their journal
-   * writes) have stopped. The drain takes ~3-6 s; should it outlast the phase's timeout, the
-   * server still finishes it on its own (and exits at the latest when this JVM is gone).
+   * writes) have stopped. The drain takes ~3-6 s; should it outlast the phase's timeout, the server
+   * still finishes it on its own (and exits at the latest when this JVM is gone).
    */
   public void stopWithActorSystem(ActorSystem<?> system) {
     if (embedded.isEmpty()) {

@@ -10,7 +10,8 @@ import io.pipewatch.collector.settings.InvalidSettingException;
  * }</pre>
  */
 public record ContactPoint(String host, int port) {
-  private static final String EXPECTED = "host:port with a port from 1 to 65535, e.g. cassandra:9042";
+  private static final String EXPECTED =
+      "host:port with a port from 1 to 65535, e.g. cassandra:9042";
 
   public ContactPoint {
     if (host == null || host.isBlank() || port < 1 || port > 65535) {
@@ -19,8 +20,8 @@ public record ContactPoint(String host, int port) {
   }
 
   /**
-   * Parses {@code host:port}; a bad value throws an {@link InvalidSettingException} naming
-   * {@code key}.
+   * Parses {@code host:port}; a bad value throws an {@link InvalidSettingException} naming {@code
+   * key}.
    */
   public static ContactPoint parse(String key, String text) {
     String trimmed = text == null ? "" : text.trim();

@@ -16,8 +16,8 @@ import scala.jdk.javaapi.FutureConverters;
  *
  * <p>Why through the journal and not a session of our own from {@code CassandraSessionRegistry}:
  * the registry shares one session per config path and runs the init function (the journal's
- * keyspace and table creation) only for whoever asks first; a health check asking first for
- * {@code pekko.persistence.cassandra} would leave the journal without its tables.
+ * keyspace and table creation) only for whoever asks first; a health check asking first for {@code
+ * pekko.persistence.cassandra} would leave the journal without its tables.
  *
  * <pre>{@code
  * JournalHealthCheck health = JournalHealthCheck.create(system, settings.healthCheckTimeout());
@@ -35,10 +35,10 @@ public final class JournalHealthCheck {
   }
 
   /**
-   * A health check of the journal of {@code system}, which must have been created with the
-   * {@link CassandraJournalConfig} overlay. The overlay's
-   * {@code pekko.persistence.cassandra.healthcheck.timeout} bounds the query; {@code timeout}
-   * bounds the whole check (including starting the journal plugin on first use).
+   * A health check of the journal of {@code system}, which must have been created with the {@link
+   * CassandraJournalConfig} overlay. The overlay's {@code
+   * pekko.persistence.cassandra.healthcheck.timeout} bounds the query; {@code timeout} bounds the
+   * whole check (including starting the journal plugin on first use).
    */
   public static JournalHealthCheck create(ActorSystem<?> system, Duration timeout) {
     return new JournalHealthCheck(system, timeout);

@@ -175,7 +175,9 @@ public record PersistenceSettings(
     String value = in.string(key).trim();
     if (!KEYSPACE.matcher(value).matches()) {
       throw new InvalidSettingException(
-          in.key(key), "a CQL keyspace name (a letter, then letters, digits or _; 48 at most)", value);
+          in.key(key),
+          "a CQL keyspace name (a letter, then letters, digits or _; 48 at most)",
+          value);
     }
     return value;
   }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The event-sourced optimizer against the real Cassandra journal: what one actor system persists,
- * a fresh actor system recovers.
+ * The event-sourced optimizer against the real Cassandra journal: what one actor system persists, a
+ * fresh actor system recovers.
  */
 @ExtendWith(LogCapturingExtension.class)
 final class AdaptiveOptimizerJournalTest {
@@ -36,9 +36,7 @@ final class AdaptiveOptimizerJournalTest {
   private static final OptimizerSettings SNAPSHOT_EVERY_3 = new OptimizerSettings(3, 2);
 
   private static Config config() {
-    return TestCassandra.get()
-        .pekkoConfig()
-        .withFallback(ConfigFactory.load("application-test"));
+    return TestCassandra.get().pekkoConfig().withFallback(ConfigFactory.load("application-test"));
   }
 
   /** The shared server's settings with keyspaces of their own, created on first write. */
@@ -55,8 +53,7 @@ final class AdaptiveOptimizerJournalTest {
             1,
             shared.healthCheckTimeout(),
             shared.embedded());
-    return CassandraJournalConfig.overlay(own)
-        .withFallback(ConfigFactory.load("application-test"));
+    return CassandraJournalConfig.overlay(own).withFallback(ConfigFactory.load("application-test"));
   }
 
   @Test
@@ -74,7 +71,8 @@ final class AdaptiveOptimizerJournalTest {
       long firstWrite = System.nanoTime();
       optimizer.tell(new RegisterKnob("workers", 1, 32, 4, replies.getRef()));
       assertThat(replies.receiveMessage(TIMEOUT).isSuccess()).isTrue();
-      System.out.printf("journal: first write, creating keyspaces and tables, %d ms%n",
+      System.out.printf(
+          "journal: first write, creating keyspaces and tables, %d ms%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstWrite));
 
       optimizer.tell(new RegisterKnob("batch-size", 1, 512, 64, replies.getRef()));
@@ -108,7 +106,8 @@ final class AdaptiveOptimizerJournalTest {
       TestProbe<State> state = second.createTestProbe();
       recovered.tell(new GetState(state.getRef()));
       State read = state.expectMessageClass(State.class, TIMEOUT);
-      System.out.printf("journal: recovery in a fresh actor system (snapshot + events) %d ms%n",
+      System.out.printf(
+          "journal: recovery in a fresh actor system (snapshot + events) %d ms%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recoveryStart));
 
       assertThat(read).isEqualTo(written);
@@ -129,7 +128,8 @@ final class AdaptiveOptimizerJournalTest {
               TIMEOUT,
               Duration.ofMillis(200),
               () -> {
-                assertThat(health.check().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join())
+                assertThat(
+                        health.check().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join())
                     .isTrue();
                 return null;
               });

@@ -39,7 +39,8 @@ final class CassandraPersistenceTest {
   @Test
   void embeddedModeServesTheJournalAndStopsWithTheActorSystem() throws Exception {
     Path dir = TestCassandra.freshDataDir("open-");
-    CassandraPersistence cassandra = CassandraPersistence.open(TestCassandra.throwawaySettings(dir));
+    CassandraPersistence cassandra =
+        CassandraPersistence.open(TestCassandra.throwawaySettings(dir));
     try {
       ProcessHandle server = cassandra.embedded().orElseThrow().processHandle();
       assertThat(cassandra.contactPoints())

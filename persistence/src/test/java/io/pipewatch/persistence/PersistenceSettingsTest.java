@@ -10,9 +10,9 @@ import io.pipewatch.collector.settings.InvalidSettingException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 final class PersistenceSettingsTest {
 
@@ -52,7 +52,8 @@ final class PersistenceSettingsTest {
 
     assertThat(settings.mode()).isEqualTo(PersistenceSettings.Mode.EXTERNAL);
     assertThat(settings.contactPoints())
-        .containsExactly(new ContactPoint("cassandra-0", 9042), new ContactPoint("cassandra-1", 9043));
+        .containsExactly(
+            new ContactPoint("cassandra-0", 9042), new ContactPoint("cassandra-1", 9043));
   }
 
   @Test
@@ -109,8 +110,7 @@ final class PersistenceSettingsTest {
   void theOverlayPointsJournalAndSnapshotsAtTheContactPoints() {
     PersistenceSettings settings = read("pipewatch.persistence.contact-points = []");
     Config overlay =
-        CassandraJournalConfig.overlay(
-            List.of(new ContactPoint("127.0.0.1", 19042)), settings);
+        CassandraJournalConfig.overlay(List.of(new ContactPoint("127.0.0.1", 19042)), settings);
 
     assertThat(overlay.getString("pekko.persistence.journal.plugin"))
         .isEqualTo("pekko.persistence.cassandra.journal");
@@ -124,7 +124,8 @@ final class PersistenceSettingsTest {
     assertThat(overlay.getBoolean("datastax-java-driver.advanced.reconnect-on-init")).isTrue();
     assertThat(overlay.getString("pekko.persistence.cassandra.journal.keyspace"))
         .isEqualTo("pipewatch_journal");
-    assertThat(overlay.getBoolean("pekko.persistence.cassandra.journal.tables-autocreate")).isTrue();
+    assertThat(overlay.getBoolean("pekko.persistence.cassandra.journal.tables-autocreate"))
+        .isTrue();
     assertThat(overlay.getString("pekko.persistence.cassandra.snapshot.keyspace"))
         .isEqualTo("pipewatch_snapshot");
     assertThat(overlay.getDuration("pekko.persistence.cassandra.healthcheck.timeout"))

@@ -26,15 +26,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       plus what is in transit to it, plus what this stage is working on, stays within the next
  *       stage's queue capacity): credit-based back-pressure, so a slow stage fills the queues
  *       upstream of it up to ingest, which then rejects.
- *   <li><b>Service time</b> of one document: mean {@code service-time} times a size factor, times
- *       a lognormal variate (mean 1, shape {@code service-sigma}), with probability {@code
+ *   <li><b>Service time</b> of one document: mean {@code service-time} times a size factor, times a
+ *       lognormal variate (mean 1, shape {@code service-sigma}), with probability {@code
  *       tail-probability} times a Pareto({@code tail-alpha}) multiple (heavy tail), times the
  *       Universal Scalability Law factor below, times warm-up, memory-pressure and fault factors.
  *   <li><b>Universal Scalability Law</b> (N. J. Gunther, "A Simple Capacity Model of Massively
- *       Parallel Transaction Systems", CMG 1993; "Guerrilla Capacity Planning", Springer 2007): with
- *       {@code n} workers busy, each one's service time is inflated by {@code 1 + σ(n-1) +
- *       κn(n-1)} (σ = contention, κ = coherency), so a saturated stage's throughput is {@code X(N) =
- *       N / (S (1 + σ(N-1) + κN(N-1)))}: it peaks at {@code N* = sqrt((1-σ)/κ)} and falls beyond
+ *       Parallel Transaction Systems", CMG 1993; "Guerrilla Capacity Planning", Springer 2007):
+ *       with {@code n} workers busy, each one's service time is inflated by {@code 1 + σ(n-1) +
+ *       κn(n-1)} (σ = contention, κ = coherency), so a saturated stage's throughput is {@code X(N)
+ *       = N / (S (1 + σ(N-1) + κN(N-1)))}: it peaks at {@code N* = sqrt((1-σ)/κ)} and falls beyond
  *       it (about 25 workers for embed, 15 for index with the defaults).
  *   <li><b>CPU</b>: a share {@code cpu-fraction} of service time (the rest waits on I/O; index
  *       waits on its database) plus compression work, over {@code cpu-cores}.
@@ -49,13 +49,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       (compression shrinks it at a CPU cost on both sides) and with load (batches queue for the
  *       connection), and a larger batch size amortises the overhead.
  *   <li><b>Knob changes</b> show a transient: added workers start slow (warm-up), a model switch
- *       stops embed while the model loads then warms every worker up, a batch or compression
- *       change re-opens the connection.
+ *       stops embed while the model loads then warms every worker up, a batch or compression change
+ *       re-opens the connection.
  *   <li><b>Health score</b> of a stage (0..1, a heuristic for dashboards): 1 minus 0.35·(queue
  *       fill)², minus 4·(error ratio) up to 0.4, minus 0.25 per 0.15 of CPU above 0.85, minus 0.2·
- *       (heap pressure), minus 0.3 while paused (model load) or restarting — what the service itself
- *       knows; a stall shows only through its queue. The pipeline's is the
- *       lowest stage's times (1 - its error ratio, at most halved).
+ *       (heap pressure), minus 0.3 while paused (model load) or restarting — what the service
+ *       itself knows; a stall shows only through its queue. The pipeline's is the lowest stage's
+ *       times (1 - its error ratio, at most halved).
  * </ul>
  *
  * <p>Time is a {@code long} of nanoseconds since the start of the run. Faults take effect at the
@@ -176,10 +176,11 @@ final class Engine {
   private final double[] errorExtra = new double[Stage.COUNT];
   private final double[] timeoutExtra = new double[Stage.COUNT];
   private final boolean[] stalled = new boolean[Stage.COUNT];
+
   /**
    * Share of a stage's documents a load-imbalance fault of intensity 1 sends to one worker (a hot
-   * key): at 0.5 a quarter of the traffic, four times the fair share of a 16-worker stage, enough to
-   * saturate that worker while the others idle, as a hot key that pages someone does.
+   * key): at 0.5 a quarter of the traffic, four times the fair share of a 16-worker stage, enough
+   * to saturate that worker while the others idle, as a hot key that pages someone does.
    */
   static final double HOT_KEY_SHARE = 0.5;
 
@@ -303,24 +304,37 @@ final class Engine {
         v -> knobChanges.add(new long[] {s, K_QUEUE, Double.doubleToLongBits(v)}));
     agent.knob(
         KnobSpec.numeric(
-            "buffer_pool_mb", "working-memory pool of the stage, MiB", 1, MAX_POOL_MB, 1, poolMb[s]),
+            "buffer_pool_mb",
+            "working-memory pool of the stage, MiB",
+            1,
+            MAX_POOL_MB,
+            1,
+            poolMb[s]),
         v -> knobChanges.add(new long[] {s, K_POOL, Double.doubleToLongBits(v)}));
     if (Stage.of(s).hasOutgoingHop()) {
       agent.knob(
           KnobSpec.numeric(
-              "ipc_batch_size", "documents per IPC message to the next stage", 1, MAX_BATCH, 1,
+              "ipc_batch_size",
+              "documents per IPC message to the next stage",
+              1,
+              MAX_BATCH,
+              1,
               batchSize[s]),
           v -> knobChanges.add(new long[] {s, K_BATCH, Double.doubleToLongBits(v)}));
       agent.knob(
           KnobSpec.categorical(
-              "ipc_compression", "compress IPC messages to the next stage", List.of("off", "on"),
+              "ipc_compression",
+              "compress IPC messages to the next stage",
+              List.of("off", "on"),
               compression[s] ? "on" : "off"),
           v -> knobChanges.add(new long[] {s, K_COMPRESSION, Double.doubleToLongBits(v)}));
     }
     if (s == Stage.EMBED.ordinal()) {
       agent.knob(
           KnobSpec.categorical(
-              "inference_model", "embedding model variant", List.of("fast", "accurate"),
+              "inference_model",
+              "embedding model variant",
+              List.of("fast", "accurate"),
               accurateModel ? "accurate" : "fast"),
           v -> knobChanges.add(new long[] {s, K_MODEL, Double.doubleToLongBits(v)}));
     }
@@ -836,9 +850,7 @@ final class Engine {
 
   private void onTick() {
     applyKnobChanges();
-    if (settings.demo().enabled()
-        && !settings.demo().script().isEmpty()
-        && now >= nextDemoNanos) {
+    if (settings.demo().enabled() && !settings.demo().script().isEmpty() && now >= nextDemoNanos) {
       List<FaultSpec> script = settings.demo().script();
       inject(script.get(demoIndex++ % script.size()));
       nextDemoNanos += settings.demo().faultEvery().toNanos();

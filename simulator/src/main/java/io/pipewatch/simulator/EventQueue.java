@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * The future-event list of the discrete-event simulation: a binary min-heap of event slots ordered
- * by (time, insertion sequence), so events at the same instant run in the order they were
- * scheduled and a run is reproducible. Events live in primitive arrays indexed by slot; the heap
- * moves only slot numbers. Nothing is allocated once the arrays have grown to the run's peak.
+ * by (time, insertion sequence), so events at the same instant run in the order they were scheduled
+ * and a run is reproducible. Events live in primitive arrays indexed by slot; the heap moves only
+ * slot numbers. Nothing is allocated once the arrays have grown to the run's peak.
  */
 final class EventQueue {
   private long[] time = new long[256];

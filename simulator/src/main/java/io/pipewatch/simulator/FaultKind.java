@@ -29,12 +29,12 @@ import java.util.Locale;
  * </ul>
  *
  * <p>How {@code intensity} {@code i} (0..1] acts: cpu-saturation multiplies service time by {@code
- * 1/(1-0.8i)} and adds {@code i} to the reported CPU; memory-leak leaks {@code 10i} MiB/s;
- * slow-ipc multiplies the per-batch overhead by {@code 1+20i} and divides bandwidth by {@code
- * 1+9i}; error-burst adds {@code 0.5i} to the failure probability; db-contention multiplies the
- * query time by {@code 1+9i}; load-imbalance sends a share {@code 0.5i} of the documents to worker
- * 0 only; cascading-failure slows its stage {@code 1+9i} times with {@code 0.3i} time-outs, and
- * each upstream stage in turn {@code 1+2i} times with {@code 0.15i} time-outs; stage-stall and
+ * 1/(1-0.8i)} and adds {@code i} to the reported CPU; memory-leak leaks {@code 10i} MiB/s; slow-ipc
+ * multiplies the per-batch overhead by {@code 1+20i} and divides bandwidth by {@code 1+9i};
+ * error-burst adds {@code 0.5i} to the failure probability; db-contention multiplies the query time
+ * by {@code 1+9i}; load-imbalance sends a share {@code 0.5i} of the documents to worker 0 only;
+ * cascading-failure slows its stage {@code 1+9i} times with {@code 0.3i} time-outs, and each
+ * upstream stage in turn {@code 1+2i} times with {@code 0.15i} time-outs; stage-stall and
  * source-silent ignore it.
  */
 public enum FaultKind {

@@ -1,8 +1,8 @@
 package io.pipewatch.simulator;
 
 /**
- * The JSON body of a fault injection request ({@code POST /api/simulator/faults}), bound by
- * Jackson by component name:
+ * The JSON body of a fault injection request ({@code POST /api/simulator/faults}), bound by Jackson
+ * by component name:
  *
  * <pre>{@code
  * {"kind": "cpu-saturation", "stage": "embed", "duration": "90s", "intensity": 0.8, "delay": "0s"}

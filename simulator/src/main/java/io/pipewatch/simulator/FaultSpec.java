@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 /**
  * One fault to inject into the simulated pipeline: what ({@code kind}), where ({@code stage}), when
  * (after {@code delay} from the moment of injection, for {@code duration}) and how hard ({@code
- * intensity}, 0 exclusive to 1 inclusive; 1 is the worst the model produces). Built validated:
- * from code with the constructor or {@link #of}, from text (REST, configuration) with {@link
- * #parse}, which names the offending field in its {@link InvalidFaultException}.
+ * intensity}, 0 exclusive to 1 inclusive; 1 is the worst the model produces). Built validated: from
+ * code with the constructor or {@link #of}, from text (REST, configuration) with {@link #parse},
+ * which names the offending field in its {@link InvalidFaultException}.
  *
  * <pre>{@code
  * FaultSpec spec = FaultSpec.parse("cpu-saturation", "embed", "90s", 0.8, null);
@@ -33,7 +33,8 @@ public record FaultSpec(
 
   public FaultSpec {
     if (kind == null) {
-      throw new InvalidFaultException("kind", "kind is missing: expected one of " + FaultKind.names());
+      throw new InvalidFaultException(
+          "kind", "kind is missing: expected one of " + FaultKind.names());
     }
     if (stage == null && kind == FaultKind.DB_CONTENTION) {
       stage = Stage.INDEX;

@@ -170,7 +170,11 @@ public final class PipelineSimulator implements AutoCloseable {
     GroundTruth truth = engine.inject(Objects.requireNonNull(spec, "spec"));
     LOG.info(
         "Simulator fault {} injected: {} on {} from {} to {} (intensity {})",
-        truth.id(), truth.kind().id(), truth.stage().id(), truth.startMillis(), truth.endMillis(),
+        truth.id(),
+        truth.kind().id(),
+        truth.stage().id(),
+        truth.startMillis(),
+        truth.endMillis(),
         truth.intensity());
     return truth;
   }

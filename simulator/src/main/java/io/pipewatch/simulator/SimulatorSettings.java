@@ -91,7 +91,11 @@ public record SimulatorSettings(
 
   /** One inference model variant of the embed stage. */
   public record ModelVariant(
-      double serviceFactor, double cpuFactor, double memoryFactor, double quality, double weightsMb) {}
+      double serviceFactor,
+      double cpuFactor,
+      double memoryFactor,
+      double quality,
+      double weightsMb) {}
 
   /** The embed stage's model variants; {@code accurateInitially} picks the starting one. */
   public record Inference(boolean accurateInitially, ModelVariant fast, ModelVariant accurate) {}
@@ -169,21 +173,59 @@ public record SimulatorSettings(
   /** A copy with another seed. */
   public SimulatorSettings withSeed(long newSeed) {
     return new SimulatorSettings(
-        pipeline, newSeed, flushInterval, arrivalRate, arrivalWave, arrivalWavePeriod,
-        documentSizeBytes, documentSizeSigma, tailProbability, tailAlpha, warmUp, warmUpPenalty,
-        modelLoadTime, cascadeDelay, ipc, db, inference, stages, faults, demo);
+        pipeline,
+        newSeed,
+        flushInterval,
+        arrivalRate,
+        arrivalWave,
+        arrivalWavePeriod,
+        documentSizeBytes,
+        documentSizeSigma,
+        tailProbability,
+        tailAlpha,
+        warmUp,
+        warmUpPenalty,
+        modelLoadTime,
+        cascadeDelay,
+        ipc,
+        db,
+        inference,
+        stages,
+        faults,
+        demo);
   }
 
   /** A copy with the demo scenario on or off. */
   public SimulatorSettings withDemo(boolean enabled) {
     Demo changed =
         new Demo(
-            enabled, demo.firstFaultAfter(), demo.faultEvery(), demo.faultDuration(),
-            demo.intensity(), demo.script());
+            enabled,
+            demo.firstFaultAfter(),
+            demo.faultEvery(),
+            demo.faultDuration(),
+            demo.intensity(),
+            demo.script());
     return new SimulatorSettings(
-        pipeline, seed, flushInterval, arrivalRate, arrivalWave, arrivalWavePeriod,
-        documentSizeBytes, documentSizeSigma, tailProbability, tailAlpha, warmUp, warmUpPenalty,
-        modelLoadTime, cascadeDelay, ipc, db, inference, stages, faults, changed);
+        pipeline,
+        seed,
+        flushInterval,
+        arrivalRate,
+        arrivalWave,
+        arrivalWavePeriod,
+        documentSizeBytes,
+        documentSizeSigma,
+        tailProbability,
+        tailAlpha,
+        warmUp,
+        warmUpPenalty,
+        modelLoadTime,
+        cascadeDelay,
+        ipc,
+        db,
+        inference,
+        stages,
+        faults,
+        changed);
   }
 
   /** The settings of {@code stage}. */

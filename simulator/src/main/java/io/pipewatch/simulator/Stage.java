@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * The four stages of the simulated document pipeline, in data-flow order: documents enter at
- * {@link #INGEST}, are parsed, embedded by a model ({@link #EMBED}) and written to a search index
- * backed by a database ({@link #INDEX}). Each stage reports as its own source ({@code
+ * The four stages of the simulated document pipeline, in data-flow order: documents enter at {@link
+ * #INGEST}, are parsed, embedded by a model ({@link #EMBED}) and written to a search index backed
+ * by a database ({@link #INDEX}). Each stage reports as its own source ({@code
  * <pipeline>-<stage>}); every stage but the last sends its output over an IPC hop to the next.
  */
 public enum Stage {

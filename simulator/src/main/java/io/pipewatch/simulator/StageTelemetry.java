@@ -47,7 +47,8 @@ final class StageTelemetry {
     String s = stage.id();
     received = agent.counter("pipeline_documents_received_total", "stage", s);
     processed = agent.counter("pipeline_documents_processed_total", "stage", s);
-    errorsProcessing = agent.counter("pipeline_stage_errors_total", "stage", s, "reason", "processing");
+    errorsProcessing =
+        agent.counter("pipeline_stage_errors_total", "stage", s, "reason", "processing");
     errorsTimeout = agent.counter("pipeline_stage_errors_total", "stage", s, "reason", "timeout");
     errorsOutOfMemory =
         agent.counter("pipeline_stage_errors_total", "stage", s, "reason", "out_of_memory");

@@ -61,8 +61,11 @@ class FaultSignatureTest {
 
   private static double errors(Recording r, Stage st, String reason, long from, long to) {
     return r.rate(
-        source(st), "pipeline_stage_errors_total", Map.of("stage", st.id(), "reason", reason),
-        from, to);
+        source(st),
+        "pipeline_stage_errors_total",
+        Map.of("stage", st.id(), "reason", reason),
+        from,
+        to);
   }
 
   @Test
@@ -70,7 +73,8 @@ class FaultSignatureTest {
     Recording r = run("cpu-saturation", "embed", 0.8);
     assertThat(before(r, Stage.EMBED, "pipeline_stage_cpu_usage_ratio")).isLessThan(0.95);
     assertThat(during(r, Stage.EMBED, "pipeline_stage_cpu_usage_ratio")).isGreaterThan(0.99);
-    assertThat(latency(r, Stage.EMBED, s(90), END)).isGreaterThan(2 * latency(r, Stage.EMBED, s(20), START));
+    assertThat(latency(r, Stage.EMBED, s(90), END))
+        .isGreaterThan(2 * latency(r, Stage.EMBED, s(20), START));
     assertThat(before(r, Stage.PARSE, "pipeline_stage_cpu_usage_ratio")).isLessThan(0.9);
   }
 
@@ -79,13 +83,16 @@ class FaultSignatureTest {
     Recording r = run("memory-leak", "parse", 0.6);
     String parse = source(Stage.PARSE);
     Map<String, String> heap = Map.of("pool", "parse_heap");
-    double atStart = r.meanGauge(parse, "pipeline_memory_pool_used_bytes", heap, START, START + 2000);
+    double atStart =
+        r.meanGauge(parse, "pipeline_memory_pool_used_bytes", heap, START, START + 2000);
     double later = r.meanGauge(parse, "pipeline_memory_pool_used_bytes", heap, END - 2000, END);
     double after = r.meanGauge(parse, "pipeline_memory_pool_used_bytes", heap, s(190), s(200));
     // 6 MB/s for 90 s
     assertThat(later - atStart).isGreaterThan(450 * 1024 * 1024.0);
     assertThat(r.maxGauge(parse, "pipeline_stage_memory_bytes", stage(Stage.PARSE), START, END))
-        .isGreaterThan(r.maxGauge(parse, "pipeline_stage_memory_bytes", stage(Stage.PARSE), s(20), START) + 450 * 1024 * 1024.0);
+        .isGreaterThan(
+            r.maxGauge(parse, "pipeline_stage_memory_bytes", stage(Stage.PARSE), s(20), START)
+                + 450 * 1024 * 1024.0);
     // the leak stays until the service restarts; none happens here (heap not exhausted)
     assertThat(after).isGreaterThan(atStart + 450 * 1024 * 1024.0);
   }
@@ -95,20 +102,34 @@ class FaultSignatureTest {
     Recording r = run("memory-leak", "ingest", 1.0);
     // ingest heap: 512 MB, base 64 MB: full after ~45 s of a 10 MB/s leak
     assertThat(errors(r, Stage.INGEST, "out_of_memory", START, s(200))).isGreaterThan(0);
-    assertThat(r.maxGauge(source(Stage.INGEST), "pipeline_stage_health_score", stage(Stage.INGEST), s(20), START))
+    assertThat(
+            r.maxGauge(
+                source(Stage.INGEST),
+                "pipeline_stage_health_score",
+                stage(Stage.INGEST),
+                s(20),
+                START))
         .isGreaterThan(
-            r.meanGauge(source(Stage.INGEST), "pipeline_stage_health_score", stage(Stage.INGEST), s(95), s(110)));
+            r.meanGauge(
+                source(Stage.INGEST),
+                "pipeline_stage_health_score",
+                stage(Stage.INGEST),
+                s(95),
+                s(110)));
   }
 
   @Test
   void slowIpcRaisesIpcLatencyP99() {
     Recording r = run("slow-ipc", "parse", 0.7);
     String parse = source(Stage.PARSE);
-    double base = r.meanP99Seconds(parse, "pipeline_ipc_latency_seconds", hop(Stage.PARSE), s(20), START);
-    double slow = r.meanP99Seconds(parse, "pipeline_ipc_latency_seconds", hop(Stage.PARSE), s(90), END);
+    double base =
+        r.meanP99Seconds(parse, "pipeline_ipc_latency_seconds", hop(Stage.PARSE), s(20), START);
+    double slow =
+        r.meanP99Seconds(parse, "pipeline_ipc_latency_seconds", hop(Stage.PARSE), s(90), END);
     assertThat(slow).isGreaterThan(3 * base);
     double ingestHop =
-        r.meanP99Seconds(source(Stage.INGEST), "pipeline_ipc_latency_seconds", hop(Stage.INGEST), s(90), END);
+        r.meanP99Seconds(
+            source(Stage.INGEST), "pipeline_ipc_latency_seconds", hop(Stage.INGEST), s(90), END);
     assertThat(ingestHop).isLessThan(slow / 2);
   }
 
@@ -138,10 +159,13 @@ class FaultSignatureTest {
   void dbContentionSlowsIndexWhileItsCpuStaysLow() {
     Recording r = run("db-contention", null, 0.7);
     String index = source(Stage.INDEX);
-    double dbBefore = r.meanSeconds(index, "pipeline_db_query_latency_seconds", stage(Stage.INDEX), s(20), START);
-    double dbDuring = r.meanSeconds(index, "pipeline_db_query_latency_seconds", stage(Stage.INDEX), s(90), END);
+    double dbBefore =
+        r.meanSeconds(index, "pipeline_db_query_latency_seconds", stage(Stage.INDEX), s(20), START);
+    double dbDuring =
+        r.meanSeconds(index, "pipeline_db_query_latency_seconds", stage(Stage.INDEX), s(90), END);
     assertThat(dbDuring).isGreaterThan(5 * dbBefore);
-    assertThat(latency(r, Stage.INDEX, s(90), END)).isGreaterThan(3 * latency(r, Stage.INDEX, s(20), START));
+    assertThat(latency(r, Stage.INDEX, s(90), END))
+        .isGreaterThan(3 * latency(r, Stage.INDEX, s(20), START));
     // waiting on the database is not CPU: an I/O bottleneck, the CPU stays far from saturation
     assertThat(during(r, Stage.INDEX, "pipeline_stage_cpu_usage_ratio")).isLessThan(0.5);
   }
@@ -182,8 +206,10 @@ class FaultSignatureTest {
     Collector.Ingest lastBefore = r.of("docpipe-ingest", START - 1000, START).get(0);
     Collector.Ingest firstAfter = r.of("docpipe-ingest", END, END + 1000).get(0);
     double jump =
-        Recording.find(firstAfter, "pipeline_documents_processed_total", stage(Stage.INGEST)).value()
-            - Recording.find(lastBefore, "pipeline_documents_processed_total", stage(Stage.INGEST)).value();
+        Recording.find(firstAfter, "pipeline_documents_processed_total", stage(Stage.INGEST))
+                .value()
+            - Recording.find(lastBefore, "pipeline_documents_processed_total", stage(Stage.INGEST))
+                .value();
     assertThat(jump).isGreaterThan(90 * 200);
   }
 }

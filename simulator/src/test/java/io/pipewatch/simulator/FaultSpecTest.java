@@ -79,7 +79,8 @@ class FaultSpecTest {
   @Test
   void groundTruthKnowsWhenItActs() {
     GroundTruth truth =
-        new GroundTruth("fault-1", FaultKind.ERROR_BURST, Stage.INDEX, "docpipe-index", 1000, 2000, 1);
+        new GroundTruth(
+            "fault-1", FaultKind.ERROR_BURST, Stage.INDEX, "docpipe-index", 1000, 2000, 1);
     assertThat(truth.activeAt(999)).isFalse();
     assertThat(truth.activeAt(1000)).isTrue();
     assertThat(truth.activeAt(1999)).isTrue();

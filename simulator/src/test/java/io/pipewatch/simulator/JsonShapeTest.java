@@ -19,16 +19,19 @@ class JsonShapeTest {
     assertThat(spec.kind()).isEqualTo(FaultKind.CPU_SATURATION);
     assertThat(spec.stage()).isEqualTo(Stage.EMBED);
     assertThat(spec.intensity()).isEqualTo(0.8);
-    assertThat(mapper.readValue("{\"kind\":\"db-contention\",\"duration\":\"1m\"}", FaultRequest.class)
-            .toSpec()
-            .stage())
+    assertThat(
+            mapper
+                .readValue("{\"kind\":\"db-contention\",\"duration\":\"1m\"}", FaultRequest.class)
+                .toSpec()
+                .stage())
         .isEqualTo(Stage.INDEX);
   }
 
   @Test
   void groundTruthWritesKebabCaseNamesAndReadsBack() throws Exception {
     GroundTruth truth =
-        new GroundTruth("fault-3", FaultKind.SLOW_IPC, Stage.PARSE, "docpipe-parse", 1000, 91000, 0.6);
+        new GroundTruth(
+            "fault-3", FaultKind.SLOW_IPC, Stage.PARSE, "docpipe-parse", 1000, 91000, 0.6);
     String json = mapper.writeValueAsString(truth);
     assertThat(json)
         .contains("\"kind\":\"slow-ipc\"")

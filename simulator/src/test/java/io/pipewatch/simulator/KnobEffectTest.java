@@ -35,8 +35,12 @@ class KnobEffectTest {
       assertThat(sim.agent(Stage.EMBED).knobs())
           .extracting(KnobSpec::name)
           .containsExactly(
-              "buffer_pool_mb", "concurrency", "inference_model", "ipc_batch_size",
-              "ipc_compression", "queue_capacity");
+              "buffer_pool_mb",
+              "concurrency",
+              "inference_model",
+              "ipc_batch_size",
+              "ipc_compression",
+              "queue_capacity");
       assertThat(sim.agent(Stage.INDEX).knobs())
           .extracting(KnobSpec::name)
           .containsExactly("buffer_pool_mb", "concurrency", "queue_capacity");
@@ -56,11 +60,17 @@ class KnobEffectTest {
     // Overloaded embed (600 docs/s offered); its USL optimum is sqrt((1-0.03)/0.0015) ~ 25 workers.
     String overload = "arrival-rate = 600, stages.embed.buffer-pool-mb = 4096";
     double atOptimum =
-        rate(run(overload, sim -> sim.agent(Stage.EMBED).changeSetting("concurrency", 24)), Stage.EMBED);
+        rate(
+            run(overload, sim -> sim.agent(Stage.EMBED).changeSetting("concurrency", 24)),
+            Stage.EMBED);
     double below =
-        rate(run(overload, sim -> sim.agent(Stage.EMBED).changeSetting("concurrency", 8)), Stage.EMBED);
+        rate(
+            run(overload, sim -> sim.agent(Stage.EMBED).changeSetting("concurrency", 8)),
+            Stage.EMBED);
     double beyond =
-        rate(run(overload, sim -> sim.agent(Stage.EMBED).changeSetting("concurrency", 64)), Stage.EMBED);
+        rate(
+            run(overload, sim -> sim.agent(Stage.EMBED).changeSetting("concurrency", 64)),
+            Stage.EMBED);
     assertThat(atOptimum).isGreaterThan(below * 1.3);
     assertThat(atOptimum).isGreaterThan(beyond * 1.15);
   }
@@ -77,7 +87,8 @@ class KnobEffectTest {
         compressed.rate(ingest, "pipeline_ipc_bytes_total", hop(Stage.INGEST), s(30), s(100));
     assertThat(compressedBytes).isLessThan(plainBytes * 0.5);
     double plainCpu =
-        plain.meanGauge(ingest, "pipeline_stage_cpu_usage_ratio", stage(Stage.INGEST), s(30), s(100));
+        plain.meanGauge(
+            ingest, "pipeline_stage_cpu_usage_ratio", stage(Stage.INGEST), s(30), s(100));
     double compressedCpu =
         compressed.meanGauge(
             ingest, "pipeline_stage_cpu_usage_ratio", stage(Stage.INGEST), s(30), s(100));
@@ -89,15 +100,23 @@ class KnobEffectTest {
     Recording accurate = run("", sim -> {});
     Recording fast = run("", sim -> sim.agent(Stage.EMBED).changeSetting("inference_model", 0));
     String embed = source(Stage.EMBED);
-    assertThat(fast.meanSeconds(embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)))
+    assertThat(
+            fast.meanSeconds(
+                embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)))
         .isLessThan(
-            0.7 * accurate.meanSeconds(
-                embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)));
-    assertThat(fast.meanGauge(embed, "pipeline_stage_cpu_usage_ratio", stage(Stage.EMBED), s(30), s(100)))
+            0.7
+                * accurate.meanSeconds(
+                    embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)));
+    assertThat(
+            fast.meanGauge(
+                embed, "pipeline_stage_cpu_usage_ratio", stage(Stage.EMBED), s(30), s(100)))
         .isLessThan(
-            0.7 * accurate.meanGauge(
-                embed, "pipeline_stage_cpu_usage_ratio", stage(Stage.EMBED), s(30), s(100)));
-    assertThat(fast.meanGauge(embed, "pipeline_embedding_quality_ratio", stage(Stage.EMBED), s(30), s(100)))
+            0.7
+                * accurate.meanGauge(
+                    embed, "pipeline_stage_cpu_usage_ratio", stage(Stage.EMBED), s(30), s(100)));
+    assertThat(
+            fast.meanGauge(
+                embed, "pipeline_embedding_quality_ratio", stage(Stage.EMBED), s(30), s(100)))
         .isLessThan(
             accurate.meanGauge(
                 embed, "pipeline_embedding_quality_ratio", stage(Stage.EMBED), s(30), s(100)));
@@ -115,12 +134,16 @@ class KnobEffectTest {
     String embed = source(Stage.EMBED);
     // model-load-time = 2s: in-service documents finish within ~0.5 s, then nothing until loaded
     double duringLoad =
-        recording.rate(embed, "pipeline_documents_processed_total", stage(Stage.EMBED), s(10.6), s(12));
+        recording.rate(
+            embed, "pipeline_documents_processed_total", stage(Stage.EMBED), s(10.6), s(12));
     double before =
-        recording.rate(embed, "pipeline_documents_processed_total", stage(Stage.EMBED), s(5), s(10));
+        recording.rate(
+            embed, "pipeline_documents_processed_total", stage(Stage.EMBED), s(5), s(10));
     assertThat(before).isGreaterThan(150);
     assertThat(duringLoad).isZero();
-    assertThat(recording.meanGauge(embed, "pipeline_stage_queue_depth", stage(Stage.EMBED), s(11.5), s(12)))
+    assertThat(
+            recording.meanGauge(
+                embed, "pipeline_stage_queue_depth", stage(Stage.EMBED), s(11.5), s(12)))
         .isGreaterThan(100);
   }
 
@@ -139,22 +162,27 @@ class KnobEffectTest {
     }
     String embed = source(Stage.EMBED);
     double justAfter =
-        recording.rate(embed, "pipeline_documents_processed_total", stage(Stage.EMBED), s(30), s(35));
+        recording.rate(
+            embed, "pipeline_documents_processed_total", stage(Stage.EMBED), s(30), s(35));
     double warm =
-        recording.rate(embed, "pipeline_documents_processed_total", stage(Stage.EMBED), s(45), s(70));
+        recording.rate(
+            embed, "pipeline_documents_processed_total", stage(Stage.EMBED), s(45), s(70));
     assertThat(warm).isGreaterThan(justAfter * 1.1);
   }
 
   @Test
   void largerBatchesCarryMoreOverASlowLink() {
-    String slow = "faults = [{ kind = slow-ipc, stage = parse, at = 0s, duration = 10m, intensity = 1.0 }]";
+    String slow =
+        "faults = [{ kind = slow-ipc, stage = parse, at = 0s, duration = 10m, intensity = 1.0 }]";
     Recording small = run(slow, sim -> sim.agent(Stage.PARSE).changeSetting("ipc_batch_size", 1));
     Recording large = run(slow, sim -> sim.agent(Stage.PARSE).changeSetting("ipc_batch_size", 64));
     assertThat(rate(large, Stage.EMBED)).isGreaterThan(rate(small, Stage.EMBED) * 1.5);
     double smallBatches =
-        small.rate(source(Stage.PARSE), "pipeline_ipc_batches_total", hop(Stage.PARSE), s(30), s(100));
+        small.rate(
+            source(Stage.PARSE), "pipeline_ipc_batches_total", hop(Stage.PARSE), s(30), s(100));
     double largeBatches =
-        large.rate(source(Stage.PARSE), "pipeline_ipc_batches_total", hop(Stage.PARSE), s(30), s(100));
+        large.rate(
+            source(Stage.PARSE), "pipeline_ipc_batches_total", hop(Stage.PARSE), s(30), s(100));
     assertThat(largeBatches).isLessThan(smallBatches / 2);
   }
 
@@ -166,15 +194,21 @@ class KnobEffectTest {
     Recording longQueue =
         run(overload, sim -> sim.agent(Stage.EMBED).changeSetting("queue_capacity", 2000));
     String embed = source(Stage.EMBED);
-    assertThat(shortQueue.maxGauge(embed, "pipeline_stage_queue_depth", stage(Stage.EMBED), s(30), s(100)))
+    assertThat(
+            shortQueue.maxGauge(
+                embed, "pipeline_stage_queue_depth", stage(Stage.EMBED), s(30), s(100)))
         .isLessThanOrEqualTo(16);
-    assertThat(longQueue.meanGauge(embed, "pipeline_stage_queue_depth", stage(Stage.EMBED), s(30), s(100)))
+    assertThat(
+            longQueue.meanGauge(
+                embed, "pipeline_stage_queue_depth", stage(Stage.EMBED), s(30), s(100)))
         .isGreaterThan(500);
     assertThat(
-            longQueue.meanSeconds(embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)))
+            longQueue.meanSeconds(
+                embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)))
         .isGreaterThan(
-            3 * shortQueue.meanSeconds(
-                embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)));
+            3
+                * shortQueue.meanSeconds(
+                    embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)));
   }
 
   @Test
@@ -182,12 +216,20 @@ class KnobEffectTest {
     Recording tight = run("", sim -> sim.agent(Stage.EMBED).changeSetting("buffer_pool_mb", 32));
     Recording roomy = run("", sim -> sim.agent(Stage.EMBED).changeSetting("buffer_pool_mb", 1024));
     String embed = source(Stage.EMBED);
-    assertThat(tight.meanSeconds(embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)))
+    assertThat(
+            tight.meanSeconds(
+                embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)))
         .isGreaterThan(
-            1.3 * roomy.meanSeconds(
-                embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)));
-    assertThat(tight.meanGauge(embed, "pipeline_memory_pool_capacity_bytes",
-            java.util.Map.of("pool", "embed_buffers"), s(30), s(100)))
+            1.3
+                * roomy.meanSeconds(
+                    embed, "pipeline_stage_latency_seconds", stage(Stage.EMBED), s(30), s(100)));
+    assertThat(
+            tight.meanGauge(
+                embed,
+                "pipeline_memory_pool_capacity_bytes",
+                java.util.Map.of("pool", "embed_buffers"),
+                s(30),
+                s(100)))
         .isEqualTo(32 * 1024 * 1024.0);
   }
 }

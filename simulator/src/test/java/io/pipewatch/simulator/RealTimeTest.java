@@ -34,7 +34,8 @@ class RealTimeTest {
       sim.agent(Stage.EMBED).changeSetting("concurrency", 20);
       GroundTruth truth = sim.injectFault(FaultSpec.parse("error-burst", "index", "1h", 0.5, null));
       assertThat(sim.activeFaults()).containsExactly(truth);
-      assertThat(truth.startMillis()).isBetween(System.currentTimeMillis() - 60_000, sim.nowMillis());
+      assertThat(truth.startMillis())
+          .isBetween(System.currentTimeMillis() - 60_000, sim.nowMillis());
 
       boolean concurrencySeen = false;
       boolean errorsSeen = false;

@@ -71,7 +71,8 @@ final class Recording implements Consumer<Collector.Ingest> {
   }
 
   /** Mean over a window of a timer's interval p99 (intervals with observations only), seconds. */
-  double meanP99Seconds(String source, String name, Map<String, String> labels, long from, long to) {
+  double meanP99Seconds(
+      String source, String name, Map<String, String> labels, long from, long to) {
     return meanQuantile(source, name, labels, from, to, true);
   }
 

@@ -19,11 +19,13 @@ class SimulatorSettingsTest {
                 .resolve());
     assertThat(settings.pipeline()).isEqualTo("docpipe");
     assertThat(settings.flushInterval()).isEqualTo(Duration.ofMillis(100));
-    assertThat(settings.stages()).extracting(SimulatorSettings.StageSettings::stage)
+    assertThat(settings.stages())
+        .extracting(SimulatorSettings.StageSettings::stage)
         .containsExactly(Stage.values());
     assertThat(settings.demo().enabled()).isTrue();
     assertThat(settings.demo().script()).hasSize(FaultKind.values().length);
-    assertThat(settings.demo().script()).extracting(FaultSpec::kind)
+    assertThat(settings.demo().script())
+        .extracting(FaultSpec::kind)
         .containsExactlyInAnyOrder(FaultKind.values());
     assertThat(settings.sourceId(Stage.EMBED)).isEqualTo("docpipe-embed");
   }
@@ -65,12 +67,15 @@ class SimulatorSettingsTest {
 
   @Test
   void badFaultsNameTheEntryAndField() {
-    assertThatThrownBy(() -> Sims.settings("faults = [{ kind = meltdown, stage = parse, duration = 1m }]"))
+    assertThatThrownBy(
+            () -> Sims.settings("faults = [{ kind = meltdown, stage = parse, duration = 1m }]"))
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining("pipewatch.simulator.faults[0].kind")
         .hasMessageContaining("unknown kind 'meltdown'");
     assertThatThrownBy(
-            () -> Sims.settings("faults = [{ kind = stage-stall, stage = parse, duration = 1m, at = later }]"))
+            () ->
+                Sims.settings(
+                    "faults = [{ kind = stage-stall, stage = parse, duration = 1m, at = later }]"))
         .hasMessageContaining("pipewatch.simulator.faults[0].at");
     assertThatThrownBy(() -> Sims.settings("demo.script = [\"stage-stall:nowhere\"]"))
         .hasMessageContaining("pipewatch.simulator.demo.script[0]")

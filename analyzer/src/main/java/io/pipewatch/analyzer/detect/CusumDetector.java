@@ -5,16 +5,16 @@ package io.pipewatch.analyzer.detect;
  *
  * <p>Follows Page (1954), "Continuous inspection schemes", Biometrika 41, in the tabular form of
  * Montgomery, "Introduction to Statistical Quality Control", ch. 9: with {@code u_t} the
- * standardised residual of the new value (its z against a baseline),
- * {@code S+_t = max(0, S+_{t-1} + u_t - k)} and {@code S-_t = max(0, S-_{t-1} - u_t - k)}. An alarm
- * is raised when either sum exceeds {@code h}; both sums then restart from 0 so that one shift
- * raises one alarm, and a further alarm needs fresh evidence.
+ * standardised residual of the new value (its z against a baseline), {@code S+_t = max(0, S+_{t-1}
+ * + u_t - k)} and {@code S-_t = max(0, S-_{t-1} - u_t - k)}. An alarm is raised when either sum
+ * exceeds {@code h}; both sums then restart from 0 so that one shift raises one alarm, and a
+ * further alarm needs fresh evidence.
  *
- * <p>Parameters: {@code drift} (k, in standard deviations; half the smallest shift worth
- * detecting, 0.5 targets a 1-sigma shift); {@code threshold} (h, in standard deviations; with
- * k = 0.5, h = 5 gives an in-control average run length of about 900 samples on normal noise);
- * {@code clip}, the bound applied to |u| first so that one isolated outlier (the robust detector's
- * business) cannot by itself complete a CUSUM alarm when {@code clip - k < h}.
+ * <p>Parameters: {@code drift} (k, in standard deviations; half the smallest shift worth detecting,
+ * 0.5 targets a 1-sigma shift); {@code threshold} (h, in standard deviations; with k = 0.5, h = 5
+ * gives an in-control average run length of about 900 samples on normal noise); {@code clip}, the
+ * bound applied to |u| first so that one isolated outlier (the robust detector's business) cannot
+ * by itself complete a CUSUM alarm when {@code clip - k < h}.
  *
  * <p>Cost: O(1) time, two doubles of state; no allocation.
  */

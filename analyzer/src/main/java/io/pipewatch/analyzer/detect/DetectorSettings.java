@@ -5,9 +5,9 @@ import io.pipewatch.collector.settings.InvalidSettingException;
 import io.pipewatch.collector.settings.SettingsReader;
 
 /**
- * Typed, validated settings of the per-series streaming detectors, read once from
- * {@code pipewatch.analyzer.detectors} (defaults in the analyzer's {@code reference.conf}, where
- * each key is explained). A bad value fails with an {@link InvalidSettingException} naming the key.
+ * Typed, validated settings of the per-series streaming detectors, read once from {@code
+ * pipewatch.analyzer.detectors} (defaults in the analyzer's {@code reference.conf}, where each key
+ * is explained). A bad value fails with an {@link InvalidSettingException} naming the key.
  *
  * <pre>{@code
  * DetectorSettings settings = DetectorSettings.create(system.settings().config());
@@ -23,8 +23,8 @@ import io.pipewatch.collector.settings.SettingsReader;
  * @param cusumBoost evidence added to the score at a CUSUM alarm
  * @param trendAlpha Holt level smoothing
  * @param trendBeta Holt slope smoothing
- * @param seasonalMaxPeriod most samples per day for which the daily-seasonal detector runs; 0
- *     turns it off
+ * @param seasonalMaxPeriod most samples per day for which the daily-seasonal detector runs; 0 turns
+ *     it off
  * @param seasonalWindow day-over-day differences kept for the seasonal detector's median/MAD
  * @param shortWindow samples averaged for the recent evidence of the surprise score
  * @param longAlpha weight of the newest value in the long-term evidence mean and variance

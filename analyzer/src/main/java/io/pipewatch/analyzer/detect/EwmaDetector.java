@@ -1,8 +1,8 @@
 package io.pipewatch.analyzer.detect;
 
 /**
- * Exponentially weighted moving average of the mean and the variance of one series, and the
- * z-score of each new value against them.
+ * Exponentially weighted moving average of the mean and the variance of one series, and the z-score
+ * of each new value against them.
  *
  * <p>Follows Roberts (1959), "Control chart tests based on geometric moving averages",
  * Technometrics 1(3): the mean is {@code m_t = m_{t-1} + alpha (x_t - m_{t-1})}. The variance uses

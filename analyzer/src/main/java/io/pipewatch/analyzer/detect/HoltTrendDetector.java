@@ -1,20 +1,20 @@
 package io.pipewatch.analyzer.detect;
 
 /**
- * Linear trend of one series by double exponential smoothing, and the time until that trend
- * reaches a limit ("memory reaches its limit in ~4 min").
+ * Linear trend of one series by double exponential smoothing, and the time until that trend reaches
+ * a limit ("memory reaches its limit in ~4 min").
  *
  * <p>Follows Holt (1957), "Forecasting seasonals and trends by exponentially weighted moving
  * averages" (ONR memo 52; reprinted IJF 20, 2004), in the form for irregularly spaced samples of
  * Wright (1986), "Forecasting data published at irregular time intervals using an extension of
  * Holt's method", Management Science 32(4). With {@code dt} the time since the previous sample:
- * {@code level_t = alpha x_t + (1 - alpha)(level_{t-1} + slope_{t-1} dt)} and
- * {@code slope_t = beta (level_t - level_{t-1}) / dt + (1 - beta) slope_{t-1}}. The forecast at
- * horizon {@code h} is {@code level + slope h}, so a limit {@code L} is reached after
- * {@code (L - level) / slope} if the slope points towards it.
+ * {@code level_t = alpha x_t + (1 - alpha)(level_{t-1} + slope_{t-1} dt)} and {@code slope_t = beta
+ * (level_t - level_{t-1}) / dt + (1 - beta) slope_{t-1}}. The forecast at horizon {@code h} is
+ * {@code level + slope h}, so a limit {@code L} is reached after {@code (L - level) / slope} if the
+ * slope points towards it.
  *
- * <p>Parameters: {@code alpha} (level smoothing, in (0, 1]), {@code beta} (slope smoothing, in
- * (0, 1]); smaller values give a steadier, slower trend. The slope is kept per millisecond.
+ * <p>Parameters: {@code alpha} (level smoothing, in (0, 1]), {@code beta} (slope smoothing, in (0,
+ * 1]); smaller values give a steadier, slower trend. The slope is kept per millisecond.
  *
  * <p>Cost: O(1) time, four primitives of state; no allocation.
  */
@@ -41,7 +41,8 @@ final class HoltTrendDetector {
       double previous = level;
       level = alpha * x + (1.0 - alpha) * (previous + slopePerMilli * dt);
       double observedSlope = (level - previous) / dt;
-      slopePerMilli = count == 1 ? observedSlope : beta * observedSlope + (1.0 - beta) * slopePerMilli;
+      slopePerMilli =
+          count == 1 ? observedSlope : beta * observedSlope + (1.0 - beta) * slopePerMilli;
     }
     lastTimestamp = timestampMillis;
     count++;
@@ -56,11 +57,11 @@ final class HoltTrendDetector {
   }
 
   /**
-   * Milliseconds from the last sample until the trend line reaches {@code limit}: 0 if the level
-   * is at the limit, {@code +Infinity} if the trend is flat or points away from the limit (the level
+   * Milliseconds from the last sample until the trend line reaches {@code limit}: 0 if the level is
+   * at the limit, {@code +Infinity} if the trend is flat or points away from the limit (the level
    * is on one side of the limit and moving away from it), or fewer than two samples were seen.
-   * Whether a level already beyond the limit is a breach is the caller's call (it knows whether
-   * the limit is an upper or a lower one).
+   * Whether a level already beyond the limit is a breach is the caller's call (it knows whether the
+   * limit is an upper or a lower one).
    */
   double millisToReach(double limit) {
     if (count < 2) {

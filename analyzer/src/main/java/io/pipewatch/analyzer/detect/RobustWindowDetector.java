@@ -6,22 +6,22 @@ package io.pipewatch.analyzer.detect;
  *
  * <p>This is the Hampel identifier (Hampel 1974, "The influence curve and its role in robust
  * estimation", JASA 69; see also Rousseeuw and Croux 1993, "Alternatives to the median absolute
- * deviation", JASA 88, and Leys et al. 2013). The factor 1.4826 makes the MAD a consistent
- * estimate of the standard deviation under normal noise. Up to half the window may be outliers
- * before median and MAD move, so a spike does not hide the next spike the way it inflates an
- * EWMA variance. The z is taken against the window <em>before</em> {@code x} enters it.
+ * deviation", JASA 88, and Leys et al. 2013). The factor 1.4826 makes the MAD a consistent estimate
+ * of the standard deviation under normal noise. Up to half the window may be outliers before median
+ * and MAD move, so a spike does not hide the next spike the way it inflates an EWMA variance. The z
+ * is taken against the window <em>before</em> {@code x} enters it.
  *
- * <p>When more than half of the window holds one value the MAD is 0 (sparse counters, idle
- * series); then the scale falls back to {@code 1.2533 *} the mean absolute deviation from the
- * median (the normal-consistent factor sqrt(pi/2)), and to a tiny floor if that is 0 too.
+ * <p>When more than half of the window holds one value the MAD is 0 (sparse counters, idle series);
+ * then the scale falls back to {@code 1.2533 *} the mean absolute deviation from the median (the
+ * normal-consistent factor sqrt(pi/2)), and to a tiny floor if that is 0 too.
  *
  * <p>Parameters: {@code window} (w), the number of values kept; z is 0 until the window is full.
  *
  * <p>Cost: state is two {@code double[w]} arrays allocated once (a ring buffer in arrival order and
  * the same values kept sorted). Per sample: a binary search and one {@code arraycopy} to remove the
  * oldest value and insert the newest (O(w) element moves, memmove-fast), the median by index, and
- * the MAD as the middle of the two monotone runs of deviations either side of the median, found
- * by binary search in O(log w). So the work is O(w) with w fixed, i.e. O(1) in the length of the
+ * the MAD as the middle of the two monotone runs of deviations either side of the median, found by
+ * binary search in O(log w). So the work is O(w) with w fixed, i.e. O(1) in the length of the
  * series; no allocation. (Only while the MAD is 0 does the fallback scan the window, O(w).)
  */
 final class RobustWindowDetector {
@@ -111,9 +111,9 @@ final class RobustWindowDetector {
 
   /**
    * The median of |sorted[i] - median|. Left of the split the deviations grow as i falls (run A),
-   * right of it they grow as i rises (run B): the middle element(s) of the merge of two sorted
-   * runs are found by binary search on how many come from A (the classic k-th smallest of two
-   * sorted arrays), O(log w) without branchy merging.
+   * right of it they grow as i rises (run B): the middle element(s) of the merge of two sorted runs
+   * are found by binary search on how many come from A (the classic k-th smallest of two sorted
+   * arrays), O(log w) without branchy merging.
    */
   double medianAbsoluteDeviation(double median) {
     int n = size;
@@ -128,23 +128,26 @@ final class RobustWindowDetector {
       int j = take - i;
       if (i < lenA && j > 0 && deviationB(lenA, j - 1, median) > deviationA(lenA, i, median)) {
         lo = i + 1; // B's last taken is larger than A's next: take more from A
-      } else if (i > 0 && j < lenB && deviationA(lenA, i - 1, median)
-          > deviationB(lenA, j, median)) {
+      } else if (i > 0
+          && j < lenB
+          && deviationA(lenA, i - 1, median) > deviationB(lenA, j, median)) {
         hi = i - 1; // A's last taken is larger than B's next: take fewer from A
       } else {
         break;
       }
     }
     int j = take - i;
-    double lower = Math.max(
-        i > 0 ? deviationA(lenA, i - 1, median) : Double.NEGATIVE_INFINITY,
-        j > 0 ? deviationB(lenA, j - 1, median) : Double.NEGATIVE_INFINITY);
+    double lower =
+        Math.max(
+            i > 0 ? deviationA(lenA, i - 1, median) : Double.NEGATIVE_INFINITY,
+            j > 0 ? deviationB(lenA, j - 1, median) : Double.NEGATIVE_INFINITY);
     if ((n & 1) == 1) {
       return lower;
     }
-    double upper = Math.min(
-        i < lenA ? deviationA(lenA, i, median) : Double.POSITIVE_INFINITY,
-        j < lenB ? deviationB(lenA, j, median) : Double.POSITIVE_INFINITY);
+    double upper =
+        Math.min(
+            i < lenA ? deviationA(lenA, i, median) : Double.POSITIVE_INFINITY,
+            j < lenB ? deviationB(lenA, j, median) : Double.POSITIVE_INFINITY);
     return 0.5 * (lower + upper);
   }
 

@@ -1,26 +1,26 @@
 package io.pipewatch.analyzer.detect;
 
 /**
- * Daily/weekly-seasonal residual: how far a value is from the same time on earlier days (and a
- * week ago), judged against how far such differences usually are.
+ * Daily/weekly-seasonal residual: how far a value is from the same time on earlier days (and a week
+ * ago), judged against how far such differences usually are.
  *
  * <p>The residual is a seasonal difference, the error of the seasonal naive forecast (Box and
  * Jenkins 1970; Hyndman and Athanasopoulos, "Forecasting: Principles and Practice", section 5.2),
- * with {@code P} the number of samples in one day: of {@code x_t - x_{t-P}},
- * {@code x_t - x_{t-2P}} and, when a week fits in the history ring, {@code x_t - x_{t-7P}}, the
- * one smallest in magnitude. Taking the best of several earlier days suppresses the "echo" of
- * plain differencing (an anomalous day makes the normal day after it look anomalous too), and the
- * week-ago candidate makes a Monday look like last Monday rather than like Sunday; a genuine
- * anomaly differs from all of them. Its robust z against the last {@code window} residuals
- * ({@link RobustWindowDetector}) is the output, so a series that repeats its daily or weekly shape
- * (rush hours, nightly batches, quiet weekends) is not flagged for the shape itself.
+ * with {@code P} the number of samples in one day: of {@code x_t - x_{t-P}}, {@code x_t - x_{t-2P}}
+ * and, when a week fits in the history ring, {@code x_t - x_{t-7P}}, the one smallest in magnitude.
+ * Taking the best of several earlier days suppresses the "echo" of plain differencing (an anomalous
+ * day makes the normal day after it look anomalous too), and the week-ago candidate makes a Monday
+ * look like last Monday rather than like Sunday; a genuine anomaly differs from all of them. Its
+ * robust z against the last {@code window} residuals ({@link RobustWindowDetector}) is the output,
+ * so a series that repeats its daily or weekly shape (rush hours, nightly batches, quiet weekends)
+ * is not flagged for the shape itself.
  *
  * <p>{@code P} is learnt once: during the first {@code learnSamples} samples the detector counts
  * how many sampling intervals equal the first-seen interval; if at least 90 % do, the series is
- * regular and {@code P = day / interval}. Every value is stored from the first one (ring indexed
- * by sample number), so scoring starts as soon as one day is stored. The detector stays off
- * (z = 0) when the series is irregular, when the day is not a whole number of intervals, or when
- * {@code P} exceeds {@code maxPeriod} (a 100 ms series would need 864,000 values of history).
+ * regular and {@code P = day / interval}. Every value is stored from the first one (ring indexed by
+ * sample number), so scoring starts as soon as one day is stored. The detector stays off (z = 0)
+ * when the series is irregular, when the day is not a whole number of intervals, or when {@code P}
+ * exceeds {@code maxPeriod} (a 100 ms series would need 864,000 values of history).
  *
  * <p>Cost: a {@code double[2 * maxPeriod]} ring allocated once (so the week-ago candidate is used
  * when {@code 7 P <= 2 maxPeriod}: 5-minute and slower series with the default 1440) plus the

@@ -6,13 +6,13 @@ package io.pipewatch.analyzer.detect;
  * <p>Each {@link #update} runs, against the state before the new value (no look-ahead):
  *
  * <ul>
- *   <li>a robust z-score against the median/MAD of the last {@code robust.window} values
- *       ({@link RobustWindowDetector}, Hampel) — spikes, dips, level shifts;
+ *   <li>a robust z-score against the median/MAD of the last {@code robust.window} values ({@link
+ *       RobustWindowDetector}, Hampel) — spikes, dips, level shifts;
  *   <li>an EWMA mean/variance z-score ({@link EwmaDetector}, Roberts 1959) — departures from the
  *       recent level at the EWMA's memory;
- *   <li>a seasonal residual z-score ({@link SeasonalDetector}) — departures from the shape of
- *       the previous two days and of the same day a week ago, on regularly sampled series with a
- *       day of at most {@code seasonal.max-period-samples} samples;
+ *   <li>a seasonal residual z-score ({@link SeasonalDetector}) — departures from the shape of the
+ *       previous two days and of the same day a week ago, on regularly sampled series with a day of
+ *       at most {@code seasonal.max-period-samples} samples;
  *   <li>a two-sided CUSUM over the robust z ({@link CusumDetector}, Page 1954) — small sustained
  *       shifts; its alarms are the {@link #changeDetected()} flag and add evidence to the score;
  *   <li>a Holt linear trend ({@link HoltTrendDetector}) — slope and time-to-limit forecast for the
@@ -25,29 +25,29 @@ package io.pipewatch.analyzer.detect;
  *   <li><b>Model choice.</b> Whichever forecast explains the series better is believed: if the
  *       day-over-day residuals are tighter than the values themselves (seasonal residual scale
  *       below the median/MAD scale), the seasonal z is the evidence; otherwise the larger of the
- *       robust and EWMA |z|. So a daily rush hour is not an anomaly, and for a series with no
- *       daily shape the noisier seasonal difference is not used.
+ *       robust and EWMA |z|. So a daily rush hour is not an anomaly, and for a series with no daily
+ *       shape the noisier seasonal difference is not used.
  *   <li><b>Evidence</b> {@code e = ln(1 + |z|)}, plus {@code cusum.boost} at a CUSUM alarm.
  *   <li><b>Surprise</b> ({@link SurpriseNormalizer}, after Ahmad et al. 2017's anomaly likelihood):
- *       how many long-term standard deviations the mean evidence of the last
- *       {@code score.short-window} samples sits above its long-term mean (weight
- *       {@code score.long-alpha}). Then {@code raw = s / (s + score.surprise-scale)}, in [0, 1).
+ *       how many long-term standard deviations the mean evidence of the last {@code
+ *       score.short-window} samples sits above its long-term mean (weight {@code
+ *       score.long-alpha}). Then {@code raw = s / (s + score.surprise-scale)}, in [0, 1).
  *   <li><b>Onset.</b> An anomaly is worth most at its onset (as in NAB's scoring and in alerting),
- *       so the reported score is {@code raw} only when it exceeds {@code score.onset-margin} times an
- *       envelope that holds the last reported score and decays with a half-life of
- *       {@code score.onset-half-life-samples}; otherwise 0. A long excursion yields one spike, and
- *       a new one only when it gets clearly worse or after the envelope has decayed.
+ *       so the reported score is {@code raw} only when it exceeds {@code score.onset-margin} times
+ *       an envelope that holds the last reported score and decays with a half-life of {@code
+ *       score.onset-half-life-samples}; otherwise 0. A long excursion yields one spike, and a new
+ *       one only when it gets clearly worse or after the envelope has decayed.
  * </ol>
  *
- * <p>Non-finite values (NaN, infinities) and samples whose timestamp is not later than the
- * previous one are ignored: no state changes, {@link #update} returns 0 and {@link #ignored()}
- * counts them. The first {@code warm-up-samples} samples score 0.
+ * <p>Non-finite values (NaN, infinities) and samples whose timestamp is not later than the previous
+ * one are ignored: no state changes, {@link #update} returns 0 and {@link #ignored()} counts them.
+ * The first {@code warm-up-samples} samples score 0.
  *
  * <p>Cost per sample: O(1) for EWMA, CUSUM, Holt, surprise and onset; O(w) element moves (one
- * {@code arraycopy}) and an O(log w) MAD search for each of the two median/MAD windows (w fixed, 200 by
- * default), so constant in the series' length. State: arrays allocated at creation (2 x 200 and
- * 2 x 200 doubles for the windows, 2 x {@code seasonal.max-period-samples} for the seasonal ring,
- * about 30 KB with the defaults) and a few primitives; nothing is allocated per sample. Not
+ * {@code arraycopy}) and an O(log w) MAD search for each of the two median/MAD windows (w fixed,
+ * 200 by default), so constant in the series' length. State: arrays allocated at creation (2 x 200
+ * and 2 x 200 doubles for the windows, 2 x {@code seasonal.max-period-samples} for the seasonal
+ * ring, about 30 KB with the defaults) and a few primitives; nothing is allocated per sample. Not
  * thread-safe: one owner (an actor) per instance.
  *
  * <pre>{@code
@@ -85,8 +85,9 @@ public final class SeriesDetector {
     this.cusum =
         new CusumDetector(settings.cusumDrift(), settings.cusumThreshold(), settings.cusumClip());
     this.trend = new HoltTrendDetector(settings.trendAlpha(), settings.trendBeta());
-    this.seasonal = new SeasonalDetector(
-        settings.seasonalMaxPeriod(), settings.seasonalWindow(), settings.warmUpSamples());
+    this.seasonal =
+        new SeasonalDetector(
+            settings.seasonalMaxPeriod(), settings.seasonalWindow(), settings.warmUpSamples());
     this.surprise = new SurpriseNormalizer(settings.shortWindow(), settings.longAlpha());
     this.cusumBoost = settings.cusumBoost();
     this.surpriseScale = settings.surpriseScale();
@@ -129,9 +130,7 @@ public final class SeriesDetector {
     lastChange = cusum.update(zRobust);
     double seasonalScale = seasonal.residualScale();
     seasonalChosen = seasonalScale > 0.0 && seasonalScale < robust.lastScale();
-    double z = seasonalChosen
-        ? Math.abs(zSeasonal)
-        : Math.max(Math.abs(zRobust), Math.abs(zEwma));
+    double z = seasonalChosen ? Math.abs(zSeasonal) : Math.max(Math.abs(zRobust), Math.abs(zEwma));
     double evidence = Math.log1p(z);
     if (lastChange != 0) {
       evidence += cusumBoost;
@@ -205,8 +204,8 @@ public final class SeriesDetector {
   }
 
   /**
-   * Milliseconds from the last sample until the linear trend reaches {@code limit}, or
-   * {@code +Infinity} if it is flat or heading away (see {@link HoltTrendDetector#millisToReach}).
+   * Milliseconds from the last sample until the linear trend reaches {@code limit}, or {@code
+   * +Infinity} if it is flat or heading away (see {@link HoltTrendDetector#millisToReach}).
    */
   public double millisToReach(double limit) {
     return trend.millisToReach(limit);

@@ -1,19 +1,18 @@
 package io.pipewatch.analyzer.detect;
 
 /**
- * Turns a per-sample evidence value into "how unusual is the recent evidence for this series",
- * so that one threshold fits series whose detectors are noisy to very different degrees.
+ * Turns a per-sample evidence value into "how unusual is the recent evidence for this series", so
+ * that one threshold fits series whose detectors are noisy to very different degrees.
  *
- * <p>Follows the anomaly likelihood of Ahmad, Lavin, Purdy and Agha (2017), "Unsupervised
- * real-time anomaly detection for streaming data", Neurocomputing 262 (the post-processing that
- * Numenta's HTM detector uses on NAB): the short-term mean of the evidence (the last {@code k}
- * values) is compared with its long-term distribution, here an exponentially weighted mean and
- * variance with weight {@code longAlpha} (a cumulative average while fewer than
- * {@code 1 / longAlpha} values were seen). The output is
- * {@code s = (shortMean - longMean) / longSd}, the number of long-term standard deviations by which
- * recent evidence exceeds its norm, and 0 when it does not. A spiky series whose detectors
- * routinely report |z| = 8 thus needs far more than 8 to look surprising, a calm one does not.
- * The long-term statistics are updated after the comparison (no self-masking).
+ * <p>Follows the anomaly likelihood of Ahmad, Lavin, Purdy and Agha (2017), "Unsupervised real-time
+ * anomaly detection for streaming data", Neurocomputing 262 (the post-processing that Numenta's HTM
+ * detector uses on NAB): the short-term mean of the evidence (the last {@code k} values) is
+ * compared with its long-term distribution, here an exponentially weighted mean and variance with
+ * weight {@code longAlpha} (a cumulative average while fewer than {@code 1 / longAlpha} values were
+ * seen). The output is {@code s = (shortMean - longMean) / longSd}, the number of long-term
+ * standard deviations by which recent evidence exceeds its norm, and 0 when it does not. A spiky
+ * series whose detectors routinely report |z| = 8 thus needs far more than 8 to look surprising, a
+ * calm one does not. The long-term statistics are updated after the comparison (no self-masking).
  *
  * <p>Cost: a {@code double[k]} ring allocated once, O(1) work per sample, no allocation.
  */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import io.pipewatch.collector.settings.InvalidSettingException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class DetectorSettingsTest {
 
@@ -20,26 +20,31 @@ class DetectorSettingsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "ewma.alpha = 0 | ewma.alpha",
-      "ewma.alpha = 1.5 | ewma.alpha",
-      "robust.window = 4 | robust.window",
-      "warm-up-samples = 50 | warm-up-samples",
-      "cusum.clip = 0.2 | cusum.clip",
-      "cusum.threshold = banana | cusum.threshold",
-      "trend.beta = 0 | trend.beta",
-      "seasonal.max-period-samples = -1 | seasonal.max-period-samples",
-      "score.short-window = 0 | score.short-window",
-      "score.onset-margin = 0.5 | score.onset-margin",
-      "score.onset-half-life-samples = -3 | score.onset-half-life-samples"
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "ewma.alpha = 0 | ewma.alpha",
+        "ewma.alpha = 1.5 | ewma.alpha",
+        "robust.window = 4 | robust.window",
+        "warm-up-samples = 50 | warm-up-samples",
+        "cusum.clip = 0.2 | cusum.clip",
+        "cusum.threshold = banana | cusum.threshold",
+        "trend.beta = 0 | trend.beta",
+        "seasonal.max-period-samples = -1 | seasonal.max-period-samples",
+        "score.short-window = 0 | score.short-window",
+        "score.onset-margin = 0.5 | score.onset-margin",
+        "score.onset-half-life-samples = -3 | score.onset-half-life-samples"
+      })
   void badValueNamesTheFullKey(String override, String key) {
-    var config = ConfigFactory.parseString("pipewatch.analyzer.detectors." + override)
-        .withFallback(ConfigFactory.load());
+    var config =
+        ConfigFactory.parseString("pipewatch.analyzer.detectors." + override)
+            .withFallback(ConfigFactory.load());
     assertThatThrownBy(() -> DetectorSettings.create(config))
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining("'pipewatch.analyzer.detectors." + key + "'")
-        .satisfies(e -> assertThat(((InvalidSettingException) e).key())
-            .isEqualTo("pipewatch.analyzer.detectors." + key));
+        .satisfies(
+            e ->
+                assertThat(((InvalidSettingException) e).key())
+                    .isEqualTo("pipewatch.analyzer.detectors." + key));
   }
 }

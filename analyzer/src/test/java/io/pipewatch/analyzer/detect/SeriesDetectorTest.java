@@ -57,13 +57,14 @@ class SeriesDetectorTest {
     Random random = new Random(3);
     SeriesDetector detector = SeriesDetector.create(DEFAULTS);
     for (int i = 0; i < 20_000; i++) {
-      double v = switch (i % 5) {
-        case 0 -> random.nextGaussian() * 1e12;
-        case 1 -> 45.0;
-        case 2 -> random.nextDouble() < 0.01 ? Double.MAX_VALUE / 4 : 0.0;
-        case 3 -> -random.nextDouble() * 1e-12;
-        default -> random.nextGaussian();
-      };
+      double v =
+          switch (i % 5) {
+            case 0 -> random.nextGaussian() * 1e12;
+            case 1 -> 45.0;
+            case 2 -> random.nextDouble() < 0.01 ? Double.MAX_VALUE / 4 : 0.0;
+            case 3 -> -random.nextDouble() * 1e-12;
+            default -> random.nextGaussian();
+          };
       double score = detector.update(i * SECOND, v);
       assertThat(score).isBetween(0.0, 1.0);
       assertThat(detector.lastRawScore()).isBetween(0.0, 1.0);
@@ -118,7 +119,8 @@ class SeriesDetectorTest {
     for (int i = 0; i < 1200; i++) {
       detector.update(i * 100L, 500.0 + 0.4 * i); // 4 units per second
     }
-    assertThat(detector.trendSlopePerSecond()).isCloseTo(4.0, org.assertj.core.data.Offset.offset(0.05));
+    assertThat(detector.trendSlopePerSecond())
+        .isCloseTo(4.0, org.assertj.core.data.Offset.offset(0.05));
     double millis = detector.millisToReach(detector.trendLevel() + 960.0);
     assertThat(millis).isCloseTo(240_000.0, org.assertj.core.data.Percentage.withPercentage(2));
   }

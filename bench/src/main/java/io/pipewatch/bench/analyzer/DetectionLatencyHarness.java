@@ -35,21 +35,21 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Detection latency and accuracy of the analyzer against the simulator's ground truth (issue 5,
- * item 7). The simulator runs in simulated time; every batch goes through the real
- * {@link Collector} (rates, histogram series, staleness ticks) into its real
- * {@link BottleneckAnalyzer} child and on to a real {@link FleetAnalyzer}, all run synchronously
- * with the Pekko {@link BehaviorTestKit} (no actor system, no wall clock): the same code the server
- * runs, driven in simulated time. The collector's flush tick is fired once per simulated flush
- * interval, after the batch, so a silent source goes stale exactly as on the server.
+ * item 7). The simulator runs in simulated time; every batch goes through the real {@link
+ * Collector} (rates, histogram series, staleness ticks) into its real {@link BottleneckAnalyzer}
+ * child and on to a real {@link FleetAnalyzer}, all run synchronously with the Pekko {@link
+ * BehaviorTestKit} (no actor system, no wall clock): the same code the server runs, driven in
+ * simulated time. The collector's flush tick is fired once per simulated flush interval, after the
+ * batch, so a silent source goes stale exactly as on the server.
  *
  * <p>Per fault kind and seed: a pipeline with that seed, the fault injected on a stage drawn from
- * the seed (where the kind allows a choice), intensity uniform in [0.5, 1], onset uniform in
- * [40 s, 60 s), lasting 60 s (memory leak: 120 s). Detected means the expected finding about the
- * fault's source appears between onset and the fault's end plus 10 s: a bottleneck of the expected
- * kind (cpu, memory, ipc, throughput, errors, io, queue for load imbalance) or, for
- * cascading failure and source silent, the fleet pattern (cascading-failure, heartbeat-degradation)
- * listing the source. Latency: from onset to the bottleneck's opened time (pattern: detected time).
- * False bottlenecks: bottlenecks opened on fault-free runs, per source-hour, after the analyzer's
+ * the seed (where the kind allows a choice), intensity uniform in [0.5, 1], onset uniform in [40 s,
+ * 60 s), lasting 60 s (memory leak: 120 s). Detected means the expected finding about the fault's
+ * source appears between onset and the fault's end plus 10 s: a bottleneck of the expected kind
+ * (cpu, memory, ipc, throughput, errors, io, queue for load imbalance) or, for cascading failure
+ * and source silent, the fleet pattern (cascading-failure, heartbeat-degradation) listing the
+ * source. Latency: from onset to the bottleneck's opened time (pattern: detected time). False
+ * bottlenecks: bottlenecks opened on fault-free runs, per source-hour, after the analyzer's
  * warm-up.
  *
  * <pre>
@@ -124,16 +124,28 @@ public final class DetectionLatencyHarness {
           detected++;
           latencies.add(run.latencyMillis);
         } else {
-          misses.add("seed " + seed + " " + run.truth.stage().id() + " i="
-              + String.format(Locale.ROOT, "%.2f", run.truth.intensity()) + " saw " + run.seen);
+          misses.add(
+              "seed "
+                  + seed
+                  + " "
+                  + run.truth.stage().id()
+                  + " i="
+                  + String.format(Locale.ROOT, "%.2f", run.truth.intensity())
+                  + " saw "
+                  + run.seen);
         }
       }
       latencies.sort(null);
       System.out.printf(
           Locale.ROOT,
           "| %s | %d | %d (%.0f %%) | %s | %s | %s |%n",
-          kind.id(), seeds, detected, 100.0 * detected / seeds, pct(latencies, 0.50),
-          pct(latencies, 0.95), latencies.isEmpty() ? "-" : secs(latencies.get(latencies.size() - 1)));
+          kind.id(),
+          seeds,
+          detected,
+          100.0 * detected / seeds,
+          pct(latencies, 0.50),
+          pct(latencies, 0.95),
+          latencies.isEmpty() ? "-" : secs(latencies.get(latencies.size() - 1)));
       for (String miss : misses) {
         System.out.println("    missed: " + miss);
       }
@@ -156,7 +168,9 @@ public final class DetectionLatencyHarness {
     return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 
-  /** One fault run's outcome: latency (-1 if not detected right) and what was seen on the source. */
+  /**
+   * One fault run's outcome: latency (-1 if not detected right) and what was seen on the source.
+   */
   private record Run(GroundTruth truth, long latencyMillis, String seen) {}
 
   private Run faultRun(FaultKind kind, int seed) {
@@ -164,7 +178,8 @@ public final class DetectionLatencyHarness {
     Stage stage = stageFor(kind, random);
     double intensity = 0.5 + 0.5 * random.nextDouble();
     long onsetMillis = 40_000 + random.nextInt(20_000);
-    Duration duration = kind == FaultKind.MEMORY_LEAK ? Duration.ofSeconds(120) : Duration.ofSeconds(60);
+    Duration duration =
+        kind == FaultKind.MEMORY_LEAK ? Duration.ofSeconds(120) : Duration.ofSeconds(60);
     Pipeline p = new Pipeline(seed);
     GroundTruth truth =
         p.sim.injectFault(
@@ -174,7 +189,13 @@ public final class DetectionLatencyHarness {
     StringBuilder seen = new StringBuilder();
     for (Finding f : p.findings) {
       if (verbose) {
-        System.out.printf(Locale.ROOT, "      %+7d ms %s %s %s%n", f.atMillis - truth.startMillis(), f.what, f.sources, f.detail);
+        System.out.printf(
+            Locale.ROOT,
+            "      %+7d ms %s %s %s%n",
+            f.atMillis - truth.startMillis(),
+            f.what,
+            f.sources,
+            f.detail);
       }
       if (f.sources.contains(truth.sourceId()) && f.atMillis >= truth.startMillis()) {
         seen.append(f.what).append('@').append(f.atMillis - truth.startMillis()).append(' ');
@@ -222,7 +243,11 @@ public final class DetectionLatencyHarness {
         Locale.ROOT,
         "%nfault-free: %d runs, %.1f source-hours: %d false bottlenecks (%.2f per source-hour), "
             + "%d false patterns%n",
-        runs, sourceHours, falseBottlenecks, falseBottlenecks / sourceHours, patterns);
+        runs,
+        sourceHours,
+        falseBottlenecks,
+        falseBottlenecks / sourceHours,
+        patterns);
     byWhat.forEach((k, v) -> System.out.println("    " + v + " x " + k));
   }
 
@@ -250,7 +275,8 @@ public final class DetectionLatencyHarness {
   }
 
   /** A finding: a bottleneck opened (kind) or a pattern detected (kind), on which sources, when. */
-  private record Finding(boolean bottleneck, String what, String detail, List<String> sources, long atMillis) {}
+  private record Finding(
+      boolean bottleneck, String what, String detail, List<String> sources, long atMillis) {}
 
   /** The simulator wired to one real Collector + BottleneckAnalyzer per source and one fleet. */
   private final class Pipeline implements AutoCloseable {
@@ -267,8 +293,11 @@ public final class DetectionLatencyHarness {
       SimulatorSettings settings =
           SimulatorSettings.create(
               ConfigFactory.parseString(
-                      "pipewatch.simulator { seed = " + seed + ", flush-interval = "
-                          + interval.toMillis() + "ms, demo.enabled = false }")
+                      "pipewatch.simulator { seed = "
+                          + seed
+                          + ", flush-interval = "
+                          + interval.toMillis()
+                          + "ms, demo.enabled = false }")
                   .withFallback(base)
                   .resolve());
       sim = PipelineSimulator.create(settings, pending::add, START_MILLIS);
@@ -280,7 +309,9 @@ public final class DetectionLatencyHarness {
         BehaviorTestKit<Collector.Command> collector =
             BehaviorTestKit.create(
                 Collector.create(
-                    sourceId, collectorSettings, null,
+                    sourceId,
+                    collectorSettings,
+                    null,
                     id -> BottleneckAnalyzer.create(id, analyzerSettings, outputs)));
         for (Effect effect : collector.getAllEffects()) {
           if (effect instanceof Effect.TimerScheduled<?> timer) {
@@ -333,16 +364,24 @@ public final class DetectionLatencyHarness {
         Bottleneck b = d.bottleneck();
         findings.add(
             new Finding(
-                true, b.kind().id(), b.evidence().isEmpty() ? "" : b.evidence().get(0).rule()
-                    + " on " + b.sourceId(),
-                List.of(b.sourceId()), b.openedMillis()));
+                true,
+                b.kind().id(),
+                b.evidence().isEmpty() ? "" : b.evidence().get(0).rule() + " on " + b.sourceId(),
+                List.of(b.sourceId()),
+                b.openedMillis()));
       } else if (event instanceof FleetAnalyzer.PatternDetected d) {
         FailurePattern p = d.pattern();
-        findings.add(new Finding(false, p.kind().id(), p.description(), p.sources(), p.detectedMillis()));
+        findings.add(
+            new Finding(false, p.kind().id(), p.description(), p.sources(), p.detectedMillis()));
       } else if (event instanceof FleetAnalyzer.PatternUpdated u) {
         FailurePattern p = u.pattern();
         findings.add(
-            new Finding(false, p.kind().id(), "updated: " + p.description(), p.sources(), p.updatedMillis()));
+            new Finding(
+                false,
+                p.kind().id(),
+                "updated: " + p.description(),
+                p.sources(),
+                p.updatedMillis()));
       }
     }
 

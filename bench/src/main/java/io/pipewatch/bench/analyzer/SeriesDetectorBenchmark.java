@@ -56,8 +56,10 @@ public class SeriesDetectorBenchmark {
       Random random = new Random(1);
       for (int i = 0; i < VALUES; i++) {
         int slot = i % 288;
-        values[i] = (slot > 96 && slot < 216 ? 80.0 : 20.0) + random.nextGaussian()
-            + (random.nextDouble() < 0.001 ? 30.0 : 0.0);
+        values[i] =
+            (slot > 96 && slot < 216 ? 80.0 : 20.0)
+                + random.nextGaussian()
+                + (random.nextDouble() < 0.001 ? 30.0 : 0.0);
       }
       for (int i = 0; i < 3 * 288 + 500; i++) {
         next();

@@ -10,12 +10,12 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Harness for the agent's share of one core at its 100 ms flush interval (not JMH: it measures
- * the flush at its real pace, after real recording). A service-like agent — {@code counters}
- * labelled counters, as many gauges, {@code timers} timers — records {@code recordsPerInterval}
- * observations per interval, then flushes; each flush is timed in thread CPU time. The share of one
- * core is the median flush cost divided by the interval (recording cost is the service's own and
- * is measured by {@link AgentBenchmark}).
+ * Harness for the agent's share of one core at its 100 ms flush interval (not JMH: it measures the
+ * flush at its real pace, after real recording). A service-like agent — {@code counters} labelled
+ * counters, as many gauges, {@code timers} timers — records {@code recordsPerInterval} observations
+ * per interval, then flushes; each flush is timed in thread CPU time. The share of one core is the
+ * median flush cost divided by the interval (recording cost is the service's own and is measured by
+ * {@link AgentBenchmark}).
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.pipewatch.bench.collector.AgentFlushCost
  * [flushes] [counters] [timers] [recordsPerInterval]} (defaults 600, 30, 10, 2000).
@@ -51,7 +51,8 @@ public final class AgentFlushCost {
         counters[r % counterCount].inc();
         gauges[r % counterCount].set(r);
         // log-uniform latencies from 10 µs to 1 s
-        timers[r % timerCount].recordNanos((long) (1e4 * Math.exp(random.nextDouble() * Math.log(1e5))));
+        timers[r % timerCount].recordNanos(
+            (long) (1e4 * Math.exp(random.nextDouble() * Math.log(1e5))));
       }
       long start = threads.getCurrentThreadCpuTime();
       agent.flush(System.currentTimeMillis());
@@ -67,7 +68,13 @@ public final class AgentFlushCost {
     System.out.printf(
         "agent with %d counters, %d gauges, %d timers, %d records per interval: flush CPU p50 %.1f us,"
             + " p99 %.1f us; share of one core at 100 ms: %.3f %% (%d samples per flush)%n",
-        counterCount, counterCount, timerCount, records, p50 / 1e3, p99 / 1e3,
-        100.0 * p50 / INTERVAL_NANOS, sink[0] / (flushes + flushes / 2));
+        counterCount,
+        counterCount,
+        timerCount,
+        records,
+        p50 / 1e3,
+        p99 / 1e3,
+        100.0 * p50 / INTERVAL_NANOS,
+        sink[0] / (flushes + flushes / 2));
   }
 }

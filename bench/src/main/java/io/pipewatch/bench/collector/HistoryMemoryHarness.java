@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * History memory per stored sample: builds {@code sources} histories of {@code series} series with
  * the default resolutions (100 ms / 5 min, 1 s / 1 h, 10 s / 4 h), feeds each 4 h 10 s of 100 ms
- * batches so every ring is full and has wrapped, then divides the heap growth (used heap after
- * full GCs, before vs after) by the values held. Prints bytes per held value (all tiers), bytes per
- * raw value held, and the analytic figure.
+ * batches so every ring is full and has wrapped, then divides the heap growth (used heap after full
+ * GCs, before vs after) by the values held. Prints bytes per held value (all tiers), bytes per raw
+ * value held, and the analytic figure.
  *
  * <pre>
  * java -Xmx2g -cp bench/target/benchmarks.jar io.pipewatch.bench.collector.HistoryMemoryHarness \
@@ -59,9 +59,7 @@ public final class HistoryMemoryHarness {
     System.out.printf(
         "bytes per held value (all tiers) = %.2f; heap per raw value held = %.2f;"
             + " analytic per series = %d B (+ shared timestamps)%n",
-        (double) bytes / held,
-        (double) bytes / raw,
-        settings.bytesPerSeriesAtFullRetention());
+        (double) bytes / held, (double) bytes / raw, settings.bytesPerSeriesAtFullRetention());
     System.out.println("kept " + all.size() + " histories"); // keep them reachable until here
   }
 

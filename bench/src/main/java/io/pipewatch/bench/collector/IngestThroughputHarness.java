@@ -24,15 +24,15 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 
 /**
- * Collector ingest throughput through the actor path on one node: a one-node cluster, the
- * Collector sharding region, the SourceDirectory; one producer thread tells pre-built
- * {@code Ingest} batches (timestamps 100 ms apart, a mix of gauges, counters and timers) to the
- * region in windows and waits for every collector to have taken its batches
- * ({@code GetIngestCount}). Samples per second = samples sent / wall time. Batch building is not
- * timed (the agent pays it in the service). Sample objects are reused across batches, as the agent
- * reuses each handle's name and label map; messages stay on one node, so nothing is serialized.
- * With {@code listener} every collector also builds a {@link io.pipewatch.collector.SourceSnapshot}
- * per batch for a (no-op) analyzer child, as in production.
+ * Collector ingest throughput through the actor path on one node: a one-node cluster, the Collector
+ * sharding region, the SourceDirectory; one producer thread tells pre-built {@code Ingest} batches
+ * (timestamps 100 ms apart, a mix of gauges, counters and timers) to the region in windows and
+ * waits for every collector to have taken its batches ({@code GetIngestCount}). Samples per second
+ * = samples sent / wall time. Batch building is not timed (the agent pays it in the service).
+ * Sample objects are reused across batches, as the agent reuses each handle's name and label map;
+ * messages stay on one node, so nothing is serialized. With {@code listener} every collector also
+ * builds a {@link io.pipewatch.collector.SourceSnapshot} per batch for a (no-op) analyzer child, as
+ * in production.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.pipewatch.bench.collector.IngestThroughputHarness \
@@ -61,8 +61,7 @@ public final class IngestThroughputHarness {
       Cluster.get(system).manager().tell(Join.create(Cluster.get(system).selfMember().address()));
       CollectorSettings settings =
           CollectorSettings.create(
-              ConfigFactory.parseString(
-                      "pipewatch.collector.limits.max-series-per-source = 100000")
+              ConfigFactory.parseString("pipewatch.collector.limits.max-series-per-source = 100000")
                   .withFallback(config));
       ActorRef<SourceDirectory.Command> directory =
           system.systemActorOf(SourceDirectory.create(settings), "source-directory", Props.empty());

@@ -36,23 +36,23 @@ import java.util.stream.Stream;
  * <p>{@code <nab-data>} holds category folders of CSV files ({@code timestamp,value}). Each file is
  * read online, one row at a time, by a fresh detector built from one parameter set (the analyzer's
  * {@code pipewatch.analyzer.detectors} settings; JVM system properties override them, as always
- * with Typesafe Config). Results go to
- * {@code <results>/pipewatch/<category>/pipewatch_<file>.csv} with header
- * {@code timestamp,value,anomaly_score,label}, one row per input row. Labels come from
+ * with Typesafe Config). Results go to {@code <results>/pipewatch/<category>/pipewatch_<file>.csv}
+ * with header {@code timestamp,value,anomaly_score,label}, one row per input row. Labels come from
  * {@code <nab-data>/../labels/combined_windows.json} (label 1 inside a window); if that file is
  * missing every label is 0 and scoring is skipped. Otherwise the standard, reward_low_FP_rate and
- * reward_low_FN_rate scores are printed and written to {@code <results>/pipewatch_scores.csv},
- * with each file's share at the standard threshold.
+ * reward_low_FN_rate scores are printed and written to {@code <results>/pipewatch_scores.csv}, with
+ * each file's share at the standard threshold.
  */
 public final class NabRunner {
   static final String DETECTOR = "pipewatch";
 
-  private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
-      .appendPattern("yyyy-MM-dd HH:mm:ss")
-      .optionalStart()
-      .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-      .optionalEnd()
-      .toFormatter(Locale.ROOT);
+  private static final DateTimeFormatter TIMESTAMP =
+      new DateTimeFormatterBuilder()
+          .appendPattern("yyyy-MM-dd HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .toFormatter(Locale.ROOT);
 
   private NabRunner() {}
 
@@ -68,9 +68,10 @@ public final class NabRunner {
       System.exit(2);
     }
     DetectorSettings settings = DetectorSettings.create(ConfigFactory.load());
-    Path labelsFile = data.toAbsolutePath().normalize().getParent() == null
-        ? null
-        : data.toAbsolutePath().normalize().getParent().resolve("labels/combined_windows.json");
+    Path labelsFile =
+        data.toAbsolutePath().normalize().getParent() == null
+            ? null
+            : data.toAbsolutePath().normalize().getParent().resolve("labels/combined_windows.json");
     Map<String, List<long[]>> labels = null;
     if (labelsFile != null && Files.isRegularFile(labelsFile)) {
       labels = readWindows(labelsFile);
@@ -78,8 +79,8 @@ public final class NabRunner {
       System.out.println("No labels at " + labelsFile + ": labels are 0 and scoring is skipped.");
     }
     List<NabScorer.FileScores> scored = run(data, results, settings, labels);
-    System.out.printf(Locale.ROOT, "Ran %d files into %s%n", scored.size(),
-        results.resolve(DETECTOR));
+    System.out.printf(
+        Locale.ROOT, "Ran %d files into %s%n", scored.size(), results.resolve(DETECTOR));
     if (labels == null) {
       return;
     }
@@ -89,18 +90,31 @@ public final class NabRunner {
     }
     writeScores(results.resolve(DETECTOR + "_scores.csv"), outcome);
     for (NabScorer.FileResult f : outcome.get(0).files()) {
-      System.out.printf(Locale.ROOT, "  %-55s %8.3f  tp=%d fn=%d fp=%d%n", f.name(), f.score(),
-          f.truePositives(), f.falseNegatives(), f.falsePositives());
+      System.out.printf(
+          Locale.ROOT,
+          "  %-55s %8.3f  tp=%d fn=%d fp=%d%n",
+          f.name(),
+          f.score(),
+          f.truePositives(),
+          f.falseNegatives(),
+          f.falsePositives());
     }
     for (NabScorer.Result r : outcome) {
-      System.out.printf(Locale.ROOT, "%-20s normalized %6.2f  raw %8.3f  threshold %.6f  (%d windows)%n",
-          r.profile().name(), r.normalized(), r.rawScore(), r.threshold(), r.windows());
+      System.out.printf(
+          Locale.ROOT,
+          "%-20s normalized %6.2f  raw %8.3f  threshold %.6f  (%d windows)%n",
+          r.profile().name(),
+          r.normalized(),
+          r.rawScore(),
+          r.threshold(),
+          r.windows());
     }
   }
 
   /** Runs every file of every category folder; returns the scores with their label windows. */
-  static List<NabScorer.FileScores> run(Path data, Path results, DetectorSettings settings,
-      Map<String, List<long[]>> labels) throws IOException {
+  static List<NabScorer.FileScores> run(
+      Path data, Path results, DetectorSettings settings, Map<String, List<long[]>> labels)
+      throws IOException {
     List<NabScorer.FileScores> out = new ArrayList<>();
     for (Path category : sortedChildren(data)) {
       if (!Files.isDirectory(category)) {
@@ -112,8 +126,11 @@ public final class NabRunner {
         }
         String key = category.getFileName() + "/" + file.getFileName();
         List<long[]> windows = labels == null ? List.of() : labels.getOrDefault(key, List.of());
-        Path target = results.resolve(DETECTOR).resolve(category.getFileName().toString())
-            .resolve(DETECTOR + "_" + file.getFileName());
+        Path target =
+            results
+                .resolve(DETECTOR)
+                .resolve(category.getFileName().toString())
+                .resolve(DETECTOR + "_" + file.getFileName());
         out.add(runFile(file, target, key, settings, windows));
       }
     }
@@ -121,8 +138,9 @@ public final class NabRunner {
   }
 
   /** One file, online: each row is scored before the next is read. */
-  static NabScorer.FileScores runFile(Path input, Path output, String name,
-      DetectorSettings settings, List<long[]> windows) throws IOException {
+  static NabScorer.FileScores runFile(
+      Path input, Path output, String name, DetectorSettings settings, List<long[]> windows)
+      throws IOException {
     List<String> lines = Files.readAllLines(input, StandardCharsets.UTF_8);
     int rows = lines.size() - 1;
     double[] scores = new double[rows];
@@ -181,13 +199,16 @@ public final class NabRunner {
   static Map<String, List<long[]>> readWindows(Path file) throws IOException {
     JsonNode root = new ObjectMapper().readTree(file.toFile());
     Map<String, List<long[]>> out = new HashMap<>();
-    root.fields().forEachRemaining(entry -> {
-      List<long[]> windows = new ArrayList<>();
-      for (JsonNode w : entry.getValue()) {
-        windows.add(new long[] {parseMillis(w.get(0).asText()), parseMillis(w.get(1).asText())});
-      }
-      out.put(entry.getKey(), windows);
-    });
+    root.fields()
+        .forEachRemaining(
+            entry -> {
+              List<long[]> windows = new ArrayList<>();
+              for (JsonNode w : entry.getValue()) {
+                windows.add(
+                    new long[] {parseMillis(w.get(0).asText()), parseMillis(w.get(1).asText())});
+              }
+              out.put(entry.getKey(), windows);
+            });
     return out;
   }
 
@@ -212,16 +233,33 @@ public final class NabRunner {
         int fn = 0;
         int fp = 0;
         for (NabScorer.FileResult f : r.files()) {
-          out.write(String.format(Locale.ROOT, "%s,%s,%.6f,%.4f,,,%d,%d,%d%n", r.profile().name(),
-              f.name(), r.threshold(), f.score(), f.truePositives(), f.falseNegatives(),
-              f.falsePositives()));
+          out.write(
+              String.format(
+                  Locale.ROOT,
+                  "%s,%s,%.6f,%.4f,,,%d,%d,%d%n",
+                  r.profile().name(),
+                  f.name(),
+                  r.threshold(),
+                  f.score(),
+                  f.truePositives(),
+                  f.falseNegatives(),
+                  f.falsePositives()));
           tp += f.truePositives();
           fn += f.falseNegatives();
           fp += f.falsePositives();
         }
-        out.write(String.format(Locale.ROOT, "%s,Totals,%.6f,%.4f,%.2f,%d,%d,%d,%d%n",
-            r.profile().name(), r.threshold(), r.rawScore(), r.normalized(), r.windows(), tp, fn,
-            fp));
+        out.write(
+            String.format(
+                Locale.ROOT,
+                "%s,Totals,%.6f,%.4f,%.2f,%d,%d,%d,%d%n",
+                r.profile().name(),
+                r.threshold(),
+                r.rawScore(),
+                r.normalized(),
+                r.windows(),
+                tp,
+                fn,
+                fp));
       }
     }
   }

@@ -26,13 +26,13 @@ import java.util.List;
  *
  * <p>Rows of the probationary period, the first {@code min(floor(0.15 n), 750)} of a file, are
  * dropped. A row is a detection when its anomaly score is at least the threshold. A window scores
- * the weight of its best (earliest) detection, or {@code -fnWeight} if it has none; every
- * detection outside windows adds its (negative) weight. The raw score of a detector is the sum
- * over all files at one threshold, chosen to maximise that sum (every distinct anomaly score is a
- * candidate; the sweep visits rows from the highest score down, so the whole search is one sort).
- * The normalised score is {@code 100 (S - S_null) / (S_perfect - S_null)} with
- * {@code S_null = -fnWeight * windows} (never fires) and {@code S_perfect = tpWeight * windows}
- * (fires at every window's first row, nowhere else).
+ * the weight of its best (earliest) detection, or {@code -fnWeight} if it has none; every detection
+ * outside windows adds its (negative) weight. The raw score of a detector is the sum over all files
+ * at one threshold, chosen to maximise that sum (every distinct anomaly score is a candidate; the
+ * sweep visits rows from the highest score down, so the whole search is one sort). The normalised
+ * score is {@code 100 (S - S_null) / (S_perfect - S_null)} with {@code S_null = -fnWeight *
+ * windows} (never fires) and {@code S_perfect = tpWeight * windows} (fires at every window's first
+ * row, nowhere else).
  */
 final class NabScorer {
 
@@ -45,18 +45,25 @@ final class NabScorer {
   static final List<Profile> PROFILES = List.of(STANDARD, REWARD_LOW_FP, REWARD_LOW_FN);
 
   /**
-   * One scored file: its anomaly scores, one per row, and its windows as inclusive row-index
-   * pairs {@code [first, last]}, in time order and not overlapping.
+   * One scored file: its anomaly scores, one per row, and its windows as inclusive row-index pairs
+   * {@code [first, last]}, in time order and not overlapping.
    */
   record FileScores(String name, double[] scores, int[][] windows) {}
 
   /** Per-file outcome at the chosen threshold. */
-  record FileResult(String name, double score, int truePositives, int falseNegatives,
-      int falsePositives) {}
+  record FileResult(
+      String name, double score, int truePositives, int falseNegatives, int falsePositives) {}
 
   /** The best threshold of one profile and what it scores. */
-  record Result(Profile profile, double threshold, double rawScore, double nullScore,
-      double perfectScore, double normalized, int windows, List<FileResult> files) {}
+  record Result(
+      Profile profile,
+      double threshold,
+      double rawScore,
+      double nullScore,
+      double perfectScore,
+      double normalized,
+      int windows,
+      List<FileResult> files) {}
 
   private NabScorer() {}
 
@@ -76,8 +83,8 @@ final class NabScorer {
    * The weight of a detection at each row, and the window each row belongs to (-1 outside all
    * windows, -2 in the probationary period), with window ids starting at {@code firstWindowId}.
    */
-  static double[] rowWeights(int rows, int[][] windows, Profile profile, int[] windowOfRow,
-      int firstWindowId) {
+  static double[] rowWeights(
+      int rows, int[][] windows, Profile profile, int[] windowOfRow, int firstWindowId) {
     double maxTp = scaledSigmoid(-1.0);
     double[] weight = new double[rows];
     int probation = probationaryRows(rows);
@@ -97,9 +104,10 @@ final class NabScorer {
         weight[i] = scaledSigmoid(position) * profile.tpWeight() / maxTp;
         windowOfRow[i] = firstWindowId + w;
       } else {
-        double position = previousEnd < 0
-            ? 3.0
-            : Math.abs(i - previousEnd) / (double) Math.max(1, previousWidth - 1);
+        double position =
+            previousEnd < 0
+                ? 3.0
+                : Math.abs(i - previousEnd) / (double) Math.max(1, previousWidth - 1);
         weight[i] = scaledSigmoid(position) * profile.fpWeight();
         windowOfRow[i] = -1;
       }
@@ -178,9 +186,16 @@ final class NabScorer {
       }
     }
     double perfect = profile.tpWeight() * windows;
-    double normalized = windows == 0 ? Double.NaN
-        : 100.0 * (bestTotal - nullScore) / (perfect - nullScore);
-    return new Result(profile, bestThreshold, bestTotal, nullScore, perfect, normalized, windows,
+    double normalized =
+        windows == 0 ? Double.NaN : 100.0 * (bestTotal - nullScore) / (perfect - nullScore);
+    return new Result(
+        profile,
+        bestThreshold,
+        bestTotal,
+        nullScore,
+        perfect,
+        normalized,
+        windows,
         perFile(files, profile, bestThreshold));
   }
 

@@ -22,8 +22,8 @@ import oshi.hardware.HardwareAbstractionLayer;
 import oshi.hardware.NetworkIF;
 
 /**
- * Time of one host-probe cycle: Pipewatch's {@link HostSampler} (direct /proc and cgroup reads,
- * 40+ series) against OSHI reading the comparable hot counters (CPU ticks, memory, swap, disk and
+ * Time of one host-probe cycle: Pipewatch's {@link HostSampler} (direct /proc and cgroup reads, 40+
+ * series) against OSHI reading the comparable hot counters (CPU ticks, memory, swap, disk and
  * network counters with disk and interface lists fetched once, as STACK.md measured), in the same
  * run. Run: {@code java -jar bench/target/benchmarks.jar HostSamplerBenchmark -wi 3 -i 5 -f 1}.
  */

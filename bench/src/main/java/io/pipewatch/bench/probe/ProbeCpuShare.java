@@ -15,8 +15,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * Harness for the host probe's cost (not JMH: it measures a process at its real pace).
  *
  * <ol>
- *   <li>Per cycle: on one thread, {@code cycles} calls of {@link HostSampler#sample()}, each
- *       timed in thread CPU time and allocated bytes (ThreadMXBean), paced at the probe interval.
+ *   <li>Per cycle: on one thread, {@code cycles} calls of {@link HostSampler#sample()}, each timed
+ *       in thread CPU time and allocated bytes (ThreadMXBean), paced at the probe interval.
  *   <li>Share of one core: an actor system running only the {@link HostProbe} at its interval,
  *       whose whole-process CPU time (OperatingSystemMXBean, so including Pekko's scheduler, the
  *       dispatcher and GC) is measured over {@code seconds} after a warm-up, divided by wall time.
@@ -71,32 +71,42 @@ public final class ProbeCpuShare {
     System.out.printf(
         "per cycle (%d cycles, %d series): CPU mean %.1f us, p50 %.1f us, p99 %.1f us;"
             + " allocated p50 %d B; sampler share of one core at %d ms: %.3f %%%n",
-        cycles, series, meanMicros, cpu[cycles / 2] / 1e3, cpu[cycles * 99 / 100] / 1e3,
-        allocated[cycles / 2], settings.interval().toMillis(),
+        cycles,
+        series,
+        meanMicros,
+        cpu[cycles / 2] / 1e3,
+        cpu[cycles * 99 / 100] / 1e3,
+        allocated[cycles / 2],
+        settings.interval().toMillis(),
         meanMicros / (settings.interval().toNanos() / 1e3) * 100);
   }
 
   private static void shareOfOneCore(
-      ProbeSettings settings, int seconds, String tickDuration, boolean withProbe) throws Exception {
+      ProbeSettings settings, int seconds, String tickDuration, boolean withProbe)
+      throws Exception {
     Config config =
         ConfigFactory.parseString(
                 "pekko.actor.provider = local\npekko.loglevel = WARNING\n"
-                    + "pekko.scheduler.tick-duration = " + tickDuration)
+                    + "pekko.scheduler.tick-duration = "
+                    + tickDuration)
             .withFallback(ConfigFactory.load());
     AtomicLong batches = new AtomicLong();
     AtomicLong samples = new AtomicLong();
     ActorSystem<?> system =
         withProbe
             ? ActorSystem.create(
-                HostProbe.create(settings, (Collector.Ingest ingest) -> {
-                  batches.incrementAndGet();
-                  samples.addAndGet(ingest.samples().size());
-                }),
+                HostProbe.create(
+                    settings,
+                    (Collector.Ingest ingest) -> {
+                      batches.incrementAndGet();
+                      samples.addAndGet(ingest.samples().size());
+                    }),
                 "probe-cpu-share",
                 config)
             : ActorSystem.create(
                 org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "idle", config);
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try {
       Thread.sleep(10_000); // warm-up: JIT, first GCs
       long cpu0 = os.getProcessCpuTime();
@@ -109,8 +119,12 @@ public final class ProbeCpuShare {
       System.out.printf(
           "whole process, actor system %s (%d s, %d batches, %.1f samples/batch, tick-duration"
               + " %s): %.3f %% of one core%n",
-          withProbe ? "running only the probe" : "idle, no probe", seconds, b, (double) samples.get() / Math.max(1, batches.get()),
-          tickDuration, 100.0 * cpu / wall);
+          withProbe ? "running only the probe" : "idle, no probe",
+          seconds,
+          b,
+          (double) samples.get() / Math.max(1, batches.get()),
+          tickDuration,
+          100.0 * cpu / wall);
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get();

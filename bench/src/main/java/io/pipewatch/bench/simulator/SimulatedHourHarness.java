@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * How fast the simulator runs in simulated time: one simulated hour of the default 4-stage
- * pipeline (250 documents/s, the demo scenario injecting a fault every 3 minutes), every agent
- * flushed every simulated {@code flush} (100 ms by default: 36,000 flushes of each of the 5
- * sources). The sink counts batches and samples, as cheap as a {@code tell} to the collector
- * region. A first, shorter run warms the JIT and is not counted.
+ * How fast the simulator runs in simulated time: one simulated hour of the default 4-stage pipeline
+ * (250 documents/s, the demo scenario injecting a fault every 3 minutes), every agent flushed every
+ * simulated {@code flush} (100 ms by default: 36,000 flushes of each of the 5 sources). The sink
+ * counts batches and samples, as cheap as a {@code tell} to the collector region. A first, shorter
+ * run warms the JIT and is not counted.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.pipewatch.bench.simulator.SimulatedHourHarness [simulated] [flush]
@@ -43,8 +43,14 @@ public final class SimulatedHourHarness {
         Locale.ROOT,
         "simulated %s, flush every %s: wall %.2f s (%.0fx real time); %d batches, %d samples,"
             + " %.0f documents completed, %d faults injected%n",
-        simulated, flush, result.wallSeconds, simulated.toNanos() / 1e9 / result.wallSeconds,
-        result.counter.batches, result.counter.samples, result.counter.completed, result.faults);
+        simulated,
+        flush,
+        result.wallSeconds,
+        simulated.toNanos() / 1e9 / result.wallSeconds,
+        result.counter.batches,
+        result.counter.samples,
+        result.counter.completed,
+        result.faults);
   }
 
   private static Result run(SimulatorSettings settings, Duration simulated) {

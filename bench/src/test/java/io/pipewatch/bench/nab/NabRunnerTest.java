@@ -20,8 +20,10 @@ class NabRunnerTest {
     for (int i = 0; i < rows; i++) {
       int minutes = i * 5;
       double value = (i >= 600 && i < 610) ? 90.0 : 10.0 + (i % 7);
-      text.append(String.format("2014-04-%02d %02d:%02d:00,%s%n", 1 + minutes / 1440,
-          (minutes / 60) % 24, minutes % 60, value));
+      text.append(
+          String.format(
+              "2014-04-%02d %02d:%02d:00,%s%n",
+              1 + minutes / 1440, (minutes / 60) % 24, minutes % 60, value));
     }
     Files.writeString(csv, text.toString());
   }
@@ -33,7 +35,8 @@ class NabRunnerTest {
     writeSeries(data.resolve("cat/series_a.csv"), 800);
     Files.createDirectories(root.resolve("labels"));
     // Rows 590..629: 2014-04-03 01:10 .. 2014-04-03 04:25.
-    Files.writeString(root.resolve("labels/combined_windows.json"),
+    Files.writeString(
+        root.resolve("labels/combined_windows.json"),
         "{\"cat/series_a.csv\": [[\"2014-04-03 01:10:00.000000\", \"2014-04-03 04:25:00.000000\"]]}");
     Map<String, List<long[]>> labels =
         NabRunner.readWindows(root.resolve("labels/combined_windows.json"));
@@ -60,8 +63,8 @@ class NabRunnerTest {
   void missingLabelsGiveLabelZero(@TempDir Path root) throws IOException {
     Path data = root.resolve("data");
     writeSeries(data.resolve("cat/series_b.csv"), 300);
-    NabRunner.run(data, root.resolve("results"), DetectorSettings.create(ConfigFactory.load()),
-        null);
+    NabRunner.run(
+        data, root.resolve("results"), DetectorSettings.create(ConfigFactory.load()), null);
     List<String> lines =
         Files.readAllLines(root.resolve("results/pipewatch/cat/pipewatch_series_b.csv"));
     assertThat(lines).hasSize(301);

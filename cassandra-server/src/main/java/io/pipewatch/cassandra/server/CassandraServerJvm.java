@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * What a launcher needs to start the Cassandra server in a separate JVM: the main class, the JVM
- * options Cassandra cannot run without on JDK 11/17, and the class path (this module's own classes or jar, then the jars of {@code cassandra-all} listed in
- * the resource {@code io/pipewatch/cassandra/server/classpath.txt}, written at build time by
- * {@code maven-dependency-plugin:build-classpath}). Loading this class loads nothing of Cassandra.
+ * options Cassandra cannot run without on JDK 11/17, and the class path (this module's own classes
+ * or jar, then the jars of {@code cassandra-all} listed in the resource {@code
+ * io/pipewatch/cassandra/server/classpath.txt}, written at build time by {@code
+ * maven-dependency-plugin:build-classpath}). Loading this class loads nothing of Cassandra.
  *
  * <pre>{@code
  * List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
@@ -36,33 +37,34 @@ public final class CassandraServerJvm {
    * content of its distribution's {@code conf/jvm17-server.options}, less what a launcher chooses
    * itself (heap, GC). Harmless on JDK 11.
    */
-  private static final List<String> REQUIRED_JVM_OPTIONS = List.of(
-      "-Djdk.attach.allowAttachSelf=true",
-      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-      "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
-      "--add-exports=java.sql/java.sql=ALL-UNNAMED",
-      "--add-exports=java.base/java.lang.ref=ALL-UNNAMED",
-      "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-      "--add-exports=jdk.attach/sun.tools.attach=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
-      "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "-Dio.netty.tryReflectionSetAccessible=true",
-      "-Djava.net.preferIPv4Stack=true");
+  private static final List<String> REQUIRED_JVM_OPTIONS =
+      List.of(
+          "-Djdk.attach.allowAttachSelf=true",
+          "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+          "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+          "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
+          "--add-exports=java.sql/java.sql=ALL-UNNAMED",
+          "--add-exports=java.base/java.lang.ref=ALL-UNNAMED",
+          "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+          "--add-exports=jdk.attach/sun.tools.attach=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
+          "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "-Dio.netty.tryReflectionSetAccessible=true",
+          "-Djava.net.preferIPv4Stack=true");
 
   /** The JVM options Cassandra needs on JDK 11/17 whatever the launcher chooses. */
   public static List<String> requiredJvmOptions() {
@@ -92,7 +94,9 @@ public final class CassandraServerJvm {
       }
       if (!Files.exists(Path.of(trimmed))) {
         throw new IllegalStateException(
-            "Cassandra server jar " + trimmed + " is missing; rebuild with Maven"
+            "Cassandra server jar "
+                + trimmed
+                + " is missing; rebuild with Maven"
                 + " (mvn -pl cassandra-server package) to fetch it again");
       }
       entries.add(trimmed);
@@ -104,7 +108,9 @@ public final class CassandraServerJvm {
     try (InputStream in = CassandraServerJvm.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(
-            "resource io/pipewatch/cassandra/server/" + RESOURCE + " is missing; build the"
+            "resource io/pipewatch/cassandra/server/"
+                + RESOURCE
+                + " is missing; build the"
                 + " cassandra-server module with Maven");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

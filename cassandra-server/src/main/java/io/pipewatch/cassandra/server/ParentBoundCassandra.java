@@ -62,7 +62,8 @@ public final class ParentBoundCassandra {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    System.err.println("ParentBoundCassandra: drain took longer than " + graceMillis + " ms, halting");
+    System.err.println(
+        "ParentBoundCassandra: drain took longer than " + graceMillis + " ms, halting");
     Runtime.getRuntime().halt(1);
   }
 }

@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The metrics agent a pipeline service embeds. The service resolves each metric handle once and
- * records into it from any thread (lock-free, allocation-free); every flush interval the agent reads
- * all handles and hands one {@link Collector.Ingest} batch to its sink — typically a {@code tell} to
- * the Collector sharding region, or an HTTP client posting to {@code /api/ingest}. It also owns the
- * service's {@link Knob}s, which the optimizer changes through {@link #changeSetting}.
+ * records into it from any thread (lock-free, allocation-free); every flush interval the agent
+ * reads all handles and hands one {@link Collector.Ingest} batch to its sink — typically a {@code
+ * tell} to the Collector sharding region, or an HTTP client posting to {@code /api/ingest}. It also
+ * owns the service's {@link Knob}s, which the optimizer changes through {@link #changeSetting}.
  *
  * <pre>{@code
  * ActorRef<ShardingEnvelope<Collector.Command>> region = Collector.init(system, ...);
@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Handles are looked up in a concurrent map only when resolved; asking twice for the same name
- * and labels returns the same handle. Asking for an existing name and labels with another kind is an
- * error. Flushes are serialised; only the flush allocates (the batch).
+ * and labels returns the same handle. Asking for an existing name and labels with another kind is
+ * an error. Flushes are serialised; only the flush allocates (the batch).
  */
 public final class Agent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -121,15 +121,19 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Changes a knob: validates (unknown knob, out of range, off the step grid, non-finite →
-   * {@link IllegalArgumentException} naming the knob and the rule), calls its listener, then stores
-   * the value. If the listener throws, the value stays as it was.
+   * Changes a knob: validates (unknown knob, out of range, off the step grid, non-finite → {@link
+   * IllegalArgumentException} naming the knob and the rule), calls its listener, then stores the
+   * value. If the listener throws, the value stays as it was.
    */
   public void changeSetting(String knob, double value) {
     Knob k = knobs.get(knob);
     if (k == null) {
       throw new IllegalArgumentException(
-          "unknown knob '" + knob + "' for source '" + sourceId + "'; known knobs: "
+          "unknown knob '"
+              + knob
+              + "' for source '"
+              + sourceId
+              + "'; known knobs: "
               + knobs.keySet().stream().sorted().toList());
     }
     k.change(value);
@@ -156,7 +160,9 @@ public final class Agent implements AutoCloseable {
             .positiveDuration("flush-interval"));
   }
 
-  /** Starts (or restarts) a daemon thread that flushes every {@code interval} of wall-clock time. */
+  /**
+   * Starts (or restarts) a daemon thread that flushes every {@code interval} of wall-clock time.
+   */
   public synchronized void startFlushing(Duration interval) {
     if (closed) {
       throw new IllegalStateException("agent '" + sourceId + "' is closed");

@@ -3,9 +3,9 @@ package io.pipewatch.collector.agent;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A monotonically increasing count, written by application threads. Increments go into a
- * {@link LongAdder}: striped cells, one per contending thread, summed only when the agent flushes,
- * so concurrent writers do not fight over one cache line and nothing is allocated or locked once the
+ * A monotonically increasing count, written by application threads. Increments go into a {@link
+ * LongAdder}: striped cells, one per contending thread, summed only when the agent flushes, so
+ * concurrent writers do not fight over one cache line and nothing is allocated or locked once the
  * cells exist. The agent reports the running total; the collector turns totals into rates.
  *
  * <pre>{@code

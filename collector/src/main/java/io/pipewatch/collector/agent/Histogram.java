@@ -7,8 +7,8 @@ import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.WriterReaderPhaser;
 
 /**
- * A distribution of long values (sizes, latencies), recorded wait-free and allocation-free from
- * any thread and read once per flush as the quantiles of the values recorded during that interval;
+ * A distribution of long values (sizes, latencies), recorded wait-free and allocation-free from any
+ * thread and read once per flush as the quantiles of the values recorded during that interval;
  * count and sum are running totals since creation.
  *
  * <p>Two HdrHistogram {@link AtomicHistogram}s are double-buffered with HdrHistogram's {@link
@@ -16,8 +16,8 @@ import org.HdrHistogram.WriterReaderPhaser;
  * section (one atomic increment) and increments one atomic bucket; the flush swaps the buffers,
  * flips the phase (waiting only for writers already inside) and then reads the retired buffer,
  * which no writer touches any more. Unlike {@code Recorder}'s auto-resizing {@code
- * ConcurrentHistogram}, whose every bucket read takes a lock, reading an {@code AtomicHistogram}
- * is a plain volatile read per bucket: at a 100 ms flush interval that made the flush ~10x cheaper
+ * ConcurrentHistogram}, whose every bucket read takes a lock, reading an {@code AtomicHistogram} is
+ * a plain volatile read per bucket: at a 100 ms flush interval that made the flush ~10x cheaper
  * (see docs/benchmarks.md, "Simulator").
  *
  * <p>Precision is 2 significant digits (relative error &lt;= 1 %, far finer than Prometheus's
@@ -56,7 +56,9 @@ public final class Histogram {
     sum.add(v);
   }
 
-  /** Swaps the buffers and summarises the interval. Called only by the agent's flush (serialised). */
+  /**
+   * Swaps the buffers and summarises the interval. Called only by the agent's flush (serialised).
+   */
   HistogramValue snapshot() {
     AtomicHistogram interval = swap();
     long n = interval.getTotalCount();
@@ -88,10 +90,10 @@ public final class Histogram {
   }
 
   /**
-   * Fills {@link #atQuantile} with the value at each quantile, as HdrHistogram's
-   * {@code getValueAtPercentile} defines it (the highest value equivalent to the first recorded
-   * value whose cumulative count reaches {@code ceil(q * n)}), and returns the highest recorded
-   * value's equivalent.
+   * Fills {@link #atQuantile} with the value at each quantile, as HdrHistogram's {@code
+   * getValueAtPercentile} defines it (the highest value equivalent to the first recorded value
+   * whose cumulative count reaches {@code ceil(q * n)}), and returns the highest recorded value's
+   * equivalent.
    */
   private long quantilesInOnePass(AtomicHistogram interval, long n) {
     int next = 0;

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * What a knob is and which values it takes. Numeric knobs: {@code choices} empty, allowed values
  * {@code min, min+step, ..., max}. Categorical knobs (model variant fast/accurate, compression
- * off/on): {@code value} is the index into {@code choices}, {@code min = 0},
- * {@code max = choices.size() - 1}, {@code step = 1} (use {@link #categorical}).
+ * off/on): {@code value} is the index into {@code choices}, {@code min = 0}, {@code max =
+ * choices.size() - 1}, {@code step = 1} (use {@link #categorical}).
  */
 public record KnobSpec(
     String name,
@@ -29,14 +29,22 @@ public record KnobSpec(
     choices = choices == null ? List.of() : List.copyOf(choices);
     if (!Double.isFinite(min) || !Double.isFinite(max) || min > max) {
       throw new IllegalArgumentException(
-          "knob '" + name + "': min and max must be finite with min <= max, got " + min + ".." + max);
+          "knob '"
+              + name
+              + "': min and max must be finite with min <= max, got "
+              + min
+              + ".."
+              + max);
     }
     if (!(step > 0) || !Double.isFinite(step)) {
       throw new IllegalArgumentException("knob '" + name + "': step must be > 0, got " + step);
     }
     if (!choices.isEmpty() && (min != 0 || max != choices.size() - 1 || step != 1)) {
       throw new IllegalArgumentException(
-          "knob '" + name + "': a categorical knob needs min 0, max " + (choices.size() - 1)
+          "knob '"
+              + name
+              + "': a categorical knob needs min 0, max "
+              + (choices.size() - 1)
               + ", step 1");
     }
     String problem = problem(name, min, max, step, choices, value);
@@ -86,7 +94,15 @@ public record KnobSpec(
       return "knob '" + name + "': value must be a finite number, got " + v;
     }
     if (v < min || v > max) {
-      return "knob '" + name + "': value " + v + " is out of range [" + min + ", " + max + "]"
+      return "knob '"
+          + name
+          + "': value "
+          + v
+          + " is out of range ["
+          + min
+          + ", "
+          + max
+          + "]"
           + (choices.isEmpty() ? "" : " (choices " + choices + ")");
     }
     double steps = (v - min) / step;

@@ -12,7 +12,9 @@ import java.util.List;
  */
 public record HistorySettings(Tier raw, Tier mid, Tier coarse) {
 
-  /** Largest number of slots one tier may hold (keeps a typo like 4h at 1ms from eating the heap). */
+  /**
+   * Largest number of slots one tier may hold (keeps a typo like 4h at 1ms from eating the heap).
+   */
   public static final int MAX_SLOTS = 1_000_000;
 
   /** One resolution: how far apart points are and how long they are kept. */
@@ -33,7 +35,9 @@ public record HistorySettings(Tier raw, Tier mid, Tier coarse) {
     }
   }
 
-  /** Reads {@code history { raw {...}, mid {...}, coarse {...} }} from a collector section reader. */
+  /**
+   * Reads {@code history { raw {...}, mid {...}, coarse {...} }} from a collector section reader.
+   */
   public static HistorySettings create(SettingsReader collector) {
     SettingsReader in = collector.section("history");
     Tier raw = tier(in, "raw");
@@ -45,7 +49,9 @@ public record HistorySettings(Tier raw, Tier mid, Tier coarse) {
     }
     if (coarse.resolution().compareTo(mid.resolution()) <= 0) {
       throw new InvalidSettingException(
-          in.key("coarse.resolution"), "a duration longer than mid.resolution", coarse.resolution());
+          in.key("coarse.resolution"),
+          "a duration longer than mid.resolution",
+          coarse.resolution());
     }
     return new HistorySettings(raw, mid, coarse);
   }

@@ -7,10 +7,10 @@ import java.util.Arrays;
  * by one Collector actor and not thread-safe.
  *
  * <p>Memory: one {@code long} timestamp per slot per tier for the whole source, plus per series 8
- * bytes per raw slot and 16 bytes per downsampled slot (see
- * {@link HistorySettings#bytesPerSeriesAtFullRetention()}). A batch is taken as
- * {@link #begin}, {@link #put} for each series that has a value, {@link #end}; series without a value
- * in the batch get a gap.
+ * bytes per raw slot and 16 bytes per downsampled slot (see {@link
+ * HistorySettings#bytesPerSeriesAtFullRetention()}). A batch is taken as {@link #begin}, {@link
+ * #put} for each series that has a value, {@link #end}; series without a value in the batch get a
+ * gap.
  *
  * <pre>{@code
  * SourceHistory h = new SourceHistory(HistorySettings.defaults());
@@ -51,8 +51,8 @@ public final class SourceHistory {
   }
 
   /**
-   * Starts a batch at {@code ts}. Returns false (and takes nothing) when {@code ts} is older than the
-   * last batch: history is kept in time order.
+   * Starts a batch at {@code ts}. Returns false (and takes nothing) when {@code ts} is older than
+   * the last batch: history is kept in time order.
    */
   public boolean begin(long ts) {
     if (ts < lastTimestamp) {
@@ -96,8 +96,8 @@ public final class SourceHistory {
 
   /**
    * Points of series {@code s} between {@code from} and {@code to} (inclusive) from the finest tier
-   * whose retention covers {@code lastTimestamp - from}: 5 min → raw, 15 min or 1 h → 1 s, 4 h →
-   * 10 s with the defaults.
+   * whose retention covers {@code lastTimestamp - from}: 5 min → raw, 15 min or 1 h → 1 s, 4 h → 10
+   * s with the defaults.
    */
   public SeriesRange range(int s, long from, long to) {
     return tiers[tierFor(from)].range(s, from, to);

@@ -7,12 +7,13 @@ import java.util.Arrays;
  * of the source, and per series a ring of values at the same indices.
  *
  * <p>The raw tier stores one slot per batch, as is. A downsampled tier aggregates the raw values of
- * each series over fixed buckets ({@code floor(ts / resolution)}): on the first batch of a new bucket
- * it closes the previous one and stores its mean (sum / count of non-missing values, as a double),
- * min and max (as floats, 4 bytes each; the mean is exact, the extremes within float precision). A
- * bucket with no value for a series stores NaN (a gap). Every downsampled tier accumulates from raw
- * values, not from the next finer tier, so its mean is the exact mean of the raw points, not a mean
- * of means. Rings start small and double until they reach capacity, so memory follows the data held.
+ * each series over fixed buckets ({@code floor(ts / resolution)}): on the first batch of a new
+ * bucket it closes the previous one and stores its mean (sum / count of non-missing values, as a
+ * double), min and max (as floats, 4 bytes each; the mean is exact, the extremes within float
+ * precision). A bucket with no value for a series stores NaN (a gap). Every downsampled tier
+ * accumulates from raw values, not from the next finer tier, so its mean is the exact mean of the
+ * raw points, not a mean of means. Rings start small and double until they reach capacity, so
+ * memory follows the data held.
  */
 final class Tier {
   private static final int INITIAL_SLOTS = 64;

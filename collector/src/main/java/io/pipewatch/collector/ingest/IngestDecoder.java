@@ -121,7 +121,9 @@ public final class IngestDecoder {
     return decode(body, 0, body.length, receivedAtMillis);
   }
 
-  /** As {@link #decode(byte[], long)}, for {@code length} bytes of {@code body} from {@code offset}. */
+  /**
+   * As {@link #decode(byte[], long)}, for {@code length} bytes of {@code body} from {@code offset}.
+   */
   public DecodeResult decode(byte[] body, int offset, int length, long receivedAtMillis) {
     if (length == 0) {
       return new Rejected("body", "empty body; expected a JSON object");
@@ -177,8 +179,7 @@ public final class IngestDecoder {
           }
           samples = readSamples(p, at);
         }
-        default ->
-            throw new Reject(at.top, "unknown field; expected source, timestamp or samples");
+        default -> throw new Reject(at.top, "unknown field; expected source, timestamp or samples");
       }
       at.top = null;
     }
@@ -252,8 +253,7 @@ public final class IngestDecoder {
       Integer earlier = seen.putIfAbsent(new SeriesKey(sample.name(), sample.labels()), index);
       if (earlier != null) {
         throw new Reject(
-            "samples[" + index + "]",
-            "repeats the name and labels of samples[" + earlier + "]");
+            "samples[" + index + "]", "repeats the name and labels of samples[" + earlier + "]");
       }
       samples.add(sample);
       at.sample = -1;
@@ -458,7 +458,9 @@ public final class IngestDecoder {
       default ->
           throw new Reject(
               at.path(),
-              "unknown kind '" + clip(p.getText()) + "'; expected counter, gauge, histogram or timer");
+              "unknown kind '"
+                  + clip(p.getText())
+                  + "'; expected counter, gauge, histogram or timer");
     };
   }
 

@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import io.pipewatch.collector.settings.SettingsReader;
 
 /**
- * Limits of the JSON ingest edge ({@code pipewatch.collector.ingest}): how large a request body
- * may be (the HTTP route answers 413 above it), how many samples one batch may carry and how long
+ * Limits of the JSON ingest edge ({@code pipewatch.collector.ingest}): how large a request body may
+ * be (the HTTP route answers 413 above it), how many samples one batch may carry and how long
  * names, label values and the source id may be.
  *
  * @param maxBodyBytes largest accepted request body; the route checks it before decoding

@@ -83,7 +83,10 @@ final class ByteScanner {
   String nextTokenText() {
     skipBlanks();
     int start = pos;
-    while (pos < end && bytes[pos] != ' ' && bytes[pos] != '\t' && bytes[pos] != ':'
+    while (pos < end
+        && bytes[pos] != ' '
+        && bytes[pos] != '\t'
+        && bytes[pos] != ':'
         && bytes[pos] != '\n') {
       pos++;
     }

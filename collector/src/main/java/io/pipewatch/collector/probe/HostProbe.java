@@ -8,11 +8,11 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Samples this node's host every {@link ProbeSettings#interval()} (100 ms by default) and hands
- * one {@link Collector.Ingest} for source {@code host/<hostname>} to a sink: CPU, load, memory,
- * swap, page faults, disk, network, TCP sockets, the JVM and the container's cgroup figures (at
- * least 24 series on Linux; see {@link HostSampler} for names and units). One per node, spawned by
- * the guardian; the sink decides where batches go, typically the collector sharding region:
+ * Samples this node's host every {@link ProbeSettings#interval()} (100 ms by default) and hands one
+ * {@link Collector.Ingest} for source {@code host/<hostname>} to a sink: CPU, load, memory, swap,
+ * page faults, disk, network, TCP sockets, the JVM and the container's cgroup figures (at least 24
+ * series on Linux; see {@link HostSampler} for names and units). One per node, spawned by the
+ * guardian; the sink decides where batches go, typically the collector sharding region:
  *
  * <pre>{@code
  * ActorRef<ShardingEnvelope<Collector.Command>> region = Collector.init(system);
@@ -39,13 +39,17 @@ public final class HostProbe {
   private HostProbe() {}
 
   /** A probe sampling with {@code settings} and sending each batch to {@code sink}. */
-  public static Behavior<Command> create(
-      ProbeSettings settings, Consumer<Collector.Ingest> sink) {
+  public static Behavior<Command> create(ProbeSettings settings, Consumer<Collector.Ingest> sink) {
     return Behaviors.setup(
         context -> {
           HostSampler sampler = HostSampler.create(settings);
-          context.getLog().info("Host probe for {} every {}: {}",
-              sampler.sourceId(), settings.interval(), sampler.describe());
+          context
+              .getLog()
+              .info(
+                  "Host probe for {} every {}: {}",
+                  sampler.sourceId(),
+                  settings.interval(),
+                  sampler.describe());
           return Behaviors.withTimers(
               timers -> {
                 timers.startTimerAtFixedRate(Tick.INSTANCE, settings.interval());
@@ -55,7 +59,9 @@ public final class HostProbe {
                         tick -> {
                           sink.accept(
                               new Collector.Ingest(
-                                  sampler.sourceId(), System.currentTimeMillis(), sampler.sample()));
+                                  sampler.sourceId(),
+                                  System.currentTimeMillis(),
+                                  sampler.sample()));
                           return Behaviors.same();
                         })
                     .onSignal(

@@ -26,11 +26,11 @@ import java.util.regex.Pattern;
  * buffers by {@link ProcFile} and parsed without allocation by {@link ProcParsers}: /proc/stat,
  * /proc/loadavg, /proc/meminfo, /proc/vmstat, /proc/diskstats, /proc/net/dev, /proc/net/sockstat(6)
  * and the cgroup (v2, else v1) files of this process. The JVM figures come from the platform
- * MXBeans. Counters become per-second rates (or 0–1 ratios of elapsed time) from the difference
- * to the previous call divided by the time between the two calls; a counter that went backwards
+ * MXBeans. Counters become per-second rates (or 0–1 ratios of elapsed time) from the difference to
+ * the previous call divided by the time between the two calls; a counter that went backwards
  * (reset, device replaced) counts as 0 for that interval. The constructor takes a first reading so
- * the first {@link #sample()} already has rates. A file that does not exist (another OS, no
- * cgroup, no swap) leaves its series out; nothing fails.
+ * the first {@link #sample()} already has rates. A file that does not exist (another OS, no cgroup,
+ * no swap) leaves its series out; nothing fails.
  *
  * <p>Which disks and interfaces are summed is decided once, at creation (see {@link
  * ProbeSettings#diskExclude()}).
@@ -125,8 +125,7 @@ public final class HostSampler implements AutoCloseable {
     var os = ManagementFactory.getOperatingSystemMXBean();
     this.unixBean = os instanceof com.sun.management.UnixOperatingSystemMXBean u ? u : null;
     this.osBean = os instanceof com.sun.management.OperatingSystemMXBean o ? o : null;
-    this.sourceId =
-        settings.sourceId().isEmpty() ? "host/" + hostname(proc) : settings.sourceId();
+    this.sourceId = settings.sourceId().isEmpty() ? "host/" + hostname(proc) : settings.sourceId();
     prime();
   }
 
@@ -194,8 +193,7 @@ public final class HostSampler implements AutoCloseable {
         long[] now = statNow;
         long[] was = statBefore;
         double user = delta(now, was, USER) + delta(now, was, NICE);
-        double system =
-            delta(now, was, SYSTEM) + delta(now, was, IRQ) + delta(now, was, SOFTIRQ);
+        double system = delta(now, was, SYSTEM) + delta(now, was, IRQ) + delta(now, was, SOFTIRQ);
         double idle = delta(now, was, IDLE);
         double iowait = delta(now, was, IOWAIT);
         double steal = delta(now, was, STEAL);
@@ -296,10 +294,22 @@ public final class HostSampler implements AutoCloseable {
   private void sampleNetwork(List<Sample> out, double seconds) {
     if (netDev.read() && parseNetDev(scan.reset(netDev), interfaces, netNow) > 0) {
       if (netValid) {
-        gauge(out, "host_network_receive_bytes_per_second", delta(netNow, netBefore, RX_BYTES) / seconds);
-        gauge(out, "host_network_transmit_bytes_per_second", delta(netNow, netBefore, TX_BYTES) / seconds);
-        gauge(out, "host_network_receive_packets_per_second", delta(netNow, netBefore, RX_PACKETS) / seconds);
-        gauge(out, "host_network_transmit_packets_per_second", delta(netNow, netBefore, TX_PACKETS) / seconds);
+        gauge(
+            out,
+            "host_network_receive_bytes_per_second",
+            delta(netNow, netBefore, RX_BYTES) / seconds);
+        gauge(
+            out,
+            "host_network_transmit_bytes_per_second",
+            delta(netNow, netBefore, TX_BYTES) / seconds);
+        gauge(
+            out,
+            "host_network_receive_packets_per_second",
+            delta(netNow, netBefore, RX_PACKETS) / seconds);
+        gauge(
+            out,
+            "host_network_transmit_packets_per_second",
+            delta(netNow, netBefore, TX_PACKETS) / seconds);
         gauge(
             out,
             "host_network_errors_per_second",
@@ -330,7 +340,10 @@ public final class HostSampler implements AutoCloseable {
     }
     long gcTime = gcTime();
     long gcCount = gcCount();
-    gauge(out, "jvm_gc_time_ratio", Math.min(1, Math.max(0, gcTime - gcTimeBefore) / 1000.0 / seconds));
+    gauge(
+        out,
+        "jvm_gc_time_ratio",
+        Math.min(1, Math.max(0, gcTime - gcTimeBefore) / 1000.0 / seconds));
     gauge(out, "jvm_gc_collections_per_second", Math.max(0, gcCount - gcCountBefore) / seconds);
     gcTimeBefore = gcTime;
     gcCountBefore = gcCount;
@@ -493,7 +506,8 @@ public final class HostSampler implements AutoCloseable {
       }
       Path cpu = dirOf(v1Mount(mount, "cpu"), pathOf(lines, "cpu"), "cpu.cfs_quota_us");
       Path cpuacct = dirOf(v1Mount(mount, "cpuacct"), pathOf(lines, "cpuacct"), "cpuacct.usage");
-      Path memory = dirOf(v1Mount(mount, "memory"), pathOf(lines, "memory"), "memory.usage_in_bytes");
+      Path memory =
+          dirOf(v1Mount(mount, "memory"), pathOf(lines, "memory"), "memory.usage_in_bytes");
       return new Cgroup(
           "v1",
           null,
@@ -522,7 +536,8 @@ public final class HostSampler implements AutoCloseable {
         if (parts.length < 3) {
           continue;
         }
-        if (controller.isEmpty() ? parts[1].isEmpty() && parts[0].equals("0")
+        if (controller.isEmpty()
+            ? parts[1].isEmpty() && parts[0].equals("0")
             : List.of(parts[1].split(",")).contains(controller)) {
           return parts[2];
         }
@@ -555,7 +570,9 @@ public final class HostSampler implements AutoCloseable {
       }
       long usage = readUsage(scan);
       if (usage >= 0 && usageBefore >= 0) {
-        gauge(out, "container_cpu_usage_cores",
+        gauge(
+            out,
+            "container_cpu_usage_cores",
             Math.max(0, usage - usageBefore) * (double) usageUnitNanos / 1e9 / seconds);
       }
       usageBefore = usage;
@@ -564,7 +581,9 @@ public final class HostSampler implements AutoCloseable {
         long throttled = cpuStatNow[2];
         if (periodsBefore >= 0 && limitCores > 0) {
           long p = periods - periodsBefore;
-          gauge(out, "container_cpu_throttled_ratio",
+          gauge(
+              out,
+              "container_cpu_throttled_ratio",
               p > 0 ? Math.max(0, throttled - throttledBefore) / (double) p : 0);
         }
         periodsBefore = periods;
@@ -634,7 +653,9 @@ public final class HostSampler implements AutoCloseable {
     @Override
     public void close() {
       for (ProcFile file :
-          new ProcFile[] {cpuMax, cpuQuota, cpuPeriod, cpuUsage, cpuStat, memoryLimit, memoryUsage}) {
+          new ProcFile[] {
+            cpuMax, cpuQuota, cpuPeriod, cpuUsage, cpuStat, memoryLimit, memoryUsage
+          }) {
         if (file != null) {
           file.close();
         }

@@ -143,7 +143,9 @@ final class ProcParsers {
   static final int TX_DROPS = 7;
   static final int NET_FIELDS = 8;
 
-  /** Reads /proc/net/dev, summing the counters of {@code interfaces}; returns how many were found. */
+  /**
+   * Reads /proc/net/dev, summing the counters of {@code interfaces}; returns how many were found.
+   */
   static int parseNetDev(ByteScanner s, byte[][] interfaces, long[] out) {
     java.util.Arrays.fill(out, 0, NET_FIELDS, 0);
     s.nextLine(); // two header lines

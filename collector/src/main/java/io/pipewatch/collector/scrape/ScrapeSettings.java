@@ -50,7 +50,8 @@ public record ScrapeSettings(
       items = List.of();
     } catch (ConfigException.WrongType e) {
       throw new InvalidSettingException(
-          listKey, "a list of { url = \"http://...\", source = \"...\", interval = 10s }",
+          listKey,
+          "a list of { url = \"http://...\", source = \"...\", interval = 10s }",
           in.config().getValue("targets").unwrapped());
     }
     List<Target> targets = new ArrayList<>();
@@ -76,7 +77,9 @@ public record ScrapeSettings(
         }
         if (interval.isZero() || interval.isNegative()) {
           throw new InvalidSettingException(
-              key + ".interval", "a positive duration such as 15s", item.getValue("interval").unwrapped());
+              key + ".interval",
+              "a positive duration such as 15s",
+              item.getValue("interval").unwrapped());
         }
       }
       targets.add(new Target(url, source, interval));

@@ -28,17 +28,17 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Pulls the Prometheus text exposition of each configured target at its interval, so a service
- * that already serves {@code /metrics} is monitored without code changes. Each scrape becomes one
- * {@link Collector.Ingest} for the target's source id (timestamped when the scrape started), handed
- * to a sink, holding the parsed samples (see {@link TextFormatParser}) and, like Prometheus, the
+ * Pulls the Prometheus text exposition of each configured target at its interval, so a service that
+ * already serves {@code /metrics} is monitored without code changes. Each scrape becomes one {@link
+ * Collector.Ingest} for the target's source id (timestamped when the scrape started), handed to a
+ * sink, holding the parsed samples (see {@link TextFormatParser}) and, like Prometheus, the
  * scrape's own health:
  *
  * <ul>
  *   <li>{@code up} 1 when the target answered 200 with a body that fit, else 0;
  *   <li>{@code scrape_duration_seconds} from request to parsed body;
- *   <li>{@code scrape_samples_scraped} sample lines read; {@code scrape_bad_lines} lines that
- *       could not be used; {@code scrape_non_finite_samples} NaN/Inf values dropped;
+ *   <li>{@code scrape_samples_scraped} sample lines read; {@code scrape_bad_lines} lines that could
+ *       not be used; {@code scrape_non_finite_samples} NaN/Inf values dropped;
  *   <li>{@code scrape_body_bytes} the size of the response.
  * </ul>
  *
@@ -95,14 +95,22 @@ public final class Scraper {
                   List<Target> targets = settings.targets();
                   for (int i = 0; i < targets.size(); i++) {
                     timers.startTimerAtFixedRate(
-                        "target-" + i, new Tick(i), java.time.Duration.ZERO, targets.get(i).interval());
+                        "target-" + i,
+                        new Tick(i),
+                        java.time.Duration.ZERO,
+                        targets.get(i).interval());
                   }
                   HttpClient client =
                       HttpClient.newBuilder()
                           .connectTimeout(settings.connectTimeout())
                           .followRedirects(HttpClient.Redirect.NORMAL)
                           .build();
-                  return running(context, settings, sink, client, new boolean[targets.size()],
+                  return running(
+                      context,
+                      settings,
+                      sink,
+                      client,
+                      new boolean[targets.size()],
                       new boolean[targets.size()]);
                 }));
   }
@@ -120,8 +128,11 @@ public final class Scraper {
             tick -> {
               int i = tick.target();
               if (inFlight[i]) {
-                context.getLog().debug("Scrape of {} still running; skipping a tick",
-                    settings.targets().get(i).url());
+                context
+                    .getLog()
+                    .debug(
+                        "Scrape of {} still running; skipping a tick",
+                        settings.targets().get(i).url());
                 return Behaviors.same();
               }
               inFlight[i] = true;
@@ -131,9 +142,11 @@ public final class Scraper {
                   scrape(client, settings, settings.targets().get(i)),
                   (body, failure) -> {
                     if (failure != null) {
-                      return new Scraped(i, startedMillis, startedNanos, 0, null, describe(failure));
+                      return new Scraped(
+                          i, startedMillis, startedNanos, 0, null, describe(failure));
                     }
-                    return new Scraped(i, startedMillis, startedNanos, body.bytes(), body.result(), null);
+                    return new Scraped(
+                        i, startedMillis, startedNanos, body.bytes(), body.result(), null);
                   });
               return Behaviors.same();
             })
@@ -151,10 +164,16 @@ public final class Scraper {
               }
               down[i] = !up;
               if (up && done.result().badLines() > 0) {
-                context.getLog().debug("Scrape of {}: {} bad lines, first {}", target.url(),
-                    done.result().badLines(), done.result().errors());
+                context
+                    .getLog()
+                    .debug(
+                        "Scrape of {}: {} bad lines, first {}",
+                        target.url(),
+                        done.result().badLines(),
+                        done.result().errors());
               }
-              sink.accept(new Collector.Ingest(target.source(), done.startedMillis(), samples(done)));
+              sink.accept(
+                  new Collector.Ingest(target.source(), done.startedMillis(), samples(done)));
               return Behaviors.same();
             })
         .build();
@@ -174,10 +193,13 @@ public final class Scraper {
     double seconds = (System.nanoTime() - done.startedNanos()) / 1e9;
     out.add(Sample.gauge("up", Map.of(), result == null ? 0 : 1));
     out.add(Sample.gauge("scrape_duration_seconds", Map.of(), seconds));
-    out.add(Sample.gauge("scrape_samples_scraped", Map.of(), result == null ? 0 : result.sampleLines()));
+    out.add(
+        Sample.gauge(
+            "scrape_samples_scraped", Map.of(), result == null ? 0 : result.sampleLines()));
     out.add(Sample.gauge("scrape_bad_lines", Map.of(), result == null ? 0 : result.badLines()));
-    out.add(Sample.gauge("scrape_non_finite_samples", Map.of(),
-        result == null ? 0 : result.nonFiniteSkipped()));
+    out.add(
+        Sample.gauge(
+            "scrape_non_finite_samples", Map.of(), result == null ? 0 : result.nonFiniteSkipped()));
     out.add(Sample.gauge("scrape_body_bytes", Map.of(), done.bodyBytes()));
     return out;
   }
@@ -211,7 +233,8 @@ public final class Scraper {
 
   private static String describe(Throwable failure) {
     Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException
+    while ((cause instanceof CompletionException
+            || cause instanceof java.util.concurrent.ExecutionException
             || (cause instanceof java.io.IOException && cause.getCause() instanceof ScrapeFailure))
         && cause.getCause() != null) {
       cause = cause.getCause();
@@ -219,7 +242,8 @@ public final class Scraper {
     if (cause instanceof ScrapeFailure) {
       return cause.getMessage();
     }
-    if (cause instanceof HttpTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
+    if (cause instanceof HttpTimeoutException
+        || cause instanceof java.util.concurrent.TimeoutException) {
       return "timed out";
     }
     if (cause instanceof ConnectException) {

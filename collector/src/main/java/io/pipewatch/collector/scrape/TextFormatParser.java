@@ -46,8 +46,8 @@ import java.util.TreeMap;
  * <p>Bad lines: malformed syntax, invalid names, bad escapes, unparsable values or timestamps, a
  * second TYPE for a family or a TYPE after its samples, repeated series, bucket lines without
  * {@code le}, summary lines without {@code quantile}; a histogram or summary family without sum or
- * count, or with decreasing buckets, counts as one bad line (the line of its first sample) and
- * its lines are not counted as sample lines.
+ * count, or with decreasing buckets, counts as one bad line (the line of its first sample) and its
+ * lines are not counted as sample lines.
  */
 public final class TextFormatParser {
 
@@ -101,6 +101,7 @@ public final class TextFormatParser {
     private final Map<String, Type> types = new HashMap<>();
     private final Set<String> namesWithSamples = new HashSet<>();
     private final Set<Series> seriesSeen = new HashSet<>();
+
     /** Output in order: a {@link Sample} or a {@link Group} finished at the end. */
     private final List<Object> entries = new ArrayList<>();
 
@@ -329,8 +330,7 @@ public final class TextFormatParser {
       if (declared == null) {
         String base = baseOf(name);
         Type baseType = base == null ? null : types.get(base);
-        if (baseType == Type.HISTOGRAM
-            || (baseType == Type.SUMMARY && !name.endsWith("_bucket"))) {
+        if (baseType == Type.HISTOGRAM || (baseType == Type.SUMMARY && !name.endsWith("_bucket"))) {
           groupSample(base, name, baseType, labels, value);
           return;
         }
@@ -456,7 +456,9 @@ public final class TextFormatParser {
         upper[i] = bucket.getKey();
         cumulative[i] = bucket.getValue();
         if (!Double.isFinite(cumulative[i]) || cumulative[i] < 0) {
-          bad(group.firstLine, group.name + group.labels + " has a bucket count that is not a count");
+          bad(
+              group.firstLine,
+              group.name + group.labels + " has a bucket count that is not a count");
           return BAD;
         }
         if (i > 0 && cumulative[i] < cumulative[i - 1]) {
@@ -650,8 +652,10 @@ public final class TextFormatParser {
     final Type type;
     final Map<String, String> labels;
     final int firstLine;
+
     /** Bucket upper bound (or quantile) to cumulative count (or value), sorted. */
     final TreeMap<Double, Double> bounds = new TreeMap<>();
+
     int lines;
     boolean hasSum;
     boolean hasCount;

@@ -1,8 +1,8 @@
 package io.pipewatch.collector.settings;
 
 /**
- * A configuration value that cannot be used. Its message is one line naming the key, what was
- * found and what is expected, so start-up can stop with exactly that line.
+ * A configuration value that cannot be used. Its message is one line naming the key, what was found
+ * and what is expected, so start-up can stop with exactly that line.
  */
 public final class InvalidSettingException extends RuntimeException {
   private static final long serialVersionUID = 1L;

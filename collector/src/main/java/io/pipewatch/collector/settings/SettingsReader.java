@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads one section of the configuration into typed values, turning every bad value into an
- * {@link InvalidSettingException} that names the full key. Each module's settings record is built
- * with one of these:
+ * Reads one section of the configuration into typed values, turning every bad value into an {@link
+ * InvalidSettingException} that names the full key. Each module's settings record is built with one
+ * of these:
  *
  * <pre>{@code
  * SettingsReader in = SettingsReader.of(config, "pipewatch.collector");
@@ -26,7 +26,9 @@ public final class SettingsReader {
     this.prefix = prefix;
   }
 
-  /** A reader of {@code section} of {@code root}; the section must exist (reference.conf has it). */
+  /**
+   * A reader of {@code section} of {@code root}; the section must exist (reference.conf has it).
+   */
   public static SettingsReader of(Config root, String section) {
     if (!root.hasPath(section)) {
       throw new InvalidSettingException(section, "a configuration section", null);
@@ -113,7 +115,8 @@ public final class SettingsReader {
     try {
       value = config.getDouble(path);
     } catch (ConfigException.WrongType | ConfigException.BadValue e) {
-      throw new InvalidSettingException(key(path), "a number from " + min + " to " + max, raw(path));
+      throw new InvalidSettingException(
+          key(path), "a number from " + min + " to " + max, raw(path));
     }
     if (!(value >= min && value <= max)) {
       throw new InvalidSettingException(key(path), "a number from " + min + " to " + max, value);
@@ -144,8 +147,7 @@ public final class SettingsReader {
         return constant;
       }
     }
-    throw new InvalidSettingException(
-        key(path), "one of " + names(type), value);
+    throw new InvalidSettingException(key(path), "one of " + names(type), value);
   }
 
   public List<String> stringList(String path) {

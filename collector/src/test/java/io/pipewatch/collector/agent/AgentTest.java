@@ -2,7 +2,6 @@ package io.pipewatch.collector.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.pipewatch.collector.Collector;
@@ -102,7 +101,9 @@ class AgentTest {
     agent.timer("latency").recordNanos(2_000_000);
     agent.gauge("depth", "queue", "in").set(42.5);
     List<Sample> samples = agent.flush(1).samples();
-    assertThat(samples).extracting(Sample::kind).containsExactly(MetricKind.TIMER, MetricKind.GAUGE);
+    assertThat(samples)
+        .extracting(Sample::kind)
+        .containsExactly(MetricKind.TIMER, MetricKind.GAUGE);
     assertThat(samples.get(0).histogram().max()).isCloseTo(2_000_000, withinPercentage(1));
     assertThat(samples.get(1).value()).isEqualTo(42.5);
   }

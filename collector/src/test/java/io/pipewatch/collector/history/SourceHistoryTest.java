@@ -69,7 +69,8 @@ class SourceHistoryTest {
     SeriesRange raw = h.range(a, 99_900 - 9_000, Long.MAX_VALUE);
     assertThat(raw.values()).hasSize(91).startsWith(909.0).endsWith(999.0);
     assertThat(h.range(a, 0, Long.MAX_VALUE).resolutionMillis()).isEqualTo(10_000);
-    assertThat(h.range(a, 0, Long.MAX_VALUE).values()).containsExactly(749.5, 849.5) /* 90-100 s still open */;
+    assertThat(h.range(a, 0, Long.MAX_VALUE).values())
+        .containsExactly(749.5, 849.5) /* 90-100 s still open */;
     assertThat(h.rawPointsHeld()).isEqualTo(100);
     assertThat(h.pointsHeld()).isEqualTo(100 + 5 + 2);
   }
@@ -91,8 +92,7 @@ class SourceHistoryTest {
       }
       h.end();
     }
-    assertThat(h.range(b, 0, 2000).timestamps())
-        .containsExactly(1000L, 1200L, 1400L, 1600L, 1800L);
+    assertThat(h.range(b, 0, 2000).timestamps()).containsExactly(1000L, 1200L, 1400L, 1600L, 1800L);
     assertThat(h.range(a, 0, 2000).timestamps()).hasSize(10);
     assertThat(h.begin(500)).as("older batch refused").isFalse();
   }

@@ -10,8 +10,8 @@ import io.pipewatch.collector.ingest.IngestDecoder.DecodeResult;
 import io.pipewatch.collector.ingest.IngestDecoder.Rejected;
 
 /**
- * Jazzer fuzz test of {@link IngestDecoder}. Plain {@code mvn test} runs the seed corpus in
- * {@code IngestDecoderFuzzTestInputs/decodeNeverThrows}; {@code JAZZER_FUZZ=1} fuzzes.
+ * Jazzer fuzz test of {@link IngestDecoder}. Plain {@code mvn test} runs the seed corpus in {@code
+ * IngestDecoderFuzzTestInputs/decodeNeverThrows}; {@code JAZZER_FUZZ=1} fuzzes.
  */
 class IngestDecoderFuzzTest {
 

@@ -148,7 +148,8 @@ class HostSamplerTest {
         .allMatch(d -> disks.matcher(d).matches());
     Pattern nets = defaults.networkExclude();
     assertThat(Stream.of("eth0", "ens3", "wlan0")).noneMatch(n -> nets.matcher(n).matches());
-    assertThat(Stream.of("lo", "ifb0", "veth12ab", "docker0")).allMatch(n -> nets.matcher(n).matches());
+    assertThat(Stream.of("lo", "ifb0", "veth12ab", "docker0"))
+        .allMatch(n -> nets.matcher(n).matches());
     assertThat(defaults.interval()).hasMillis(100);
   }
 }

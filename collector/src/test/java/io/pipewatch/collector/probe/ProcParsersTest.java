@@ -17,8 +17,9 @@ class ProcParsersTest {
     long[] out = new long[ProcParsers.STAT_FIELDS];
     boolean ok =
         ProcParsers.parseStat(
-            scan("cpu  10 1 20 300 4 5 6 7 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\nintr 99 1 2\n"
-                + "ctxt 1234\nbtime 1\nprocs_running 3\nprocs_blocked 1\n"),
+            scan(
+                "cpu  10 1 20 300 4 5 6 7 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\nintr 99 1 2\n"
+                    + "ctxt 1234\nbtime 1\nprocs_running 3\nprocs_blocked 1\n"),
             out);
     assertThat(ok).isTrue();
     assertThat(out).containsExactly(10, 1, 20, 300, 4, 5, 6, 7, 1234, 99, 3, 1);
@@ -69,8 +70,9 @@ class ProcParsersTest {
     long[] out = new long[ProcParsers.NET_FIELDS];
     int found =
         ProcParsers.parseNetDev(
-            scan("h1\nh2\n  eth0:1234567890 10 1 2 0 0 0 0 55 6 3 4 0 0 0 0\n"
-                + "    lo: 9 9 9 9 0 0 0 0 9 9 9 9 0 0 0 0\n"),
+            scan(
+                "h1\nh2\n  eth0:1234567890 10 1 2 0 0 0 0 55 6 3 4 0 0 0 0\n"
+                    + "    lo: 9 9 9 9 0 0 0 0 9 9 9 9 0 0 0 0\n"),
             ByteScanner.names("eth0"),
             out);
     assertThat(found).isEqualTo(1);

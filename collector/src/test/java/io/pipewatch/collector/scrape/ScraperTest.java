@@ -60,7 +60,8 @@ class ScraperTest {
   void startServers() throws Exception {
     if (!Files.isExecutable(NODE_EXPORTER)) {
       throw new IllegalStateException(
-          NODE_EXPORTER + " not found: install the Debian package prometheus-node-exporter"
+          NODE_EXPORTER
+              + " not found: install the Debian package prometheus-node-exporter"
               + " (apt-get install prometheus-node-exporter); CI installs it");
     }
     nodeExporterUrl = startNodeExporter();
@@ -101,12 +102,12 @@ class ScraperTest {
     HttpClient client = HttpClient.newHttpClient();
     for (int attempt = 0; attempt < 5; attempt++) {
       int port;
-      try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (ServerSocket socket =
+          new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
         port = socket.getLocalPort();
       }
       Process process =
-          new ProcessBuilder(
-                  NODE_EXPORTER.toString(), "--web.listen-address=127.0.0.1:" + port)
+          new ProcessBuilder(NODE_EXPORTER.toString(), "--web.listen-address=127.0.0.1:" + port)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -115,9 +116,11 @@ class ScraperTest {
       while (process.isAlive() && System.nanoTime() < deadline) {
         try {
           HttpResponse<String> response =
-              client.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+              client.send(
+                  HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
           // Ours, not another server's: it answers with node_exporter's own series.
-          if (response.statusCode() == 200 && response.body().contains("node_exporter_build_info")) {
+          if (response.statusCode() == 200
+              && response.body().contains("node_exporter_build_info")) {
             nodeExporter = process;
             return url;
           }
@@ -154,7 +157,8 @@ class ScraperTest {
     ScrapeSettings settings =
         new ScrapeSettings(List.of(target), timeout, Duration.ofSeconds(2), maxBodyBytes);
     var scraper = testKit.spawn(Scraper.create(settings, sink.ref()::tell));
-    Collector.Ingest ingest = sink.expectMessageClass(Collector.Ingest.class, Duration.ofSeconds(20));
+    Collector.Ingest ingest =
+        sink.expectMessageClass(Collector.Ingest.class, Duration.ofSeconds(20));
     testKit.stop(scraper);
     return ingest;
   }
@@ -168,8 +172,10 @@ class ScraperTest {
   @Test
   void scrapesARealNodeExporterWithoutBadLines() {
     Collector.Ingest ingest =
-        scrapeOnce(new Target(nodeExporterUrl, "node-1", Duration.ofSeconds(60)),
-            Duration.ofSeconds(10), 10 << 20);
+        scrapeOnce(
+            new Target(nodeExporterUrl, "node-1", Duration.ofSeconds(60)),
+            Duration.ofSeconds(10),
+            10 << 20);
 
     assertThat(ingest.sourceId()).isEqualTo("node-1");
     Map<String, Double> health = unlabelled(ingest);
@@ -179,11 +185,15 @@ class ScraperTest {
     assertThat(ingest.samples().stream().filter(s -> s.name().startsWith("node_")).count())
         .isGreaterThan(100);
     assertThat(ingest.samples())
-        .anyMatch(s -> s.name().equals("node_cpu_seconds_total")
-            && s.kind() == MetricKind.COUNTER && s.labels().containsKey("mode"))
+        .anyMatch(
+            s ->
+                s.name().equals("node_cpu_seconds_total")
+                    && s.kind() == MetricKind.COUNTER
+                    && s.labels().containsKey("mode"))
         .anyMatch(s -> s.name().equals("node_memory_MemTotal_bytes") && s.value() > 0)
         // a summary of the Go runtime: quantiles 0, 0.25, 0.5, 0.75, 1
-        .anyMatch(s -> s.name().equals("go_gc_duration_seconds") && s.kind() == MetricKind.HISTOGRAM)
+        .anyMatch(
+            s -> s.name().equals("go_gc_duration_seconds") && s.kind() == MetricKind.HISTOGRAM)
         .allMatch(s -> Double.isFinite(s.value()));
   }
 
@@ -191,7 +201,9 @@ class ScraperTest {
   void parsesNodeExporterOutputLikePromtool() throws Exception {
     String body =
         HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(nodeExporterUrl).build(), HttpResponse.BodyHandlers.ofString())
+            .send(
+                HttpRequest.newBuilder(nodeExporterUrl).build(),
+                HttpResponse.BodyHandlers.ofString())
             .body();
     TextFormatParser.ParseResult result = TextFormatParser.parse(body);
     assertThat(result.errors()).isEmpty();
@@ -204,57 +216,97 @@ class ScraperTest {
   @Test
   void countsBadLinesAndKeepsTheGoodOnes() {
     Collector.Ingest ingest =
-        scrapeOnce(new Target(local("/bad"), "bad", Duration.ofSeconds(60)), Duration.ofSeconds(5), 1 << 20);
+        scrapeOnce(
+            new Target(local("/bad"), "bad", Duration.ofSeconds(60)),
+            Duration.ofSeconds(5),
+            1 << 20);
     Map<String, Double> v = unlabelled(ingest);
-    assertThat(v).containsEntry("up", 1.0).containsEntry("scrape_bad_lines", 2.0)
-        .containsEntry("ok_metric", 1.0).containsEntry("fine", 3.0)
+    assertThat(v)
+        .containsEntry("up", 1.0)
+        .containsEntry("scrape_bad_lines", 2.0)
+        .containsEntry("ok_metric", 1.0)
+        .containsEntry("fine", 3.0)
         .containsEntry("scrape_samples_scraped", 2.0);
   }
 
   @Test
   void reportsDownForErrorsOversizeBodiesTimeoutsAndRefusals() throws IOException {
-    assertThat(unlabelled(scrapeOnce(new Target(local("/error"), "e", Duration.ofSeconds(60)),
-            Duration.ofSeconds(5), 1 << 20)))
-        .containsEntry("up", 0.0).doesNotContainKey("boom");
-    Map<String, Double> huge = unlabelled(scrapeOnce(
-        new Target(local("/huge"), "h", Duration.ofSeconds(60)), Duration.ofSeconds(5), 4096));
+    assertThat(
+            unlabelled(
+                scrapeOnce(
+                    new Target(local("/error"), "e", Duration.ofSeconds(60)),
+                    Duration.ofSeconds(5),
+                    1 << 20)))
+        .containsEntry("up", 0.0)
+        .doesNotContainKey("boom");
+    Map<String, Double> huge =
+        unlabelled(
+            scrapeOnce(
+                new Target(local("/huge"), "h", Duration.ofSeconds(60)),
+                Duration.ofSeconds(5),
+                4096));
     assertThat(huge).containsEntry("up", 0.0).doesNotContainKey("big_metric");
-    assertThat(unlabelled(scrapeOnce(new Target(local("/slow"), "s", Duration.ofSeconds(60)),
-            Duration.ofMillis(300), 1 << 20)))
+    assertThat(
+            unlabelled(
+                scrapeOnce(
+                    new Target(local("/slow"), "s", Duration.ofSeconds(60)),
+                    Duration.ofMillis(300),
+                    1 << 20)))
         .containsEntry("up", 0.0);
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
-    Collector.Ingest refused = scrapeOnce(
-        new Target(URI.create("http://127.0.0.1:" + closedPort + "/metrics"), "r", Duration.ofSeconds(60)),
-        Duration.ofSeconds(5), 1 << 20);
+    Collector.Ingest refused =
+        scrapeOnce(
+            new Target(
+                URI.create("http://127.0.0.1:" + closedPort + "/metrics"),
+                "r",
+                Duration.ofSeconds(60)),
+            Duration.ofSeconds(5),
+            1 << 20);
     assertThat(refused.samples()).hasSize(6);
-    assertThat(unlabelled(refused)).containsEntry("up", 0.0).containsEntry("scrape_samples_scraped", 0.0);
+    assertThat(unlabelled(refused))
+        .containsEntry("up", 0.0)
+        .containsEntry("scrape_samples_scraped", 0.0);
   }
 
   @Test
   void readsTargetsFromConfigurationAndNamesBadKeys() {
-    ScrapeSettings settings = ScrapeSettings.create(ConfigFactory.parseString(
-            "pipewatch.collector.scrape.targets = ["
-                + "{ url = \"http://127.0.0.1:9100/metrics\", source = \"node-1\", interval = 15s },"
-                + "{ url = \"https://svc:8443/metrics\", source = \"svc\" } ]")
-        .withFallback(ConfigFactory.load()));
-    assertThat(settings.targets()).containsExactly(
-        new Target(URI.create("http://127.0.0.1:9100/metrics"), "node-1", Duration.ofSeconds(15)),
-        new Target(URI.create("https://svc:8443/metrics"), "svc", Duration.ofSeconds(10)));
+    ScrapeSettings settings =
+        ScrapeSettings.create(
+            ConfigFactory.parseString(
+                    "pipewatch.collector.scrape.targets = ["
+                        + "{ url = \"http://127.0.0.1:9100/metrics\", source = \"node-1\", interval = 15s },"
+                        + "{ url = \"https://svc:8443/metrics\", source = \"svc\" } ]")
+                .withFallback(ConfigFactory.load()));
+    assertThat(settings.targets())
+        .containsExactly(
+            new Target(
+                URI.create("http://127.0.0.1:9100/metrics"), "node-1", Duration.ofSeconds(15)),
+            new Target(URI.create("https://svc:8443/metrics"), "svc", Duration.ofSeconds(10)));
     assertThat(settings.maxBodyBytes()).isEqualTo(10 * 1024 * 1024);
 
-    for (String[] bad : new String[][] {
-        {"[{ url = \"ftp://x/metrics\", source = \"a\" }]", "pipewatch.collector.scrape.targets[0].url"},
-        {"[{ url = \"http://x/m\" }]", "pipewatch.collector.scrape.targets[0].source"},
-        {"[{ url = \"http://x/m\", source = a }, { url = \"http://y/m\", source = a }]",
-            "pipewatch.collector.scrape.targets[1].source"},
-        {"[{ url = \"http://x/m\", source = a, interval = soon }]",
-            "pipewatch.collector.scrape.targets[0].interval"},
-        {"\"http://x\"", "pipewatch.collector.scrape.targets"}}) {
-      var config = ConfigFactory.parseString("pipewatch.collector.scrape.targets = " + bad[0])
-          .withFallback(ConfigFactory.load());
+    for (String[] bad :
+        new String[][] {
+          {
+            "[{ url = \"ftp://x/metrics\", source = \"a\" }]",
+            "pipewatch.collector.scrape.targets[0].url"
+          },
+          {"[{ url = \"http://x/m\" }]", "pipewatch.collector.scrape.targets[0].source"},
+          {
+            "[{ url = \"http://x/m\", source = a }, { url = \"http://y/m\", source = a }]",
+            "pipewatch.collector.scrape.targets[1].source"
+          },
+          {
+            "[{ url = \"http://x/m\", source = a, interval = soon }]",
+            "pipewatch.collector.scrape.targets[0].interval"
+          },
+          {"\"http://x\"", "pipewatch.collector.scrape.targets"}
+        }) {
+      var config =
+          ConfigFactory.parseString("pipewatch.collector.scrape.targets = " + bad[0])
+              .withFallback(ConfigFactory.load());
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScrapeSettings.create(config))
           .as(bad[0])
           .isInstanceOf(io.pipewatch.collector.settings.InvalidSettingException.class)

@@ -99,7 +99,8 @@ class TextFormatParserTest {
 
   @Test
   void acceptsCarriageReturnsTrailingCommasAndBlankLines() {
-    ParseResult result = TextFormatParser.parse("\n  a{x=\"1\",} 2\r\n\t\nb 3 -5\r\n# just a comment\n");
+    ParseResult result =
+        TextFormatParser.parse("\n  a{x=\"1\",} 2\r\n\t\nb 3 -5\r\n# just a comment\n");
     assertThat(result.badLines()).isZero();
     assertThat(result.samples())
         .containsExactly(Sample.gauge("a", Map.of("x", "1"), 2), Sample.gauge("b", Map.of(), 3));
@@ -141,7 +142,8 @@ class TextFormatParserTest {
     assertThat(error.line()).as(title).isBetween(2, text.split("\n").length - 1);
     assertThat(result.samples())
         .as(title)
-        .contains(Sample.gauge("good_before", Map.of(), 1), Sample.gauge("good_after", Map.of(), 2));
+        .contains(
+            Sample.gauge("good_before", Map.of(), 1), Sample.gauge("good_after", Map.of(), 2));
     // The real Prometheus parser refuses the same text.
     Promtool.Result check = Promtool.checkMetrics(text);
     assertThat(check.exitCode()).as(title + ": " + check.output()).isNotZero();

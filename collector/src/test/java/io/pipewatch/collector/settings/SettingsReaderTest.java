@@ -49,7 +49,8 @@ class SettingsReaderTest {
   @Test
   void aNonNumberPortIsRefused() {
     assertThatThrownBy(() -> reader("port = abc").port("port"))
-        .hasMessage("Invalid setting 'a.b.port': expected a whole number from 0 to 65535, got 'abc'");
+        .hasMessage(
+            "Invalid setting 'a.b.port': expected a whole number from 0 to 65535, got 'abc'");
   }
 
   @Test

@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a single-node Apache Cassandra 5.0 as a separate JVM for development and tests: no
- * Docker, no installation, just the {@code cassandra-all} jars Maven fetched (module
- * {@code cassandra-server}) and a JDK 11 or 17.
+ * Starts a single-node Apache Cassandra 5.0 as a separate JVM for development and tests: no Docker,
+ * no installation, just the {@code cassandra-all} jars Maven fetched (module {@code
+ * cassandra-server}) and a JDK 11 or 17.
  *
  * <p>What a start does:
  *
@@ -34,12 +34,12 @@ import org.slf4j.LoggerFactory;
  *   <li>picks two free loopback ports (unless configured) and writes {@code cassandra.yaml} and a
  *       logback file into the data directory;
  *   <li>launches {@code ParentBoundCassandra}, which exits when its standard input closes, i.e.
- *       when this process dies however it dies: no orphan servers. As root it runs under
- *       {@code setpriv --bounding-set=-ipc_lock}, or Cassandra would mlock its whole heap;
+ *       when this process dies however it dies: no orphan servers. As root it runs under {@code
+ *       setpriv --bounding-set=-ipc_lock}, or Cassandra would mlock its whole heap;
  *   <li>sends the server's output to {@code cassandra.log} in the data directory and waits until
  *       the process is alive AND the log says it listens for CQL on <em>its</em> port (a bare TCP
- *       check could be answered by another server); a port taken meanwhile by another process
- *       ("in use") means another try with new ports.
+ *       check could be answered by another server); a port taken meanwhile by another process ("in
+ *       use") means another try with new ports.
  * </ol>
  *
  * <p>It registers no hook of its own: the owner stops the server ({@link RunningCassandra#stop()})
@@ -75,8 +75,10 @@ public final class CassandraLauncher {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
       throw new CassandraStartException(
-          "Cannot create the Cassandra data directory " + dataDir
-              + " (setting 'pipewatch.persistence.embedded.data-dir'): " + e,
+          "Cannot create the Cassandra data directory "
+              + dataDir
+              + " (setting 'pipewatch.persistence.embedded.data-dir'): "
+              + e,
           e);
     }
     DataDirLock lock = DataDirLock.acquire(dataDir);
@@ -134,15 +136,16 @@ public final class CassandraLauncher {
       Path logback = ServerFiles.writeLogback(dataDir);
       rotate(log);
       logStart = Files.exists(log) ? Files.size(log) : 0;
-      ProcessBuilder builder = new ProcessBuilder(command(settings, dataDir, java, yaml, logback))
-          .directory(dataDir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command(settings, dataDir, java, yaml, logback))
+              .directory(dataDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       // Standard input stays a pipe held open by this process: its end is the server's signal.
       process = builder.start();
     } catch (IOException e) {
-      throw new CassandraStartException("Cannot launch the Cassandra JVM " + java.executable()
-          + ": " + e, e);
+      throw new CassandraStartException(
+          "Cannot launch the Cassandra JVM " + java.executable() + ": " + e, e);
     }
     String ready = READY_PREFIX + nativePort;
     LogFollower follower = new LogFollower(log, logStart);
@@ -154,8 +157,8 @@ public final class CassandraLauncher {
           if (line.contains(ready)) {
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             return new Attempt(
-                new RunningCassandra(process, HOST, nativePort, storagePort, dataDir, log, took,
-                    lock),
+                new RunningCassandra(
+                    process, HOST, nativePort, storagePort, dataDir, log, took, lock),
                 null,
                 false);
           }
@@ -165,20 +168,28 @@ public final class CassandraLauncher {
           process.destroyForcibly();
           process.waitFor(10, TimeUnit.SECONDS);
           follower.newLines();
-          String why = portInUse
-              ? "Cassandra could not bind port " + nativePort + " or " + storagePort
-              : "Cassandra exited with status " + process.exitValue() + " before serving CQL";
-          return new Attempt(null, why + "; last lines of " + log + ":" + follower.tail(),
-              portInUse);
+          String why =
+              portInUse
+                  ? "Cassandra could not bind port " + nativePort + " or " + storagePort
+                  : "Cassandra exited with status " + process.exitValue() + " before serving CQL";
+          return new Attempt(
+              null, why + "; last lines of " + log + ":" + follower.tail(), portInUse);
         }
         if (System.nanoTime() - deadline > 0) {
           process.destroyForcibly();
           process.waitFor(10, TimeUnit.SECONDS);
           return new Attempt(
               null,
-              "Cassandra did not serve CQL on " + HOST + ":" + nativePort + " within "
-                  + settings.startTimeout().toSeconds() + " s (setting"
-                  + " 'pipewatch.persistence.embedded.start-timeout'); last lines of " + log + ":"
+              "Cassandra did not serve CQL on "
+                  + HOST
+                  + ":"
+                  + nativePort
+                  + " within "
+                  + settings.startTimeout().toSeconds()
+                  + " s (setting"
+                  + " 'pipewatch.persistence.embedded.start-timeout'); last lines of "
+                  + log
+                  + ":"
                   + follower.tail(),
               false);
         }
@@ -197,18 +208,24 @@ public final class CassandraLauncher {
   /** Keeps the log of a long-lived data directory bounded: past 10 MB it becomes .log.1. */
   private static void rotate(Path log) throws IOException {
     if (Files.exists(log) && Files.size(log) > LOG_ROTATE_BYTES) {
-      Files.move(log, log.resolveSibling(log.getFileName() + ".1"),
+      Files.move(
+          log,
+          log.resolveSibling(log.getFileName() + ".1"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
   private static boolean mentionsPortInUse(String line) {
     String lower = line.toLowerCase(Locale.ROOT);
-    return lower.contains("address already in use") || lower.contains("is in use by another process");
+    return lower.contains("address already in use")
+        || lower.contains("is in use by another process");
   }
 
   private static List<String> command(
-      PersistenceSettings.Embedded settings, Path dataDir, JavaRuntime java, Path yaml,
+      PersistenceSettings.Embedded settings,
+      Path dataDir,
+      JavaRuntime java,
+      Path yaml,
       Path logback) {
     List<String> command = new ArrayList<>();
     if (isRoot()) {
@@ -319,8 +336,12 @@ public final class CassandraLauncher {
       }
       closeQuietly(channel);
       throw new CassandraStartException(
-          "The Cassandra data directory " + dataDir + " is in use by another running Pipewatch"
-              + " (lock " + file + " is held); stop it or set"
+          "The Cassandra data directory "
+              + dataDir
+              + " is in use by another running Pipewatch"
+              + " (lock "
+              + file
+              + " is held); stop it or set"
               + " 'pipewatch.persistence.embedded.data-dir' (env PIPEWATCH_CASSANDRA_DATA_DIR)"
               + " to another directory");
     }

@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * A Java runtime able to run Cassandra 5.0 (feature version 11 or 17), and how one is found: the
- * configured home if one is set (it must be 11 or 17), else the current JVM if it is 11 or 17,
- * else the newest of those under {@code /usr/lib/jvm}. A runtime's version is read from the
- * {@code release} file of its home.
+ * configured home if one is set (it must be 11 or 17), else the current JVM if it is 11 or 17, else
+ * the newest of those under {@code /usr/lib/jvm}. A runtime's version is read from the {@code
+ * release} file of its home.
  */
 record JavaRuntime(Path executable, int feature) {
   static final String JAVA_HOME_KEY = "pipewatch.persistence.embedded.java-home";
@@ -36,7 +36,10 @@ record JavaRuntime(Path executable, int feature) {
       Optional<JavaRuntime> runtime = inHome(home);
       if (runtime.isEmpty()) {
         throw new CassandraStartException(
-            "Setting '" + JAVA_HOME_KEY + "' (env PIPEWATCH_CASSANDRA_JAVA_HOME) is " + home
+            "Setting '"
+                + JAVA_HOME_KEY
+                + "' (env PIPEWATCH_CASSANDRA_JAVA_HOME) is "
+                + home
                 + ", which is not the home of a JDK 11 or 17 (no bin/java with a release file"
                 + " saying 11 or 17)");
       }
@@ -48,12 +51,17 @@ record JavaRuntime(Path executable, int feature) {
     }
     return installed(SYSTEM_JVMS)
         .orElseThrow(
-            () -> new CassandraStartException(
-                "The embedded Cassandra 5.0 needs a JDK 11 or 17, but this JVM is " + current
-                    + " and none was found under " + SYSTEM_JVMS + ". Install one (Debian/Ubuntu:"
-                    + " apt-get install openjdk-17-jre-headless) and set '" + JAVA_HOME_KEY
-                    + "' (env PIPEWATCH_CASSANDRA_JAVA_HOME) to its home, or run against an"
-                    + " external Cassandra (env PIPEWATCH_CASSANDRA_CONTACT_POINTS)."));
+            () ->
+                new CassandraStartException(
+                    "The embedded Cassandra 5.0 needs a JDK 11 or 17, but this JVM is "
+                        + current
+                        + " and none was found under "
+                        + SYSTEM_JVMS
+                        + ". Install one (Debian/Ubuntu:"
+                        + " apt-get install openjdk-17-jre-headless) and set '"
+                        + JAVA_HOME_KEY
+                        + "' (env PIPEWATCH_CASSANDRA_JAVA_HOME) to its home, or run against an"
+                        + " external Cassandra (env PIPEWATCH_CASSANDRA_CONTACT_POINTS)."));
   }
 
   /** The newest supported runtime directly under {@code root}, if any. */

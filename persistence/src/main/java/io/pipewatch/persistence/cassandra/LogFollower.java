@@ -13,8 +13,8 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Reads the lines a server appends to its log from a given offset on, a chunk per call, keeping
- * the last lines for error messages. Not thread-safe: one launcher thread polls it.
+ * Reads the lines a server appends to its log from a given offset on, a chunk per call, keeping the
+ * last lines for error messages. Not thread-safe: one launcher thread polls it.
  */
 final class LogFollower {
   private static final int TAIL_LINES = 40;

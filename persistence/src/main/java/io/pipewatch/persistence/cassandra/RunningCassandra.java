@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Cassandra server started by {@link CassandraLauncher}, serving CQL on {@link #contactPoint()}.
- * Its owner stops it with {@link #stop()} (or {@link #close()}); should the owner die without
- * doing so, the server exits by itself (its standard input closes).
+ * Its owner stops it with {@link #stop()} (or {@link #close()}); should the owner die without doing
+ * so, the server exits by itself (its standard input closes).
  *
  * <pre>{@code
  * RunningCassandra cassandra = CassandraLauncher.start(settings.embedded());
@@ -105,7 +105,9 @@ public final class RunningCassandra implements AutoCloseable {
     try {
       process.destroy();
       if (!process.waitFor(GRACEFUL_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("Cassandra (pid {}) did not drain within {} s; killing it", pid(),
+        LOG.warn(
+            "Cassandra (pid {}) did not drain within {} s; killing it",
+            pid(),
             GRACEFUL_STOP.toSeconds());
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
@@ -121,7 +123,9 @@ public final class RunningCassandra implements AutoCloseable {
       }
       lock.release();
     }
-    LOG.info("Cassandra (pid {}) stopped in {} ms", pid(),
+    LOG.info(
+        "Cassandra (pid {}) stopped in {} ms",
+        pid(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 

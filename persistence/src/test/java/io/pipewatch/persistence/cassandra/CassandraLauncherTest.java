@@ -45,7 +45,8 @@ final class CassandraLauncherTest {
               .withLocalDatacenter("datacenter1")
               .build()) {
         Row row = session.execute("SELECT release_version FROM system.local").one();
-        assertThat(row.getString("release_version")).isEqualTo(CassandraServerJvm.CASSANDRA_VERSION);
+        assertThat(row.getString("release_version"))
+            .isEqualTo(CassandraServerJvm.CASSANDRA_VERSION);
       }
 
       assertThatThrownBy(() -> CassandraLauncher.start(settings.embedded()))
@@ -113,8 +114,13 @@ final class CassandraLauncherTest {
       PersistenceSettings.Embedded base = TestCassandra.throwawaySettings(dir).embedded();
       PersistenceSettings.Embedded clashing =
           new PersistenceSettings.Embedded(
-              base.dataDir(), base.javaHome(), base.heap(), 0, taken.getLocalPort(),
-              base.startTimeout(), true);
+              base.dataDir(),
+              base.javaHome(),
+              base.heap(),
+              0,
+              taken.getLocalPort(),
+              base.startTimeout(),
+              true);
 
       assertThatThrownBy(() -> CassandraLauncher.start(clashing))
           .isInstanceOf(CassandraStartException.class)
