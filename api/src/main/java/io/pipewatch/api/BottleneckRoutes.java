@@ -3,7 +3,6 @@ package io.pipewatch.api;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
@@ -12,6 +11,7 @@ import io.pipewatch.analyzer.BottleneckKind;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -62,14 +62,9 @@ final class BottleneckRoutes {
   }
 
   private Route bottlenecks() {
-    return parameterOptional(
-        "source",
-        source ->
-            parameterOptional(
-                "kind",
-                kind ->
-                    parameterOptional(
-                        "minImpact", minImpact -> bottlenecks(source, kind, minImpact))));
+    return ApiDirectives.queryParameters(
+        Set.of("source", "kind", "minImpact"),
+        query -> bottlenecks(query.get("source"), query.get("kind"), query.get("minImpact")));
   }
 
   private Route bottlenecks(

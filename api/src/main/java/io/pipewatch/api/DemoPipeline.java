@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -36,6 +37,9 @@ final class DemoPipeline {
   record Injected(GroundTruth fault) implements InjectionResult {}
 
   record Refused(String field, String message) implements InjectionResult {}
+
+  /** The simulator failed on a valid-looking request; the actor keeps running. */
+  record Failed(String message) implements InjectionResult {}
 
   /** Faults injected so far ({@code all}) and those acting now ({@code active}). */
   record Faults(List<GroundTruth> active, List<GroundTruth> all) implements CborSerializable {}
@@ -70,6 +74,12 @@ final class DemoPipeline {
                     simulator.close();
                     return Behaviors.same();
                   })
+              .onSignal(
+                  PreRestart.class,
+                  restart -> {
+                    simulator.close();
+                    return Behaviors.same();
+                  })
               .build();
         });
   }
@@ -79,6 +89,8 @@ final class DemoPipeline {
       return new Injected(simulator.injectFault(request.toSpec()));
     } catch (InvalidFaultException e) {
       return new Refused(e.field(), e.getMessage());
+    } catch (RuntimeException e) {
+      return new Failed(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
-import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
@@ -22,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -115,19 +115,16 @@ final class MetricsRoutes {
   }
 
   private Route latest() {
-    return parameterOptional(
-        "source",
-        source ->
-            parameterOptional(
-                "prefix",
-                prefix ->
-                    answer(
-                        ask(directory, SourceDirectory.GetLatestAll::new),
-                        all ->
-                            complete(
-                                StatusCodes.OK,
-                                latestValues(all, source, prefix),
-                                JsonSupport.marshaller()))));
+    return ApiDirectives.queryParameters(
+        Set.of("source", "prefix"),
+        query ->
+            answer(
+                ask(directory, SourceDirectory.GetLatestAll::new),
+                all ->
+                    complete(
+                        StatusCodes.OK,
+                        latestValues(all, query.get("source"), query.get("prefix")),
+                        JsonSupport.marshaller())));
   }
 
   static LatestValues latestValues(
@@ -157,10 +154,10 @@ final class MetricsRoutes {
   }
 
   private Route history(String source, String series) {
-    return parameterOptional(
-        "range",
-        rangeParam -> {
-          String range = rangeParam.orElse("5m");
+    return ApiDirectives.queryParameters(
+        Set.of("range"),
+        query -> {
+          String range = query.get("range").orElse("5m");
           Duration span = RANGES.get(range);
           if (span == null) {
             return ErrorHandling.error(
@@ -173,7 +170,8 @@ final class MetricsRoutes {
                 boolean known = list.sources().stream().anyMatch(s -> s.sourceId().equals(source));
                 if (!known) {
                   return ErrorHandling.error(
-                      StatusCodes.NOT_FOUND, new ApiError("unknown source", "source", source));
+                      StatusCodes.NOT_FOUND,
+                      new ApiError("unknown source", "source", JsonSupport.shorten(source)));
                 }
                 long now = System.currentTimeMillis();
                 CompletionStage<Collector.SeriesData> data =
@@ -198,7 +196,10 @@ final class MetricsRoutes {
           new ApiError(
               "unknown series",
               "series",
-              data.seriesId() + " (GET /api/metrics?source=" + data.sourceId() + " lists them)"));
+              JsonSupport.shorten(data.seriesId())
+                  + " (GET /api/metrics?source="
+                  + JsonSupport.shorten(data.sourceId())
+                  + " lists them)"));
     }
     return complete(
         StatusCodes.OK,

@@ -7,7 +7,11 @@ import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Every route of the node, wrapped so that every error answers in the one JSON error shape. */
+/**
+ * Every route of the node, wrapped so that every error answers in the one JSON error shape and
+ * every request passes the shared rules of {@link ApiDirectives#guard} (JSON bodies, declared query
+ * parameters, body size). A new resource is one more line in the {@code concat} below.
+ */
 final class ServerRoutes {
   private final Route route;
 
@@ -26,10 +30,13 @@ final class ServerRoutes {
                     actors.demoPipeline().orElse(null),
                     server.settings().api().askTimeout())
                 .route());
+    long maxBody = server.settings().api().maxRequestBodyBytes();
     this.route =
         handleExceptions(
             ErrorHandling.exceptions(system),
-            () -> handleRejections(ErrorHandling.rejections(), () -> all));
+            () ->
+                handleRejections(
+                    ErrorHandling.rejections(), () -> ApiDirectives.guard(maxBody, () -> all)));
   }
 
   Route route() {

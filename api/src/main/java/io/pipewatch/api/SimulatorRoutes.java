@@ -2,17 +2,13 @@ package io.pipewatch.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.pipewatch.simulator.FaultRequest;
+import io.pipewatch.simulator.InvalidFaultException;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -20,12 +16,13 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The demo pipeline's faults: {@code POST /api/simulator/faults} injects one and answers 201 with
  * its ground truth (kind, stage, source, start, end); {@code GET /api/simulator/faults} lists the
- * active ones and every one so far. 404 when the demo pipeline is off.
+ * active ones and every one so far. 404 when the demo pipeline is off. A bad body (unknown field,
+ * wrong type, a duration or delay over 24 h, an intensity outside (0, 1]) answers 400 naming the
+ * field and injects nothing.
  *
  * <pre>{@code
  * curl -s -XPOST localhost:8080/api/simulator/faults -H 'Content-Type: application/json' \
@@ -33,9 +30,6 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * }</pre>
  */
 final class SimulatorRoutes {
-  private static final ObjectMapper STRICT =
-      JsonSupport.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   private final ActorSystem<?> system;
   private final ActorRef<DemoPipeline.Command> demo;
   private final Duration timeout;
@@ -70,47 +64,40 @@ final class SimulatorRoutes {
                                     system.scheduler()),
                                 faults ->
                                     complete(StatusCodes.OK, faults, JsonSupport.marshaller()))),
-                    post(() -> entity(Unmarshaller.entityToString(), this::parseAndInject))));
-  }
-
-  private Route parseAndInject(String body) {
-    FaultRequest request;
-    try {
-      request = STRICT.readValue(body, FaultRequest.class);
-    } catch (UnrecognizedPropertyException e) {
-      return ErrorHandling.error(
-          StatusCodes.BAD_REQUEST,
-          new ApiError(
-              "unknown field '" + e.getPropertyName() + "'",
-              e.getPropertyName(),
-              "known fields: kind, stage, duration, intensity, delay"));
-    } catch (JsonProcessingException e) {
-      return ErrorHandling.error(
-          StatusCodes.BAD_REQUEST, new ApiError("malformed JSON", "body", e.getOriginalMessage()));
-    }
-    if (request == null) {
-      return ErrorHandling.error(
-          StatusCodes.BAD_REQUEST, new ApiError("empty body", "body", "expected a JSON object"));
-    }
-    return inject(request);
+                    post(() -> ApiDirectives.jsonBody(FaultRequest.class, this::inject))));
   }
 
   private Route inject(FaultRequest request) {
+    try {
+      request.toSpec();
+    } catch (InvalidFaultException e) {
+      return ErrorHandling.error(
+          StatusCodes.BAD_REQUEST, new ApiError("invalid fault", e.field(), e.getMessage()));
+    }
     return answer(
         AskPattern.<DemoPipeline.Command, DemoPipeline.InjectionResult>ask(
             demo,
             replyTo -> new DemoPipeline.InjectFault(request, replyTo),
             timeout,
             system.scheduler()),
-        result ->
-            result instanceof DemoPipeline.Injected injected
-                ? complete(StatusCodes.CREATED, injected.fault(), JsonSupport.marshaller())
-                : refused((DemoPipeline.Refused) result));
+        SimulatorRoutes::injectionAnswer);
   }
 
-  private static Route refused(DemoPipeline.Refused refused) {
+  private static Route injectionAnswer(DemoPipeline.InjectionResult result) {
+    if (result instanceof DemoPipeline.Injected injected) {
+      return complete(StatusCodes.CREATED, injected.fault(), JsonSupport.marshaller());
+    }
+    if (result instanceof DemoPipeline.Refused refused) {
+      return ErrorHandling.error(
+          StatusCodes.BAD_REQUEST,
+          new ApiError("invalid fault", refused.field(), refused.message()));
+    }
     return ErrorHandling.error(
-        StatusCodes.BAD_REQUEST, new ApiError("invalid fault", refused.field(), refused.message()));
+        StatusCodes.INTERNAL_SERVER_ERROR,
+        new ApiError(
+            "the simulator failed to inject the fault",
+            null,
+            ((DemoPipeline.Failed) result).message()));
   }
 
   private <T> Route answer(

@@ -240,14 +240,7 @@ final class Engine {
     resetFaultEffects();
     nextDemoNanos = settings.demo().firstFaultAfter().toNanos();
     for (SimulatorSettings.ScheduledFault scheduled : settings.faults()) {
-      FaultSpec spec = scheduled.spec();
-      inject(
-          new FaultSpec(
-              spec.kind(),
-              spec.stage(),
-              scheduled.at().plus(spec.delay()),
-              spec.duration(),
-              spec.intensity()));
+      inject(scheduled.spec(), scheduled.at().toNanos());
     }
     events.push(nextArrivalGap(), EV_ARRIVAL, 0, 0, 0);
     events.push(tickNanos, EV_TICK, 0, 0, 0);
@@ -715,7 +708,12 @@ final class Engine {
   // ---------------------------------------------------------------- faults
 
   GroundTruth inject(FaultSpec spec) {
-    long start = now + spec.delay().toNanos();
+    return inject(spec, 0);
+  }
+
+  /** Injects {@code spec} starting {@code offsetNanos} plus its delay from now. */
+  private GroundTruth inject(FaultSpec spec, long offsetNanos) {
+    long start = now + offsetNanos + spec.delay().toNanos();
     long end = start + spec.duration().toNanos();
     Fault fault = new Fault(spec, "fault-" + (faults.size() + 1), start, end);
     int index = faults.size();

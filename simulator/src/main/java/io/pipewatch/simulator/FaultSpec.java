@@ -9,9 +9,11 @@ import java.util.regex.Pattern;
 /**
  * One fault to inject into the simulated pipeline: what ({@code kind}), where ({@code stage}), when
  * (after {@code delay} from the moment of injection, for {@code duration}) and how hard ({@code
- * intensity}, 0 exclusive to 1 inclusive; 1 is the worst the model produces). Built validated: from
- * code with the constructor or {@link #of}, from text (REST, configuration) with {@link #parse},
- * which names the offending field in its {@link InvalidFaultException}.
+ * intensity}, 0 exclusive to 1 inclusive; 1 is the worst the model produces). {@code duration} is
+ * positive and at most {@link #MAX_DURATION}, {@code delay} zero or positive and at most {@link
+ * #MAX_DELAY}, so the simulated clock cannot overflow. Built validated: from code with the
+ * constructor or {@link #of}, from text (REST, configuration) with {@link #parse}, which names the
+ * offending field in its {@link InvalidFaultException}.
  *
  * <pre>{@code
  * FaultSpec spec = FaultSpec.parse("cpu-saturation", "embed", "90s", 0.8, null);
@@ -27,6 +29,12 @@ public record FaultSpec(
 
   /** Intensity used when none is given. */
   public static final double DEFAULT_INTENSITY = 0.7;
+
+  /** The longest fault. */
+  public static final Duration MAX_DURATION = Duration.ofHours(24);
+
+  /** The longest wait before a fault starts. */
+  public static final Duration MAX_DELAY = Duration.ofHours(24);
 
   private static final Pattern DURATION =
       Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
@@ -58,9 +66,17 @@ public record FaultSpec(
     if (delay.isNegative()) {
       throw new InvalidFaultException("delay", "delay must not be negative, got " + delay);
     }
+    if (delay.compareTo(MAX_DELAY) > 0) {
+      throw new InvalidFaultException(
+          "delay", "delay must be at most " + MAX_DELAY.toHours() + "h, got " + delay);
+    }
     if (duration == null || duration.isZero() || duration.isNegative()) {
       throw new InvalidFaultException(
           "duration", "duration must be positive (such as 500ms, 90s, 5m), got " + duration);
+    }
+    if (duration.compareTo(MAX_DURATION) > 0) {
+      throw new InvalidFaultException(
+          "duration", "duration must be at most " + MAX_DURATION.toHours() + "h, got " + duration);
     }
     if (!(intensity > 0.0 && intensity <= 1.0)) {
       throw new InvalidFaultException(
@@ -90,14 +106,15 @@ public record FaultSpec(
     if (parsedKind == null) {
       throw new InvalidFaultException(
           "kind",
-          (kind == null ? "kind is missing" : "unknown kind '" + kind + "'")
+          (kind == null ? "kind is missing" : "unknown kind '" + shorten(kind) + "'")
               + ": expected one of "
               + FaultKind.names());
     }
     Stage parsedStage = Stage.find(stage);
     if (stage != null && !stage.isBlank() && parsedStage == null) {
       throw new InvalidFaultException(
-          "stage", "unknown stage '" + stage + "': expected one of ingest, parse, embed, index");
+          "stage",
+          "unknown stage '" + shorten(stage) + "': expected one of ingest, parse, embed, index");
     }
     Duration parsedDuration = parseDuration("duration", duration, true);
     Duration parsedDelay = parseDuration("delay", delay, false);
@@ -109,7 +126,10 @@ public record FaultSpec(
         intensity == null ? DEFAULT_INTENSITY : intensity);
   }
 
-  /** Parses {@code 500ms}, {@code 90s}, {@code 1.5m}, {@code 2h} or ISO-8601 ({@code PT90S}). */
+  /**
+   * Parses {@code 500ms}, {@code 90s}, {@code 1.5m}, {@code 2h} or ISO-8601 ({@code PT90S}), at
+   * most 24 hours (a longer text is refused before any arithmetic on it, so nothing overflows).
+   */
   static Duration parseDuration(String field, String text, boolean required) {
     if (text == null || text.isBlank()) {
       if (required) {
@@ -120,6 +140,7 @@ public record FaultSpec(
     }
     String trimmed = text.trim();
     Matcher matcher = DURATION.matcher(trimmed);
+    Duration parsed;
     if (matcher.matches()) {
       double amount = Double.parseDouble(matcher.group(1));
       double unitNanos =
@@ -129,14 +150,43 @@ public record FaultSpec(
             case "m" -> 60e9;
             default -> 3600e9;
           };
-      return Duration.ofNanos(Math.round(amount * unitNanos));
+      double nanos = amount * unitNanos;
+      if (!(nanos <= MAX_DURATION.toNanos())) {
+        throw tooLong(field, text);
+      }
+      parsed = Duration.ofNanos(Math.round(nanos));
+    } else {
+      try {
+        parsed = Duration.parse(trimmed);
+      } catch (DateTimeParseException e) {
+        throw new InvalidFaultException(
+            field,
+            "bad "
+                + field
+                + " '"
+                + shorten(text)
+                + "': expected a duration such as 500ms, 90s, 5m or PT90S");
+      }
     }
-    try {
-      return Duration.parse(trimmed);
-    } catch (DateTimeParseException e) {
-      throw new InvalidFaultException(
-          field,
-          "bad " + field + " '" + text + "': expected a duration such as 500ms, 90s, 5m or PT90S");
+    if (parsed.compareTo(MAX_DURATION) > 0) {
+      throw tooLong(field, text);
     }
+    return parsed;
+  }
+
+  private static InvalidFaultException tooLong(String field, String text) {
+    return new InvalidFaultException(
+        field,
+        field
+            + " must be at most "
+            + MAX_DURATION.toHours()
+            + "h (such as 500ms, 90s, 5m), got '"
+            + shorten(text)
+            + "'");
+  }
+
+  /** Text quoted in an error message, cut so a huge value cannot make a huge answer. */
+  static String shorten(String text) {
+    return text.length() <= 64 ? text : text.substring(0, 61) + "...";
   }
 }

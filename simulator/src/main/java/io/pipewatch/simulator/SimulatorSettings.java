@@ -101,7 +101,16 @@ public record SimulatorSettings(
   public record Inference(boolean accurateInitially, ModelVariant fast, ModelVariant accurate) {}
 
   /** A fault injected {@code at} this offset from the start of the simulation. */
-  public record ScheduledFault(Duration at, FaultSpec spec) {}
+  public record ScheduledFault(Duration at, FaultSpec spec) {
+    /** {@code at} is zero or positive and at most {@link FaultSpec#MAX_DELAY}. */
+    public ScheduledFault {
+      if (at == null || at.isNegative() || at.compareTo(FaultSpec.MAX_DELAY) > 0) {
+        throw new InvalidFaultException(
+            "at", "at must be from 0 to " + FaultSpec.MAX_DELAY.toHours() + "h, got " + at);
+      }
+      java.util.Objects.requireNonNull(spec, "spec");
+    }
+  }
 
   /** The demo scenario: the script's faults one after the other, cycling. */
   public record Demo(

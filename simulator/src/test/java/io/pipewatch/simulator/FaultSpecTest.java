@@ -59,6 +59,81 @@ class FaultSpecTest {
         .hasMessageContaining(message);
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "duration | PT3000000H",
+        "duration | 3000000h",
+        "duration | 25h",
+        "duration | PT24H0.001S",
+        "duration | 99999999999999999999999999999999999999999999999999999999999h",
+        "duration | PT-5S",
+        "delay    | PT3000000H",
+        "delay    | 1441m",
+        "delay    | PT-1S",
+      })
+  void outOfRangeDurationsAreRefusedNamingTheFieldWithoutOverflow(String field, String text) {
+    String duration = field.equals("duration") ? text : "10s";
+    String delay = field.equals("delay") ? text : null;
+    assertThatThrownBy(() -> FaultSpec.parse("error-burst", "parse", duration, null, delay))
+        .isInstanceOfSatisfying(
+            InvalidFaultException.class, e -> assertThat(e.field()).isEqualTo(field));
+  }
+
+  @Test
+  void theBoundsThemselvesAreAccepted() {
+    FaultSpec spec = FaultSpec.parse("error-burst", "parse", "24h", null, "PT24H");
+    assertThat(spec.duration()).isEqualTo(FaultSpec.MAX_DURATION);
+    assertThat(spec.delay()).isEqualTo(FaultSpec.MAX_DELAY);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"NaN", "Infinity", "-Infinity", "-0.5", "1.0000001"})
+  void nonFiniteOrOutOfRangeIntensityIsRefused(double intensity) {
+    assertThatThrownBy(() -> FaultSpec.parse("error-burst", "parse", "10s", intensity, null))
+        .isInstanceOfSatisfying(
+            InvalidFaultException.class, e -> assertThat(e.field()).isEqualTo("intensity"));
+  }
+
+  @Test
+  void theConstructorBoundsDurationAndDelayToo() {
+    assertThatThrownBy(
+            () ->
+                new FaultSpec(
+                    FaultKind.ERROR_BURST, Stage.PARSE, Duration.ZERO, Duration.ofDays(2), 0.5))
+        .isInstanceOfSatisfying(
+            InvalidFaultException.class, e -> assertThat(e.field()).isEqualTo("duration"));
+    assertThatThrownBy(
+            () ->
+                new FaultSpec(
+                    FaultKind.ERROR_BURST,
+                    Stage.PARSE,
+                    Duration.ofSeconds(Long.MAX_VALUE),
+                    Duration.ofSeconds(1),
+                    0.5))
+        .isInstanceOfSatisfying(
+            InvalidFaultException.class, e -> assertThat(e.field()).isEqualTo("delay"));
+  }
+
+  @Test
+  void aHugeValueIsNotEchoedWhole() {
+    String huge = "x".repeat(100_000);
+    assertThatThrownBy(() -> FaultSpec.parse(huge, "parse", "10s", null, null))
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(500));
+  }
+
+  @Test
+  void aSimulatorTakesTheLongestFaultsAtTheLatestStart() {
+    try (PipelineSimulator sim =
+        PipelineSimulator.create(SimulatorSettings.defaults(), batch -> {}, 0L)) {
+      GroundTruth truth =
+          sim.injectFault(FaultSpec.parse("error-burst", "parse", "24h", null, "24h"));
+      assertThat(truth.endMillis() - truth.startMillis()).isEqualTo(24 * 3_600_000L);
+      assertThat(truth.startMillis()).isEqualTo(24 * 3_600_000L);
+    }
+  }
+
   @Test
   void badDelayIsNamed() {
     assertThatThrownBy(() -> FaultSpec.parse("error-burst", "parse", "10s", null, "later"))
