@@ -44,7 +44,7 @@ import org.apache.pekko.japi.Pair;
  * its query parameters and decode its body with these directives:
  *
  * <pre>{@code
- * // GET /api/alerts?severity=critical   and   POST /api/silences {"matcher":"...","for":"1h"}
+ * // GET /api/alerts?severity=critical   and   POST /api/silences {"matcher":"...","duration":"1h"}
  * Route route() {
  *   return concat(
  *       path(segment("api").slash("alerts"), () -> get(() ->
@@ -55,7 +55,7 @@ import org.apache.pekko.japi.Pair;
  * }
  * }</pre>
  *
- * ({@code ApiDirectivesTest} compiles and runs this example.)
+ * ({@code ApiDirectivesTest.AlertsExample} compiles and runs this example.)
  */
 final class ApiDirectives {
   /** Set on a response by {@link #queryParameters}: the route checked its query itself. */

@@ -15,8 +15,14 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedHeaderRejection;
+import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.MissingHeaderRejection;
+import org.apache.pekko.http.javadsl.server.MissingQueryParamRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
@@ -26,22 +32,78 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 final class ErrorHandling {
   private ErrorHandling() {}
 
-  /** Pekko's default rejection handling (right statuses), with its text bodies put into JSON. */
+  /**
+   * Rejections that concern a field answer naming it (query parameter, header, body); every other
+   * one gets Pekko's default status with its text put into JSON.
+   */
   static RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJson);
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            r ->
+                r.getCause() instanceof EntityStreamSizeException tooBig
+                    ? error(StatusCodes.PAYLOAD_TOO_LARGE, tooLarge(tooBig))
+                    : error(
+                        StatusCodes.BAD_REQUEST,
+                        new ApiError("malformed body", "body", JsonSupport.shorten(r.message()))))
+        .handle(
+            UnsupportedRequestContentTypeRejection.class,
+            r ->
+                error(
+                    StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                    new ApiError(
+                        "unsupported content type",
+                        "Content-Type",
+                        "a request body must be application/json")))
+        .handle(
+            MissingQueryParamRejection.class,
+            r ->
+                error(
+                    StatusCodes.BAD_REQUEST,
+                    new ApiError(
+                        "missing query parameter '" + r.parameterName() + "'",
+                        r.parameterName(),
+                        null)))
+        .handle(
+            MalformedQueryParamRejection.class,
+            r ->
+                error(
+                    StatusCodes.BAD_REQUEST,
+                    new ApiError(
+                        "invalid query parameter '" + r.parameterName() + "'",
+                        r.parameterName(),
+                        JsonSupport.shorten(r.errorMsg()))))
+        .handle(
+            MalformedHeaderRejection.class,
+            r ->
+                error(
+                    StatusCodes.BAD_REQUEST,
+                    new ApiError(
+                        "invalid header '" + r.headerName() + "'",
+                        r.headerName(),
+                        JsonSupport.shorten(r.errorMsg()))))
+        .handle(
+            MissingHeaderRejection.class,
+            r ->
+                error(
+                    StatusCodes.BAD_REQUEST,
+                    new ApiError("missing header '" + r.headerName() + "'", r.headerName(), null)))
+        .build()
+        .withFallback(
+            RejectionHandler.defaultHandler().mapRejectionResponse(ErrorHandling::asJson));
+  }
+
+  private static ApiError tooLarge(EntityStreamSizeException e) {
+    return new ApiError(
+        "request body too large",
+        "body",
+        "limit is " + e.limit() + " bytes (pipewatch.api.http.max-request-body)");
   }
 
   static ExceptionHandler exceptions(ActorSystem<?> system) {
     return ExceptionHandler.newBuilder()
         .match(
-            EntityStreamSizeException.class,
-            e ->
-                error(
-                    StatusCodes.PAYLOAD_TOO_LARGE,
-                    new ApiError(
-                        "request body too large",
-                        null,
-                        "limit is " + e.limit() + " bytes (pipewatch.api.http.max-request-body)")))
+            EntityStreamSizeException.class, e -> error(StatusCodes.PAYLOAD_TOO_LARGE, tooLarge(e)))
         .matchAny(
             e -> {
               system.log().error("Unhandled error in a route", e);

@@ -90,6 +90,11 @@ final class JsonSupport {
               "known fields: " + known(e.getKnownPropertyIds())));
     } catch (MismatchedInputException e) {
       String field = path(e);
+      if (e.getPath().isEmpty()) {
+        return new Refused<>(
+            new ApiError(
+                "malformed JSON", "body", "expected one JSON object (" + firstLine(e) + ")"));
+      }
       return new Refused<>(
           new ApiError(
               "wrong type",
