@@ -128,7 +128,7 @@ public final class BottleneckAnalyzer extends AbstractBehavior<SourceSnapshot> {
     if (snapshot.stale()) {
       if (!stale) {
         stale = true;
-        long interval = intervalMillis == intervalMillis ? Math.round(intervalMillis) : 0;
+        long interval = !Double.isNaN(intervalMillis) ? Math.round(intervalMillis) : 0;
         long at = snapshot.timestampMillis() + (long) snapshot.missedFlushes() * interval;
         heartbeat(true, snapshot.timestampMillis(), at);
       }
@@ -138,7 +138,7 @@ public final class BottleneckAnalyzer extends AbstractBehavior<SourceSnapshot> {
     if (lastMillis != Long.MIN_VALUE && ts > lastMillis) {
       double d = ts - lastMillis;
       intervalMillis =
-          intervalMillis != intervalMillis ? d : intervalMillis + 0.1 * (d - intervalMillis);
+          Double.isNaN(intervalMillis) ? d : intervalMillis + 0.1 * (d - intervalMillis);
     }
     lastMillis = Math.max(lastMillis, ts);
     if (stale) {

@@ -1,5 +1,7 @@
 package io.pipewatch.analyzer;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -57,8 +59,32 @@ public enum Dimension {
     return defaultKind;
   }
 
-  /** The kebab-case name used in configuration, e.g. {@code ipc-latency}. */
+  /** The kebab-case name used in configuration and JSON, e.g. {@code ipc-latency}. */
+  @JsonValue
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The dimension named {@code text} (kebab or snake case, any case), or null. */
+  public static Dimension find(String text) {
+    if (text == null) {
+      return null;
+    }
+    String wanted = text.trim().replace('-', '_');
+    for (Dimension d : values()) {
+      if (d.name().equalsIgnoreCase(wanted)) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static Dimension fromJson(String text) {
+    Dimension found = find(text);
+    if (found == null) {
+      throw new IllegalArgumentException("unknown dimension '" + text + "'");
+    }
+    return found;
   }
 }

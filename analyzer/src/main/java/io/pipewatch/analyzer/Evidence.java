@@ -11,7 +11,7 @@ import io.pipewatch.collector.CborSerializable;
 public record Evidence(
     String rule,
     String seriesId,
-    String dimension,
+    Dimension dimension,
     double value,
     double baseline,
     double threshold,

@@ -449,7 +449,7 @@ public final class FleetAnalyzer extends AbstractBehavior<FleetAnalyzer.Command>
 
   private static boolean hasDimension(Bottleneck b, Dimension d) {
     for (Evidence e : b.evidence()) {
-      if (e.dimension().equals(d.id())) {
+      if (e.dimension() == d) {
         return true;
       }
     }

@@ -245,16 +245,16 @@ final class SourceAnalysis {
         v = d > 0 ? v / d : Double.NaN;
       }
       s.value = v;
-      if (v == v) {
-        s.baseline = s.baseline != s.baseline ? v : s.baseline + baselineAlpha * (v - s.baseline);
+      if (!Double.isNaN(v)) {
+        s.baseline = Double.isNaN(s.baseline) ? v : s.baseline + baselineAlpha * (v - s.baseline);
       }
-      if (s.detector != null && s.rawMillis == ts && v == v) {
+      if (s.detector != null && s.rawMillis == ts && !Double.isNaN(v)) {
         s.detector.update(ts, v);
         if (s.detector.changeDetected()) {
           s.lastChangeMillis = ts;
         }
       }
-      if (v != v) {
+      if (Double.isNaN(v)) {
         continue;
       }
       int d = s.dimension.ordinal();
@@ -357,7 +357,7 @@ final class SourceAnalysis {
         r.smoothed += a * (v - r.smoothed);
       }
       double base = baselineSet[d] ? baseline[d] : Double.NaN;
-      if (warm && base == base && base > 0 && base >= g.minBaseline()) {
+      if (warm && !Double.isNaN(base) && base > 0 && base >= g.minBaseline()) {
         double change = g.higherIsWorse() ? (r.smoothed - base) / base : (base - r.smoothed) / base;
         violated = change > g.warning() && (!g.higherIsWorse() || r.smoothed >= g.minValue());
         clear = change < g.warning() * (1 - h);
@@ -378,7 +378,7 @@ final class SourceAnalysis {
       if (warm) {
         for (int i = 0, n = mapped.size(); i < n; i++) {
           Slot s = mapped.get(i);
-          if (s.dimension != r.dimension || s.detector == null || s.value != s.value) {
+          if (s.dimension != r.dimension || s.detector == null || Double.isNaN(s.value)) {
             continue;
           }
           // each series against its own baseline: a pool rising from 10 % matters even while
@@ -414,7 +414,7 @@ final class SourceAnalysis {
   }
 
   private static double clamp(double v) {
-    return v != v ? 0.0 : Math.max(0.0, Math.min(1.0, v));
+    return Double.isNaN(v) ? 0.0 : Math.max(0.0, Math.min(1.0, v));
   }
 
   private double confidence(RuleState r, long ts) {
@@ -447,7 +447,7 @@ final class SourceAnalysis {
     return new Evidence(
         r.name,
         s == null ? r.dimension.id() : s.id,
-        r.dimension.id(),
+        r.dimension,
         r.value,
         r.baseline,
         r.threshold_,

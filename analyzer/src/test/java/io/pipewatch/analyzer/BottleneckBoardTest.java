@@ -34,7 +34,7 @@ class BottleneckBoardTest {
         Severity.CRITICAL,
         impact,
         0.8,
-        List.of(new Evidence("r", "s", "cpu", 0.99, 0.5, 0.85, 0.7, 6.5)),
+        List.of(new Evidence("r", "s", Dimension.CPU, 0.99, 0.5, 0.85, 0.7, 6.5)),
         1_000,
         2_000,
         resolved,

@@ -46,7 +46,7 @@ class FleetAnalyzerTest {
         Severity.WARNING,
         0.6,
         0.7,
-        List.of(new Evidence("rule", "series", dimension, 1, 0.5, 0.8, 0.5, 4)),
+        List.of(new Evidence("rule", "series", Dimension.find(dimension), 1, 0.5, 0.8, 0.5, 4)),
         opened,
         resolved == 0 ? opened : resolved,
         resolved,

@@ -45,10 +45,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * CollectorSettings settings = CollectorSettings.create(system.settings().config());
  * ActorRef<SourceDirectory.Command> directory = system.systemActorOf(
  *     SourceDirectory.create(settings), "source-directory", Props.empty());
+ * // null: no child per source (the server passes one that builds its BottleneckAnalyzer)
  * ActorRef<ShardingEnvelope<Collector.Command>> region =
- *     Collector.init(system, settings, directory, sourceId -> BottleneckAnalyzer.create(sourceId));
+ *     Collector.init(system, settings, directory, null);
  * region.tell(new ShardingEnvelope<>("ocr", new Collector.Ingest("ocr", now, samples)));
  * }</pre>
+ *
+ * ({@code UsageExamplesTest} in this module's tests runs this example.)
  */
 public final class Collector extends AbstractBehavior<Collector.Command> {
 
@@ -269,7 +272,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     history.end();
     for (int s = 0, n = history.seriesCount(); s < n; s++) {
       double v = history.current(s);
-      if (v == v) {
+      if (!Double.isNaN(v)) {
         lastValue[s] = v;
         lastValueAt[s] = ts;
       }
@@ -366,7 +369,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     List<SeriesPoint> points = new ArrayList<>(seriesInfo.size());
     for (int s = 0; s < seriesInfo.size(); s++) {
       double v = lastValue[s];
-      if (v == v) {
+      if (!Double.isNaN(v)) {
         SeriesInfo info = seriesInfo.get(s);
         points.add(
             new SeriesPoint(info.id(), info.name(), info.labels(), info.kind(), v, lastValueAt[s]));

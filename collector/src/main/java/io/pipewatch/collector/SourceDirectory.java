@@ -40,6 +40,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * CompletionStage<SourceDirectory.SourceList> sources =
  *     AskPattern.ask(directory, SourceDirectory.ListSources::new, timeout, system.scheduler());
  * }</pre>
+ *
+ * ({@code UsageExamplesTest} in this module's tests runs this example.)
  */
 public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Command> {
 

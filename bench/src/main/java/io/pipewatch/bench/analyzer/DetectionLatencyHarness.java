@@ -34,13 +34,13 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestInbox;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Detection latency and accuracy of the analyzer against the simulator's ground truth (issue 5,
- * item 7). The simulator runs in simulated time; every batch goes through the real {@link
- * Collector} (rates, histogram series, staleness ticks) into its real {@link BottleneckAnalyzer}
- * child and on to a real {@link FleetAnalyzer}, all run synchronously with the Pekko {@link
- * BehaviorTestKit} (no actor system, no wall clock): the same code the server runs, driven in
- * simulated time. The collector's flush tick is fired once per simulated flush interval, after the
- * batch, so a silent source goes stale exactly as on the server.
+ * Detection latency and accuracy of the analyzer against the simulator's ground truth. The
+ * simulator runs in simulated time; every batch goes through the real {@link Collector} (rates,
+ * histogram series, staleness ticks) into its real {@link BottleneckAnalyzer} child and on to a
+ * real {@link FleetAnalyzer}, all run synchronously with the Pekko {@link BehaviorTestKit} (no
+ * actor system, no wall clock): the same code the server runs, driven in simulated time. The
+ * collector's flush tick is fired once per simulated flush interval, after the batch, so a silent
+ * source goes stale exactly as on the server.
  *
  * <p>Per fault kind and seed: a pipeline with that seed, the fault injected on a stage drawn from
  * the seed (where the kind allows a choice), intensity uniform in [0.5, 1], onset uniform in [40 s,

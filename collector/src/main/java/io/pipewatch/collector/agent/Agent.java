@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * agent.close(); // final flush
  * }</pre>
  *
+ * ({@code UsageExamplesTest} in this module's tests runs this example.)
+ *
  * <p>Handles are looked up in a concurrent map only when resolved; asking twice for the same name
  * and labels returns the same handle. Asking for an existing name and labels with another kind is
  * an error. Flushes are serialised; only the flush allocates (the batch).

@@ -85,7 +85,7 @@ final class Tier {
     }
     for (int s = 0; s < series; s++) {
       double v = values[s];
-      if (v == v) { // not NaN
+      if (!Double.isNaN(v)) {
         accSum[s] += v;
         accCount[s]++;
         if (v < accMin[s]) {
