@@ -8,8 +8,10 @@ package io.pipewatch.simulator;
  * {"kind": "cpu-saturation", "stage": "embed", "duration": "90s", "intensity": 0.8, "delay": "0s"}
  * }</pre>
  *
- * Only {@code kind} and {@code duration} are always required; {@code stage} is required for every
- * kind but {@code db-contention}; {@code intensity} defaults to {@value
+ * ({@code UsageExamplesTest} in this module's tests runs this example.)
+ *
+ * <p>Only {@code kind} and {@code duration} are always required; {@code stage} is required for
+ * every kind but {@code db-contention}; {@code intensity} defaults to {@value
  * FaultSpec#DEFAULT_INTENSITY}; {@code delay} to 0. {@link #toSpec()} validates.
  */
 public record FaultRequest(

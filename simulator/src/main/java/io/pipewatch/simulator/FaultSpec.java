@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * GroundTruth truth = simulator.injectFault(spec);
  * }</pre>
  *
+ * ({@code UsageExamplesTest} in this module's tests runs this example.)
+ *
  * <p>{@link FaultKind#SLOW_IPC} needs a stage with an outgoing hop (ingest, parse, embed: the hop
  * from that stage to the next); {@link FaultKind#DB_CONTENTION} concerns the index stage's database
  * and defaults to {@link Stage#INDEX}.

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * sim.close();
  * }</pre>
  *
+ * ({@code UsageExamplesTest} in this module's tests runs this example.)
+ *
  * <h2>Sources</h2>
  *
  * One agent per stage, source id {@code <pipeline>-<stage>} ({@code docpipe-ingest}, {@code

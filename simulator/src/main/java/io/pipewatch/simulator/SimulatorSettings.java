@@ -17,6 +17,8 @@ import java.util.List;
  * <pre>{@code
  * SimulatorSettings settings = SimulatorSettings.create(system.settings().config());
  * }</pre>
+ *
+ * ({@code UsageExamplesTest} in this module's tests runs this example.)
  */
 public record SimulatorSettings(
     String pipeline,
