@@ -39,6 +39,9 @@ final class JsonSupport {
   /** Longest string value in a request body, in characters. */
   static final int MAX_STRING = 64 * 1024;
 
+  /** Longest number in a request body, in characters. */
+  static final int MAX_NUMBER = 64;
+
   static final ObjectMapper MAPPER =
       new ObjectMapper()
           .registerModule(new Jdk8Module())
@@ -99,14 +102,20 @@ final class JsonSupport {
           new ApiError(
               "wrong type",
               field,
-              "expected " + expected(e.getTargetType()) + " (" + firstLine(e) + ")"));
+              "expected " + expected(e.getTargetType()) + ", got " + found(parser.currentToken())));
     } catch (JsonMappingException e) {
       String field = path(e);
+      if (e.getCause() instanceof StreamConstraintsException bounds) {
+        return new Refused<>(new ApiError("body out of bounds", field, bound(bounds)));
+      }
+      if (e.getCause() instanceof JsonProcessingException malformed) {
+        return new Refused<>(new ApiError("malformed JSON", field, firstLine(malformed)));
+      }
       Throwable cause = e.getCause() == null ? e : e.getCause();
       return new Refused<>(new ApiError("invalid value", field, shorten(cause.getMessage())));
     } catch (StreamConstraintsException e) {
       return new Refused<>(
-          new ApiError("body out of bounds", path(parser.getParsingContext()), firstLine(e)));
+          new ApiError("body out of bounds", path(parser.getParsingContext()), bound(e)));
     } catch (JsonProcessingException e) {
       return new Refused<>(
           new ApiError("malformed JSON", path(parser.getParsingContext()), firstLine(e)));
@@ -131,7 +140,7 @@ final class JsonSupport {
             StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_DEPTH)
                 .maxStringLength(MAX_STRING)
-                .maxNumberLength(64)
+                .maxNumberLength(MAX_NUMBER)
                 .build());
     for (CoercionInputShape shape :
         new CoercionInputShape[] {
@@ -219,6 +228,36 @@ final class JsonSupport {
     return "a " + type.getSimpleName();
   }
 
+  private static String bound(StreamConstraintsException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.contains("String value length")) {
+      return "a string is at most " + MAX_STRING + " characters";
+    }
+    if (message.contains("Number value length")) {
+      return "a number is at most " + MAX_NUMBER + " characters";
+    }
+    if (message.contains("nesting depth")) {
+      return "objects and arrays nest at most " + MAX_DEPTH + " deep";
+    }
+    return firstLine(e);
+  }
+
+  private static String found(JsonToken token) {
+    if (token == null) {
+      return "the end of the body";
+    }
+    return switch (token) {
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT -> "a whole number";
+      case VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "true or false";
+      case VALUE_NULL -> "null";
+      case START_ARRAY, END_ARRAY -> "an array";
+      case START_OBJECT, END_OBJECT, FIELD_NAME -> "an object";
+      default -> token.asString() == null ? token.name() : token.asString();
+    };
+  }
+
   private static String known(Collection<Object> ids) {
     return ids == null
         ? "none"
@@ -231,7 +270,9 @@ final class JsonSupport {
       return e.getClass().getSimpleName();
     }
     int newline = message.indexOf('\n');
-    return shorten(newline < 0 ? message : message.substring(0, newline));
+    String line = newline < 0 ? message : message.substring(0, newline);
+    int advice = line.indexOf(": enable `");
+    return shorten(advice < 0 ? line : line.substring(0, advice));
   }
 
   /** Text quoted in an error, cut so a huge value cannot make a huge answer. */

@@ -251,6 +251,25 @@ class ApiDirectivesTest {
   }
 
   @Test
+  void theDetailSaysWhatWasExpectedAndWhatCame() throws Exception {
+    HttpResponse<String> wrongType =
+        httpPost("/api/silences", "application/json", "{\"matcher\":\"m\",\"weight\":\"heavy\"}");
+    assertThat(json(wrongType).path("detail").asText())
+        .isEqualTo("expected a number, got a string");
+    HttpResponse<String> tooLong =
+        httpPost(
+            "/api/silences",
+            "application/json",
+            "{\"matcher\":\"" + "m".repeat(JsonSupport.MAX_STRING + 1) + "\"}");
+    assertThat(json(tooLong).path("detail").asText())
+        .isEqualTo("a string is at most " + JsonSupport.MAX_STRING + " characters");
+    HttpResponse<String> unknown =
+        httpPost("/api/silences", "application/json", "{\"matcher\":\"m\",\"colour\":1}");
+    assertThat(json(unknown).path("detail").asText())
+        .isEqualTo("known fields: duration, labels, matcher, weight");
+  }
+
+  @Test
   void hugeNumbersLongStringsAndDeepNestingAreRefusedNamingTheField() throws Exception {
     assertError(
         httpPost(
