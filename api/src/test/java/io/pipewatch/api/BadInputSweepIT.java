@@ -165,6 +165,26 @@ class BadInputSweepIT {
     assertError(response, 415, "Content-Type");
   }
 
+  @Order(1)
+  @ParameterizedTest(name = "DELETE {0}")
+  @MethodSource("getRoutes")
+  void anUnsupportedMethodIs405InJson(String route) throws Exception {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl + route))
+                .method("DELETE", HttpRequest.BodyPublishers.noBody()));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(405);
+    assertThat(json(response).path("error").asText()).isNotBlank();
+  }
+
+  @Order(1)
+  @Test
+  void anUnknownPathIs404InJson() throws Exception {
+    HttpResponse<String> response = get("/api/nothing-here?sorce=x");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+    assertThat(json(response).path("error").asText()).isNotBlank();
+  }
+
   // ------------------------------------------------------------------ POST routes
 
   /** One way to break a valid body, and the field the answer must name ("" if none). */
