@@ -40,7 +40,12 @@ import org.apache.pekko.japi.Pair;
  *       body answers 400 naming the field ({@code samples[2].value}).
  * </ul>
  *
- * A new resource gets all of this by being added to {@link ServerRoutes}; it only has to declare
+ * How an undeclared GET route is caught: {@link #queryParameters} marks the route's answer; when a
+ * GET with query parameters comes back unmarked, the guard replaces the answer with the 400 (a GET
+ * changes nothing, so running it first is harmless). Routes of other methods cannot be caught after
+ * the fact, so for them any query parameter is refused before the route runs.
+ *
+ * <p>A new resource gets all of this by being added to {@link ServerRoutes}; it only has to declare
  * its query parameters and decode its body with these directives:
  *
  * <pre>{@code
