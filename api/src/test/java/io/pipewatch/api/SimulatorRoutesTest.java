@@ -75,12 +75,21 @@ class SimulatorRoutesTest {
         "unknown kind  | {\"kind\":\"meteor\",\"stage\":\"embed\",\"duration\":\"5s\"}    | kind",
         "unknown stage | {\"kind\":\"stage-stall\",\"stage\":\"oven\",\"duration\":\"5s\"} | stage",
         "bad duration  | {\"kind\":\"stage-stall\",\"stage\":\"parse\",\"duration\":\"soon\"} | duration",
+        "huge duration | {\"kind\":\"cpu-saturation\",\"stage\":\"embed\",\"duration\":\"PT3000000H\"} | duration",
+        "huge delay    | {\"kind\":\"stage-stall\",\"stage\":\"parse\",\"duration\":\"5s\",\"delay\":\"PT3000000H\"} | delay",
+        "NaN intensity | {\"kind\":\"stage-stall\",\"stage\":\"parse\",\"duration\":\"5s\",\"intensity\":NaN} | intensity",
       })
   void aBadFaultIsRefusedNamingTheField(String why, String body, String field) throws Exception {
+    int before = RunningServer.json(server.get("/api/simulator/faults")).path("all").size();
     HttpResponse<String> response = server.post("/api/simulator/faults", body);
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     assertThat(RunningServer.json(response).path("field").asText()).isEqualTo(field);
+    HttpResponse<String> listed = server.get("/api/simulator/faults");
+    assertThat(listed.statusCode()).as("the demo still answers").isEqualTo(200);
+    assertThat(RunningServer.json(listed).path("all").size())
+        .as("nothing injected")
+        .isEqualTo(before);
   }
 
   @Test
