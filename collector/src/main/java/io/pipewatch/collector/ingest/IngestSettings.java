@@ -46,6 +46,6 @@ public record IngestSettings(
   /** The defaults of {@code reference.conf}, for tests and tools that have no configuration. */
   public static IngestSettings defaults() {
     return new IngestSettings(
-        1024 * 1024, 10_000, 32, 256, 1024, 256, Duration.ofSeconds(10), Duration.ofMinutes(1));
+        1024 * 1024, 1000, 32, 256, 1024, 256, Duration.ofSeconds(10), Duration.ofMinutes(1));
   }
 }
