@@ -51,6 +51,8 @@ class CrossNodeIngestIT {
             pekko.cluster.seed-nodes = []
             pekko.actor.testkit.typed.system-shutdown-default = 30s
             pekko.loglevel = INFO
+            # a maximum batch of timers makes 7 series per sample
+            pipewatch.collector.limits.max-series-per-source = 10000
             """)
         .withFallback(ConfigFactory.load("application-test"))
         .resolve();

@@ -42,7 +42,14 @@ class IngestUnderLoadIT {
 
   @BeforeAll
   void start() {
-    server = RunningServer.start("ingest-load", "pipewatch.collector.probe.enabled = off\n");
+    server =
+        RunningServer.start(
+            "ingest-load",
+            """
+            pipewatch.collector.probe.enabled = off
+            # a shared 2-core machine may be slow; a 503 (no answer in time) promises nothing
+            pipewatch.api.ask-timeout = 10s
+            """);
   }
 
   @AfterAll
@@ -56,6 +63,8 @@ class IngestUnderLoadIT {
   @Test
   void everySampleOfEvery2xxBatchIsInHistoryAndNothingIsRefused() throws Exception {
     ConcurrentLinkedQueue<Sent> stored = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Sent> unknown = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     AtomicInteger next = new AtomicInteger();
     AtomicLong deadline = new AtomicLong(System.nanoTime() + BOUND.toNanos());
@@ -73,6 +82,11 @@ class IngestUnderLoadIT {
                   .incrementAndGet();
               if (response.statusCode() / 100 == 2) {
                 stored.add(new Sent(source, ts, n));
+              } else {
+                errors.add(response.statusCode() + " " + response.body());
+                if (response.statusCode() == 503) {
+                  unknown.add(new Sent(source, ts, n)); // no answer in time: stored or not
+                }
               }
             }
             return null;
@@ -81,10 +95,14 @@ class IngestUnderLoadIT {
     pool.shutdown();
     assertThat(pool.awaitTermination(BOUND.toSeconds() + 10, TimeUnit.SECONDS)).isTrue();
 
-    assertThat(statuses.keySet()).as("statuses %s", statuses).containsOnly(202);
-    assertThat(stored).hasSizeGreaterThanOrEqualTo(BATCHES / 2);
+    // 202, or 503 when the machine is too slow to answer within the ask timeout; never a refusal
+    assertThat(statuses.keySet()).as("statuses %s: %s", statuses, errors).isSubsetOf(202, 503);
+    assertThat(stored).hasSizeGreaterThanOrEqualTo(BATCHES * 9 / 10);
     Map<Integer, List<Sent>> bySource = new HashMap<>();
     stored.forEach(s -> bySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s));
+    Map<Integer, List<Sent>> unknownBySource = new HashMap<>();
+    unknown.forEach(
+        s -> unknownBySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s));
     for (int source = 0; source < SOURCES; source++) {
       List<Sent> sent = bySource.getOrDefault(source, List.of());
       for (String series : new String[] {"load_gauge_0", "load_gauge_" + (SAMPLES - 1)}) {
@@ -101,21 +119,26 @@ class IngestUnderLoadIT {
         }
         List<String> expected = new ArrayList<>();
         sent.forEach(s -> expected.add(s.ts() + "=" + ((long) s.value() * SAMPLES + offset)));
-        assertThat(held)
-            .as("load-%d %s", source, series)
-            .containsExactlyInAnyOrderElementsOf(expected);
+        List<String> maybe = new ArrayList<>(expected);
+        unknownBySource
+            .getOrDefault(source, List.of())
+            .forEach(s -> maybe.add(s.ts() + "=" + ((long) s.value() * SAMPLES + offset)));
+        assertThat(held).as("load-%d %s", source, series).containsAll(expected);
+        assertThat(held).as("load-%d %s", source, series).doesNotHaveDuplicates();
+        assertThat(maybe).as("load-%d %s", source, series).containsAll(held);
         List<Long> timestamps = new ArrayList<>();
         history.path("timestamps").forEach(t -> timestamps.add(t.asLong()));
         assertThat(timestamps).isSorted();
       }
     }
     long accepted = (long) stored.size() * SAMPLES;
+    long atMost = (long) (stored.size() + unknown.size()) * SAMPLES;
     TestProbe<Object> probe = server.kit.createTestProbe();
     probe.awaitAssert(
         Duration.ofSeconds(10),
         () -> {
           String metrics = get("/metrics");
-          assertThat(figure(metrics, "pipewatch_ingest_samples_total")).isEqualTo(accepted);
+          assertThat(figure(metrics, "pipewatch_ingest_samples_total")).isBetween(accepted, atMost);
           assertThat(figure(metrics, "pipewatch_refused_samples_total")).isZero();
           return null;
         });

@@ -173,6 +173,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     INSTANCE
   }
 
+  /** Stops the collector once the messages before it are handled (also the shard's stop). */
   private enum Stop implements Command {
     INSTANCE
   }
@@ -237,7 +238,9 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
                         create(
                             ctx.getEntityId(), settings, directory, snapshotChild, ctx.getShard()))
                 // history must outlive quiet periods; collectors stop themselves (forget-after)
-                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
+                // a message, so that batches already in the mailbox are answered before it
+                .withStopMessage(Stop.INSTANCE));
   }
 
   /** A collector without directory or snapshot child (tests, benchmarks). */
