@@ -3,27 +3,52 @@ package io.pipewatch.api;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractDataBytes;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.ingest.IngestDecoder;
+import java.net.InetAddress;
+import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
 
 /**
  * {@code POST /api/ingest}: one JSON batch of samples for one source (the shape is in {@link
- * IngestDecoder}'s Javadoc). The whole batch is validated before anything is applied: a bad batch
- * answers 400 naming the offending field and applies nothing; a body over {@code
- * pipewatch.collector.ingest.max-body-bytes} answers 413. A valid batch answers 202 and goes to the
- * source's collector.
+ * IngestDecoder}'s Javadoc). The contract: <b>a 2xx answer means stored</b>.
+ *
+ * <ul>
+ *   <li>202 with {@code {"source": ..., "samples": n}} (a JSON object; fields may be added): every
+ *       sample is in the source's history on the node that holds it. The answer is sent only after
+ *       the source's collector has stored the batch.
+ *   <li>400 naming the field: a malformed batch, or a {@code timestamp} outside {@code [now -
+ *       reorder-window, now + max-clock-skew]}; nothing is applied. Within that window batches may
+ *       arrive in any order and with equal timestamps: they are merged into history.
+ *   <li>409 naming the field: a metric sent with another kind than before, or more series than
+ *       {@code max-series-per-source}; nothing is applied.
+ *   <li>413: a body over {@code pipewatch.collector.ingest.max-body-bytes}.
+ *   <li>429 with {@code Retry-After}, {@code field} {@code source} and the limit named in {@code
+ *       detail}: a new source the node cannot take ({@code max-sources-per-node}, no stale source
+ *       to give up its slot) or one client starting too many sources ({@code
+ *       new-sources-per-client-per-minute}). Decided before answering; nothing is applied.
+ *   <li>503 with {@code Retry-After}: the source's collector was stopping, or did not answer within
+ *       {@code pipewatch.api.ask-timeout}; retry (a 503 promises nothing either way).
+ * </ul>
  *
  * <pre>{@code
  * curl -s -XPOST localhost:8080/api/ingest -H 'Content-Type: application/json' -d '
@@ -33,15 +58,22 @@ import org.apache.pekko.util.ByteString;
  */
 final class IngestRoutes {
 
-  /** The answer to an accepted batch. */
+  /** The answer to a stored batch (a JSON object so that fields can be added). */
   record Accepted(String source, int samples) {}
 
+  private final ActorSystem<?> system;
   private final ActorRef<ShardingEnvelope<Collector.Command>> collectors;
   private final IngestDecoder decoder;
+  private final Duration timeout;
 
-  IngestRoutes(ActorRef<ShardingEnvelope<Collector.Command>> collectors, ServerSettings settings) {
+  IngestRoutes(
+      ActorSystem<?> system,
+      ActorRef<ShardingEnvelope<Collector.Command>> collectors,
+      ServerSettings settings) {
+    this.system = system;
     this.collectors = collectors;
     this.decoder = IngestDecoder.create(settings.ingest());
+    this.timeout = settings.api().askTimeout();
   }
 
   Route route() {
@@ -53,20 +85,32 @@ final class IngestRoutes {
                     withSizeLimit(
                         decoder.settings().maxBodyBytes(),
                         () ->
-                            extractMaterializer(
-                                materializer ->
-                                    extractDataBytes(
-                                        data ->
-                                            onSuccess(
-                                                data.runWith(
-                                                    Sink.fold(
-                                                        ByteString.emptyByteString(),
-                                                        ByteString::concat),
-                                                    materializer),
-                                                this::ingest))))));
+                            extractRequest(
+                                request ->
+                                    extractMaterializer(
+                                        materializer ->
+                                            extractDataBytes(
+                                                data ->
+                                                    onSuccess(
+                                                        data.runWith(
+                                                            Sink.fold(
+                                                                ByteString.emptyByteString(),
+                                                                ByteString::concat),
+                                                            materializer),
+                                                        body ->
+                                                            ingest(body, client(request)))))))));
   }
 
-  private Route ingest(ByteString body) {
+  /** The sender's address as the server saw the connection (forwarding headers are not trusted). */
+  static String client(HttpRequest request) {
+    return request
+        .getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(a -> a.getAddress())
+        .map(InetAddress::getHostAddress)
+        .orElse("unknown");
+  }
+
+  private Route ingest(ByteString body, String client) {
     IngestDecoder.DecodeResult result = decoder.decode(body.toArray(), System.currentTimeMillis());
     if (result instanceof IngestDecoder.Rejected rejected) {
       return ErrorHandling.error(
@@ -74,10 +118,53 @@ final class IngestRoutes {
           new ApiError("invalid ingest batch", rejected.field(), rejected.message()));
     }
     Collector.Ingest ingest = ((IngestDecoder.Accepted) result).ingest();
-    collectors.tell(new ShardingEnvelope<>(ingest.sourceId(), ingest));
-    return complete(
-        StatusCodes.ACCEPTED,
-        new Accepted(ingest.sourceId(), ingest.samples().size()),
-        JsonSupport.marshaller());
+    return ErrorHandling.answer(
+        AskPattern.ask(
+            collectors,
+            (ActorRef<Collector.StoreResult> replyTo) ->
+                new ShardingEnvelope<>(
+                    ingest.sourceId(), new Collector.Store(ingest, client, replyTo)),
+            timeout,
+            system.scheduler()),
+        this::answer,
+        "the collector of source '" + ingest.sourceId() + "'",
+        timeout);
+  }
+
+  private Route answer(Collector.StoreResult result) {
+    if (result instanceof Collector.Stored stored) {
+      return complete(
+          StatusCodes.ACCEPTED,
+          new Accepted(stored.sourceId(), stored.samples()),
+          JsonSupport.marshaller());
+    }
+    Collector.Refused refused = (Collector.Refused) result;
+    ApiError error = new ApiError(title(refused.reason()), refused.field(), refused.detail());
+    StatusCode status = status(refused.reason());
+    if (refused.retryAfterSeconds() > 0) {
+      return respondWithHeader(
+          RetryAfter.create(refused.retryAfterSeconds()), () -> ErrorHandling.error(status, error));
+    }
+    return ErrorHandling.error(status, error);
+  }
+
+  static StatusCode status(Collector.Refusal reason) {
+    return switch (reason) {
+      case TIMESTAMP, INVALID -> StatusCodes.BAD_REQUEST;
+      case KIND_CHANGED, SERIES_LIMIT -> StatusCodes.CONFLICT;
+      case NODE_FULL, CLIENT_LIMIT -> StatusCodes.TOO_MANY_REQUESTS;
+      case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+    };
+  }
+
+  private static String title(Collector.Refusal reason) {
+    return switch (reason) {
+      case TIMESTAMP, INVALID -> "invalid ingest batch";
+      case KIND_CHANGED -> "metric kind conflict";
+      case SERIES_LIMIT -> "series limit reached";
+      case NODE_FULL -> "node full";
+      case CLIENT_LIMIT -> "too many new sources";
+      case UNAVAILABLE -> "collector unavailable";
+    };
   }
 }

@@ -24,14 +24,17 @@ record ServerSettings(
     AnalyzerSettings analyzer) {
 
   static ServerSettings create(Config config) {
-    return new ServerSettings(
-        ApiSettings.create(config),
-        PersistenceSettings.create(config),
-        CollectorSettings.create(config),
-        IngestSettings.create(config),
-        ProbeSettings.create(config),
-        ScrapeSettings.create(config),
-        SimulatorSettings.create(config),
-        AnalyzerSettings.create(config));
+    ServerSettings settings =
+        new ServerSettings(
+            ApiSettings.create(config),
+            PersistenceSettings.create(config),
+            CollectorSettings.create(config),
+            IngestSettings.create(config),
+            ProbeSettings.create(config),
+            ScrapeSettings.create(config),
+            SimulatorSettings.create(config),
+            AnalyzerSettings.create(config));
+    IngestFrameCheck.check(settings.ingest(), config);
+    return settings;
   }
 }

@@ -23,7 +23,13 @@ class BottleneckRoutesTest {
   @BeforeAll
   void start() {
     server =
-        RunningServer.start("bottleneck-routes", "pipewatch.collector.probe.enabled = false\n");
+        RunningServer.start(
+            "bottleneck-routes",
+            """
+            pipewatch.collector.probe.enabled = false
+            # the test sends 40 s of history at once: let the ingest window reach that far back
+            pipewatch.collector.ingest.reorder-window = 1m
+            """);
   }
 
   @AfterAll

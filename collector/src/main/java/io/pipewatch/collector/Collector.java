@@ -1,21 +1,19 @@
 package io.pipewatch.collector;
 
 import io.pipewatch.collector.history.SeriesRange;
-import io.pipewatch.collector.history.SourceHistory;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
@@ -27,31 +25,41 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * Keeps the recent history of one metric source (sharded by source id) and answers queries about
  * it.
  *
- * <p>Each {@link Ingest} batch is appended to a {@link SourceHistory}: gauges as they are, counter
- * totals as per-second rates (a total lower than the previous one is a reset: the new total is the
- * increase since the restart, as Prometheus' {@code rate()} does), histograms and timers as {@code
- * _rate}, {@code _mean} and quantile series (see {@link SeriesPoint}). After every batch the new
- * {@link SourceSnapshot} goes to an optional child (the BottleneckAnalyzer, given as a behavior
- * factory so this module knows nothing of it). A timer counts flush intervals without a batch;
- * after {@code stale-after-missed-flushes} the source is stale (published once to the child and the
- * directory), after {@code forget-after} the collector stops.
+ * <p>Each batch is stored by the source's {@link SeriesCatalogue} (values, rates, histogram series,
+ * three resolutions of history). After a batch that is the source's newest, the new {@link
+ * SourceSnapshot} goes to an optional child (the BottleneckAnalyzer, given as a behavior factory so
+ * this module knows nothing of it). A timer counts flush intervals without a batch; after {@code
+ * stale-after-missed-flushes} the source is stale (published once to the child and the directory),
+ * after {@code forget-after} the collector stops.
  *
- * <p>Bounds: a source may create at most {@code max-series-per-source} series; a node accepts at
- * most {@code max-sources-per-node} sources (the {@link SourceDirectory} decides on the first
- * batch). Refused samples are counted, reported to the directory and logged at most once per {@code
- * warn-interval}.
+ * <p><b>The ingest contract.</b> A batch comes either as {@link Ingest} (fire and forget, from an
+ * agent in the same cluster) or as {@link Store}, which is answered only once the collector knows
+ * the outcome: {@link Stored} means every sample of the batch is in this source's history; {@link
+ * Refused} means nothing of it was stored, with the reason, the offending field and, for limits
+ * that lift with time, how long to wait. Batches may arrive out of order or with equal timestamps:
+ * any batch up to {@code lateHorizon} older than the source's newest is merged into history at its
+ * place. A source's first batch registers it with the node's {@link SourceDirectory}, and every
+ * batch waits (stashed) until the directory has answered, so a batch is never confirmed and then
+ * dropped because the node turned the source away. A refused collector answers what it holds and
+ * stops at once; a stale one that the directory evicts to make room does the same.
+ *
+ * <p>Bounds: a source may create at most {@code max-series-per-source} series. Samples of an {@link
+ * Ingest} that cannot be stored are counted as refused, reported to the directory ({@code
+ * pipewatch_refused_samples_total}) and logged at most once per {@code warn-interval}; a {@link
+ * Store} is refused whole instead, and not counted there (its sender was told).
  *
  * <pre>{@code
  * CollectorSettings settings = CollectorSettings.create(system.settings().config());
  * ActorRef<SourceDirectory.Command> directory = system.systemActorOf(
  *     SourceDirectory.create(settings), "source-directory", Props.empty());
- * // null: no child per source (the server passes one that builds its BottleneckAnalyzer)
  * ActorRef<ShardingEnvelope<Collector.Command>> region =
- *     Collector.init(system, settings, directory, null);
+ *     Collector.init(system, settings, directory, sourceId -> BottleneckAnalyzer.create(sourceId));
  * region.tell(new ShardingEnvelope<>("ocr", new Collector.Ingest("ocr", now, samples)));
+ * CompletionStage<Collector.StoreResult> outcome = AskPattern.ask(region,
+ *     replyTo -> new ShardingEnvelope<>("ocr",
+ *         new Collector.Store(new Collector.Ingest("ocr", now, samples), "10.0.0.7", replyTo)),
+ *     timeout, system.scheduler());
  * }</pre>
- *
- * ({@code UsageExamplesTest} in this module's tests runs this example.)
  */
 public final class Collector extends AbstractBehavior<Collector.Command> {
 
@@ -61,12 +69,52 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
   /** Everything a Collector understands. */
   public sealed interface Command extends CborSerializable {}
 
-  /** One flush of one source: every sample taken at {@code timestampMillis}. */
+  /** One flush of one source: every sample taken at {@code timestampMillis}. Not answered. */
   public record Ingest(String sourceId, long timestampMillis, List<Sample> samples)
       implements Command {
     public Ingest {
       samples = List.copyOf(samples);
     }
+  }
+
+  /**
+   * Stores {@code batch} whole or not at all and answers {@link Stored} or {@link Refused}. {@code
+   * client} names the sender for the per-client limit on new sources ("" for none).
+   */
+  public record Store(Ingest batch, String client, ActorRef<StoreResult> replyTo)
+      implements Command {}
+
+  /** The answer to {@link Store}: {@link Stored} or {@link Refused}. */
+  public sealed interface StoreResult extends CborSerializable permits Stored, Refused {}
+
+  /** Every sample of the batch is in the source's history. */
+  public record Stored(String sourceId, int samples) implements StoreResult {}
+
+  /**
+   * Nothing of the batch was stored: {@code field} is the offending field ({@code timestamp},
+   * {@code samples[3].kind}, {@code source}), {@code detail} one line naming the limit or the
+   * conflict, {@code retryAfterSeconds} above 0 when the same batch may succeed later.
+   */
+  public record Refused(
+      String sourceId, Refusal reason, String field, String detail, long retryAfterSeconds)
+      implements StoreResult {}
+
+  /** Why a batch or a source was refused. */
+  public enum Refusal {
+    /** Older than the source's newest batch by more than the late horizon. */
+    TIMESTAMP,
+    /** A sample without name or kind. */
+    INVALID,
+    /** A metric sent with another kind than before. */
+    KIND_CHANGED,
+    /** More series than {@code max-series-per-source}. */
+    SERIES_LIMIT,
+    /** The node holds {@code max-sources-per-node} sources, none of them stale. */
+    NODE_FULL,
+    /** The client started {@code new-sources-per-client-per-minute} sources in the last minute. */
+    CLIENT_LIMIT,
+    /** The collector is stopping (forgotten, evicted or passivated); a retry reaches a new one. */
+    UNAVAILABLE
   }
 
   /** Asks for the latest values of every series; answers {@link SourceSnapshot}. */
@@ -112,11 +160,21 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
 
   public record IngestCount(String sourceId, long batches) implements CborSerializable {}
 
+  /** From the directory: give up this source's slot (it is stale and the node needs room). */
+  enum Evict implements Command {
+    INSTANCE
+  }
+
   private enum Tick implements Command {
     INSTANCE
   }
 
   private enum StatusTick implements Command {
+    INSTANCE
+  }
+
+  /** Stops the collector once the messages before it are handled (also the shard's stop). */
+  private enum Stop implements Command {
     INSTANCE
   }
 
@@ -126,33 +184,34 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
   /** Timers are recorded in nanoseconds and stored and exposed in seconds. */
   static final double NANOS_PER_SECOND = 1e9;
 
-  private static final String[] HISTOGRAM_SUFFIXES = {
-    "_rate", "_mean", "_p50", "_p90", "_p95", "_p99", "_max"
-  };
+  /** Batches held while the directory decides on a new source. */
+  static final int STASH_CAPACITY = 1000;
+
+  private enum State {
+    /** No batch yet: not registered. */
+    NEW,
+    /** Registration sent; batches wait in the stash. */
+    REGISTERING,
+    /** Accepted by the node (or no directory). */
+    ACCEPTED,
+    /** Refused, evicted or forgotten: answers what comes and stops. */
+    STOPPING
+  }
 
   private final String sourceId;
   private final CollectorSettings settings;
   private final ActorRef<SourceDirectory.Command> directory;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final ActorRef<SourceSnapshot> analyzer;
-  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final SeriesCatalogue catalogue;
 
-  private SourceHistory history;
-  private final Map<String, Map<Map<String, String>, MetricState>> metrics = new HashMap<>();
-  private final List<MetricState> metricList = new ArrayList<>();
-  private final List<SeriesInfo> seriesInfo = new ArrayList<>();
-  private final Map<String, Integer> seriesById = new HashMap<>();
-  private double[] lastValue = new double[0];
-  private long[] lastValueAt = new long[0];
-
-  private boolean registrationSent;
-  private boolean registrationAnswered;
-  private long lastRegisterNanos;
-  private boolean refusedByNode;
+  private State state;
+  private Refused stopReason;
   private boolean batchSinceTick;
   private int missed;
   private boolean stale;
   private boolean statusDirty;
-  private long batches;
   private long samplesAccepted;
   private long samplesRefused;
   private long reportedAccepted;
@@ -174,9 +233,14 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     return ClusterSharding.get(system)
         .init(
             Entity.of(
-                    TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, directory, snapshotChild))
+                    TYPE_KEY,
+                    ctx ->
+                        create(
+                            ctx.getEntityId(), settings, directory, snapshotChild, ctx.getShard()))
                 // history must outlive quiet periods; collectors stop themselves (forget-after)
-                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
+                // a message, so that batches already in the mailbox are answered before it
+                .withStopMessage(Stop.INSTANCE));
   }
 
   /** A collector without directory or snapshot child (tests, benchmarks). */
@@ -193,26 +257,50 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
       CollectorSettings settings,
       ActorRef<SourceDirectory.Command> directory,
       Function<String, Behavior<SourceSnapshot>> snapshotChild) {
+    return create(sourceId, settings, directory, snapshotChild, null);
+  }
+
+  private static Behavior<Command> create(
+      String sourceId,
+      CollectorSettings settings,
+      ActorRef<SourceDirectory.Command> directory,
+      Function<String, Behavior<SourceSnapshot>> snapshotChild,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         ctx ->
-            Behaviors.withTimers(
-                timers ->
-                    new Collector(ctx, timers, sourceId, settings, directory, snapshotChild)));
+            Behaviors.withStash(
+                STASH_CAPACITY,
+                stash ->
+                    Behaviors.withTimers(
+                        timers ->
+                            new Collector(
+                                ctx,
+                                timers,
+                                stash,
+                                sourceId,
+                                settings,
+                                directory,
+                                snapshotChild,
+                                shard))));
   }
 
   private Collector(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
+      StashBuffer<Command> stash,
       String sourceId,
       CollectorSettings settings,
       ActorRef<SourceDirectory.Command> directory,
-      Function<String, Behavior<SourceSnapshot>> snapshotChild) {
+      Function<String, Behavior<SourceSnapshot>> snapshotChild,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(context);
     this.sourceId = sourceId;
     this.settings = settings;
     this.directory = directory;
-    this.timers = timers;
-    this.history = new SourceHistory(settings.history());
+    this.shard = shard;
+    this.stash = stash;
+    this.catalogue = new SeriesCatalogue(settings);
+    this.state = directory == null ? State.ACCEPTED : State.NEW;
     this.analyzer =
         snapshotChild == null
             ? null
@@ -229,124 +317,108 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Ingest.class, this::onIngest)
+        .onMessage(Ingest.class, i -> onBatch(i, i, "", null))
+        .onMessage(Store.class, s -> onBatch(s, s.batch(), s.client(), s.replyTo()))
         .onMessage(GetLatest.class, this::onGetLatest)
         .onMessage(GetSeries.class, this::onGetSeries)
         .onMessage(ListSeries.class, this::onListSeries)
         .onMessage(GetIngestCount.class, this::onGetIngestCount)
         .onMessage(WrappedRegistration.class, this::onRegistration)
+        .onMessageEquals(Evict.INSTANCE, this::onEvict)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(StatusTick.INSTANCE, this::onStatusTick)
+        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+        .onSignal(PostStop.class, s -> onPostStop())
         .build();
   }
 
-  private Behavior<Command> onIngest(Ingest ingest) {
-    List<Sample> samples = ingest.samples();
-    if (refusedByNode) {
-      refuse(samples.size(), "this node holds max-sources-per-node sources already");
-      batchSinceTick = true;
-      missed = 0;
-      if (System.nanoTime() - lastRegisterNanos >= settings.warnInterval().toNanos()) {
-        register(); // ask again: a source may have gone since
+  private Behavior<Command> onBatch(
+      Command message, Ingest batch, String client, ActorRef<StoreResult> replyTo) {
+    switch (state) {
+      case STOPPING -> {
+        refuse(batch, replyTo, stopReason);
+        return this;
       }
+      case NEW -> {
+        state = State.REGISTERING;
+        ActorRef<SourceDirectory.Registration> adapter =
+            getContext()
+                .messageAdapter(SourceDirectory.Registration.class, WrappedRegistration::new);
+        directory.tell(
+            new SourceDirectory.Register(sourceId, getContext().getSelf(), client, adapter));
+        stash.stash(message);
+        return this;
+      }
+      case REGISTERING -> {
+        if (stash.isFull()) {
+          refuse(
+              batch,
+              replyTo,
+              refusal(
+                  Refusal.UNAVAILABLE, "source", "the node is still deciding on this source", 1));
+        } else {
+          stash.stash(message);
+        }
+        return this;
+      }
+      case ACCEPTED -> {
+        return store(batch, replyTo);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> store(Ingest batch, ActorRef<StoreResult> replyTo) {
+    long ts = batch.timestampMillis();
+    List<Sample> samples = batch.samples();
+    if (replyTo != null) {
+      SeriesCatalogue.Problem problem = catalogue.check(ts, samples);
+      if (problem != null) {
+        replyTo.tell(new Refused(sourceId, problem.reason(), problem.field(), problem.detail(), 0));
+        return this;
+      }
+    }
+    int refused = catalogue.store(ts, samples);
+    if (refused < 0) {
+      countRefused(samples.size(), catalogue.lastRefusal());
       return this;
     }
-    if (!registrationSent && directory != null) {
-      registrationSent = true;
-      register();
+    if (refused > 0) {
+      countRefused(refused, catalogue.lastRefusal());
     }
-    long ts = ingest.timestampMillis();
-    if (!history.begin(ts)) {
-      refuse(samples.size(), "batch older than the last one");
-      return this;
+    samplesAccepted += samples.size() - refused;
+    if (replyTo != null) {
+      replyTo.tell(new Stored(sourceId, samples.size()));
     }
-    for (int i = 0, n = samples.size(); i < n; i++) {
-      Sample sample = samples.get(i);
-      MetricState m = metric(sample);
-      if (m == null) {
-        continue;
-      }
-      m.apply(sample, ts, history);
-      samplesAccepted++;
-    }
-    history.end();
-    for (int s = 0, n = history.seriesCount(); s < n; s++) {
-      double v = history.current(s);
-      if (!Double.isNaN(v)) {
-        lastValue[s] = v;
-        lastValueAt[s] = ts;
-      }
-    }
-    batches++;
     batchSinceTick = true;
     missed = 0;
     if (stale) {
       stale = false;
       statusDirty = true;
+      if (directory != null) {
+        onStatusTick(); // at once: the directory must not evict a source that is back
+      }
     }
-    if (analyzer != null) {
-      analyzer.tell(snapshot());
+    if (analyzer != null && ts >= catalogue.newest()) {
+      analyzer.tell(catalogue.snapshot(sourceId, stale, missed));
     }
     return this;
   }
 
-  private void register() {
-    lastRegisterNanos = System.nanoTime();
-    registrationAnswered = false;
-    ActorRef<SourceDirectory.Registration> adapter =
-        getContext().messageAdapter(SourceDirectory.Registration.class, WrappedRegistration::new);
-    directory.tell(new SourceDirectory.Register(sourceId, getContext().getSelf(), adapter));
+  private Refused refusal(Refusal reason, String field, String detail, long retryAfterSeconds) {
+    return new Refused(sourceId, reason, field, detail, retryAfterSeconds);
   }
 
-  /** Finds or creates the metric of a sample; null (and counted) when refused. */
-  private MetricState metric(Sample sample) {
-    if (sample == null || sample.name() == null || sample.kind() == null) {
-      refuse(1, "sample without name or kind");
-      return null;
-    }
-    Map<Map<String, String>, MetricState> byLabels = metrics.get(sample.name());
-    MetricState m = byLabels == null ? null : byLabels.get(sample.labels());
-    if (m != null) {
-      if (m.kind != sample.kind()) {
-        refuse(1, "metric " + m.id + " changed kind from " + m.kind + " to " + sample.kind());
-        return null;
-      }
-      return m;
-    }
-    int needed = isHistogram(sample.kind()) ? HISTOGRAM_SUFFIXES.length : 1;
-    if (history.seriesCount() + needed > settings.maxSeriesPerSource()) {
-      refuse(1, "source is at max-series-per-source " + settings.maxSeriesPerSource());
-      return null;
-    }
-    m = new MetricState(sample.name(), sample.labels(), sample.kind(), history.seriesCount());
-    if (isHistogram(sample.kind())) {
-      for (String suffix : HISTOGRAM_SUFFIXES) {
-        addSeries(sample.name() + suffix, sample.labels(), sample.kind());
-      }
+  /** Answers a {@link Store} with {@code why}, or counts an {@link Ingest}'s samples as refused. */
+  private void refuse(Ingest batch, ActorRef<StoreResult> replyTo, Refused why) {
+    if (replyTo != null) {
+      replyTo.tell(why);
     } else {
-      addSeries(sample.name(), sample.labels(), sample.kind());
+      countRefused(batch.samples().size(), why.detail());
     }
-    metrics.computeIfAbsent(sample.name(), k -> new HashMap<>()).put(sample.labels(), m);
-    metricList.add(m);
-    statusDirty = true;
-    return m;
   }
 
-  private void addSeries(String name, Map<String, String> labels, MetricKind kind) {
-    int s = history.addSeries();
-    String id = SeriesPoint.id(name, labels);
-    seriesInfo.add(new SeriesInfo(id, name, labels, kind));
-    seriesById.put(id, s);
-    lastValue = Arrays.copyOf(lastValue, s + 1);
-    lastValue[s] = Double.NaN;
-    lastValueAt = Arrays.copyOf(lastValueAt, s + 1);
-  }
-
-  private static boolean isHistogram(MetricKind kind) {
-    return kind == MetricKind.HISTOGRAM || kind == MetricKind.TIMER;
-  }
-
-  private void refuse(int n, String reason) {
+  private void countRefused(int n, String reason) {
     samplesRefused += n;
     refusedSinceWarn += n;
     long now = System.nanoTime();
@@ -365,34 +437,61 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     }
   }
 
-  private SourceSnapshot snapshot() {
-    List<SeriesPoint> points = new ArrayList<>(seriesInfo.size());
-    for (int s = 0; s < seriesInfo.size(); s++) {
-      double v = lastValue[s];
-      if (!Double.isNaN(v)) {
-        SeriesInfo info = seriesInfo.get(s);
-        points.add(
-            new SeriesPoint(info.id(), info.name(), info.labels(), info.kind(), v, lastValueAt[s]));
-      }
+  private Behavior<Command> onRegistration(WrappedRegistration wrapped) {
+    SourceDirectory.Registration r = wrapped.registration();
+    if (state != State.REGISTERING) {
+      return this;
     }
-    List<Sample> latest = new ArrayList<>(metricList.size());
-    for (MetricState m : metricList) {
-      if (m.lastSample != null) {
-        latest.add(m.lastSample);
-      }
+    if (r.accepted()) {
+      state = State.ACCEPTED;
+    } else {
+      stopSoon(refusal(r.refusal(), "source", r.detail(), r.retryAfterSeconds()));
     }
-    long ts = batches == 0 ? 0 : history.lastTimestamp();
-    return new SourceSnapshot(sourceId, ts, stale, missed, points, latest);
+    return stash.unstashAll(this);
+  }
+
+  private Behavior<Command> onEvict() {
+    if (state != State.ACCEPTED) {
+      return this;
+    }
+    if (!stale) {
+      // a batch came after the directory decided: keep the slot, the history and the promise
+      directory.tell(new SourceDirectory.Reinstate(sourceId, getContext().getSelf()));
+      return this;
+    }
+    getContext()
+        .getLog()
+        .info("Source '{}' evicted: stale, and the node needed its slot", sourceId);
+    stopSoon(
+        refusal(Refusal.UNAVAILABLE, "source", "this source was evicted; retry to start anew", 1));
+    return this;
+  }
+
+  /**
+   * Answers every later batch with {@code why} and stops: through the shard when sharded (batches
+   * that arrive meanwhile go to the next incarnation), else by a message to itself.
+   */
+  private void stopSoon(Refused why) {
+    if (state == State.STOPPING) {
+      return;
+    }
+    state = State.STOPPING;
+    stopReason = why;
+    if (shard != null) {
+      shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+    } else {
+      getContext().getSelf().tell(Stop.INSTANCE);
+    }
   }
 
   private Behavior<Command> onGetLatest(GetLatest query) {
-    query.replyTo().tell(snapshot());
+    query.replyTo().tell(catalogue.snapshot(sourceId, stale, missed));
     return stopIfNeverIngested();
   }
 
   private Behavior<Command> onGetSeries(GetSeries query) {
-    Integer s = seriesById.get(query.seriesId());
-    if (s == null) {
+    SeriesRange r = catalogue.range(query.seriesId(), query.fromMillis(), query.toMillis());
+    if (r == null) {
       query
           .replyTo()
           .tell(
@@ -407,7 +506,6 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
                   new double[0]));
       return stopIfNeverIngested();
     }
-    SeriesRange r = history.range(s, query.fromMillis(), query.toMillis());
     query
         .replyTo()
         .tell(
@@ -424,48 +522,20 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
   }
 
   private Behavior<Command> onListSeries(ListSeries query) {
-    query.replyTo().tell(new SeriesList(sourceId, List.copyOf(seriesInfo)));
+    query.replyTo().tell(new SeriesList(sourceId, catalogue.series()));
     return stopIfNeverIngested();
   }
 
   private Behavior<Command> onGetIngestCount(GetIngestCount query) {
-    query.replyTo().tell(new IngestCount(sourceId, batches));
+    query.replyTo().tell(new IngestCount(sourceId, catalogue.batches()));
     return this;
   }
 
   /** A collector woken only by a query (unknown source) answers and goes away again. */
   private Behavior<Command> stopIfNeverIngested() {
-    return batches == 0 && samplesRefused == 0 && directory != null ? Behaviors.stopped() : this;
-  }
-
-  private Behavior<Command> onRegistration(WrappedRegistration wrapped) {
-    registrationAnswered = true;
-    if (wrapped.registration().accepted()) {
-      if (refusedByNode) {
-        refusedByNode = false; // the node has room now; history starts from the next batch
-        getContext()
-            .getLog()
-            .info("Source '{}' accepted by the node after being refused", sourceId);
-      }
-      return this;
+    if (state == State.NEW && directory != null) {
+      stopSoon(refusal(Refusal.UNAVAILABLE, "source", "collector was stopping; retry", 1));
     }
-    if (refusedByNode) {
-      return this;
-    }
-    refusedByNode = true;
-    long dropped = samplesAccepted;
-    samplesAccepted = 0;
-    reportedAccepted = 0;
-    samplesRefused += dropped;
-    // keep nothing: a refused source must not cost history memory
-    history = new SourceHistory(settings.history());
-    metrics.clear();
-    metricList.clear();
-    seriesInfo.clear();
-    seriesById.clear();
-    lastValue = new double[0];
-    lastValueAt = new long[0];
-    refuse(0, wrapped.registration().reason());
     return this;
   }
 
@@ -474,7 +544,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
       batchSinceTick = false;
       return this;
     }
-    if (batches == 0 && !refusedByNode) {
+    if (catalogue.batches() == 0 || state == State.STOPPING) {
       return this;
     }
     missed++;
@@ -483,7 +553,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
       statusDirty = true;
       getContext().getLog().info("Source '{}' is stale: {} flushes missed", sourceId, missed);
       if (analyzer != null) {
-        analyzer.tell(snapshot());
+        analyzer.tell(catalogue.snapshot(sourceId, stale, missed));
       }
       if (directory != null) {
         onStatusTick();
@@ -494,120 +564,57 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
       if (directory != null) {
         onStatusTick();
       }
-      return Behaviors.stopped();
+      stopSoon(refusal(Refusal.UNAVAILABLE, "source", "collector was stopping; retry", 1));
     }
     return this;
   }
 
   private Behavior<Command> onStatusTick() {
-    if (registrationSent && !registrationAnswered) {
-      return this; // accepted samples might still be refused with the source
+    if (state == State.REGISTERING || state == State.NEW) {
+      return this;
     }
     long accepted = samplesAccepted - reportedAccepted;
     long refused = samplesRefused - reportedRefused;
-    long newBatches = batches - reportedBatches;
+    long newBatches = catalogue.batches() - reportedBatches;
     if (accepted == 0 && refused == 0 && newBatches == 0 && !statusDirty) {
       return this;
     }
     directory.tell(
         new SourceDirectory.Status(
             sourceId,
-            refusedByNode ? 0 : history.seriesCount(),
-            batches == 0 ? 0 : history.lastTimestamp(),
+            catalogue.seriesCount(),
+            catalogue.newest(),
             stale,
             newBatches,
             accepted,
             refused));
     reportedAccepted = samplesAccepted;
     reportedRefused = samplesRefused;
-    reportedBatches = batches;
+    reportedBatches = catalogue.batches();
     statusDirty = false;
     return this;
   }
 
-  /** Per metric: where its series start and what the previous batch said (for rates). */
-  private static final class MetricState {
-    final String id;
-    final MetricKind kind;
-    final int firstSeries;
-    long prevTs = Long.MIN_VALUE;
-    double prevTotal;
-    double prevSum;
-    Sample lastSample;
-
-    MetricState(String name, Map<String, String> labels, MetricKind kind, int firstSeries) {
-      this.id = SeriesPoint.id(name, labels);
-      this.kind = kind;
-      this.firstSeries = firstSeries;
-    }
-
-    void apply(Sample sample, long ts, SourceHistory h) {
-      lastSample = sample;
-      switch (kind) {
-        case GAUGE -> h.put(firstSeries, finite(sample.value()));
-        case COUNTER -> {
-          double total = sample.value();
-          if (!Double.isFinite(total)) {
-            return;
+  private Behavior<Command> onPostStop() {
+    stash.forEach(
+        m -> {
+          if (m instanceof Store s) {
+            s.replyTo().tell(refusal(Refusal.UNAVAILABLE, "source", "collector stopped; retry", 1));
+          } else if (m instanceof Ingest i) {
+            samplesRefused += i.samples().size();
           }
-          if (prevTs != Long.MIN_VALUE && ts > prevTs) {
-            double increase = total >= prevTotal ? total - prevTotal : total; // reset
-            h.put(firstSeries, increase * 1000.0 / (ts - prevTs));
-          }
-          if (prevTs == Long.MIN_VALUE || ts > prevTs) {
-            prevTotal = total;
-            prevTs = ts;
-          }
-        }
-        case HISTOGRAM, TIMER -> applyHistogram(sample, ts, h);
-      }
+        });
+    if (directory != null && samplesRefused > reportedRefused) {
+      directory.tell(
+          new SourceDirectory.Status(
+              sourceId,
+              catalogue.seriesCount(),
+              catalogue.newest(),
+              stale,
+              0,
+              0,
+              samplesRefused - reportedRefused));
     }
-
-    private void applyHistogram(Sample sample, long ts, SourceHistory h) {
-      HistogramValue hv = sample.histogram();
-      double count = hv == null ? sample.value() : hv.count();
-      double sum = hv == null ? Double.NaN : hv.sum();
-      if (!Double.isFinite(count)) {
-        return;
-      }
-      boolean first = prevTs == Long.MIN_VALUE;
-      if (!first && ts <= prevTs) {
-        return;
-      }
-      double dCount;
-      double dSum;
-      if (first) {
-        dCount = count;
-        dSum = sum;
-      } else if (count >= prevTotal) {
-        dCount = count - prevTotal;
-        dSum = sum - prevSum;
-      } else { // reset: everything since the restart
-        dCount = count;
-        dSum = sum;
-      }
-      if (!first) {
-        h.put(firstSeries, dCount * 1000.0 / (ts - prevTs));
-      }
-      if (dCount > 0) {
-        // timers arrive in nanoseconds; stored series are in seconds, Prometheus's base unit
-        double unit = sample.kind() == MetricKind.TIMER ? NANOS_PER_SECOND : 1.0;
-        h.put(firstSeries + 1, finite(dSum / dCount / unit));
-        if (hv != null) {
-          h.put(firstSeries + 2, finite(hv.p50() / unit));
-          h.put(firstSeries + 3, finite(hv.p90() / unit));
-          h.put(firstSeries + 4, finite(hv.p95() / unit));
-          h.put(firstSeries + 5, finite(hv.p99() / unit));
-          h.put(firstSeries + 6, finite(hv.max() / unit));
-        }
-      }
-      prevTotal = count;
-      prevSum = sum;
-      prevTs = ts;
-    }
-
-    private static double finite(double v) {
-      return Double.isFinite(v) ? v : Double.NaN;
-    }
+    return this;
   }
 }

@@ -17,9 +17,22 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The node's registry of the sources whose {@link Collector}s run here (one per node; spawn it
- * before {@link Collector#init}). It enforces {@code max-sources-per-node}: a collector registers
- * on its first batch and is refused when the node is full. Collectors report their figures every
- * {@code status-interval}; the directory answers:
+ * before {@link Collector#init}). A collector registers on its first batch (its batches wait for
+ * the answer). The directory enforces two limits there:
+ *
+ * <ul>
+ *   <li>{@code max-sources-per-node}: when the node is full, the stale source that has been quiet
+ *       longest gives up its slot (its collector stops and its history goes; until then it keeps
+ *       it); with no stale source the new one is refused ({@link Collector.Refusal#NODE_FULL},
+ *       retry after {@code retry-after}). A source evicted just as it sent a batch again is put
+ *       back ({@link Reinstate}), so the node may hold one source more than the cap for a moment.
+ *   <li>{@code new-sources-per-client-per-minute}: one client (the HTTP sender's address) may start
+ *       only so many new sources in any 60 s ({@link Collector.Refusal#CLIENT_LIMIT}, retry once
+ *       the oldest of them is a minute old), so one client cannot take every slot. Sources of
+ *       in-process agents (client "") are not limited.
+ * </ul>
+ *
+ * <p>Collectors report their figures every {@code status-interval}; the directory answers:
  *
  * <ul>
  *   <li>{@link ListSources} — the sources of this node (for {@code GET /api/sources});
@@ -51,13 +64,35 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
   /** Everything the directory understands. */
   public sealed interface Command extends CborSerializable {}
 
-  /** A collector's first batch: may it keep history here? Answers {@link Registration}. */
+  /**
+   * A collector's first batch, sent by {@code client} ("" for in-process agents): may it keep
+   * history here? Answers {@link Registration}.
+   */
   public record Register(
-      String sourceId, ActorRef<Collector.Command> collector, ActorRef<Registration> replyTo)
+      String sourceId,
+      ActorRef<Collector.Command> collector,
+      String client,
+      ActorRef<Registration> replyTo)
       implements Command {}
 
-  public record Registration(String sourceId, boolean accepted, String reason)
-      implements CborSerializable {}
+  /**
+   * The answer to {@link Register}; when refused, why ({@code refusal}, {@code detail} naming the
+   * limit) and when to try again.
+   */
+  public record Registration(
+      String sourceId,
+      boolean accepted,
+      Collector.Refusal refusal,
+      String detail,
+      long retryAfterSeconds)
+      implements CborSerializable {
+    static Registration accepted(String sourceId) {
+      return new Registration(sourceId, true, null, "", 0);
+    }
+  }
+
+  /** An evicted collector that was no longer stale keeps its slot after all. */
+  record Reinstate(String sourceId, ActorRef<Collector.Command> collector) implements Command {}
 
   /** A collector's periodic report; the counts are increases since its previous report. */
   public record Status(
@@ -136,6 +171,8 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
   private long samples;
   private long refusedSamples;
   private long refusedSources;
+  private long evictedSources;
+  private final ClientLimits clientLimits;
   private long rateBase;
   private long rateBaseNanos = System.nanoTime();
   private double ingestRate;
@@ -159,12 +196,15 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
   private SourceDirectory(ActorContext<Command> context, CollectorSettings settings) {
     super(context);
     this.settings = settings;
+    this.clientLimits =
+        new ClientLimits(settings.newSourcesPerClientPerMinute(), Duration.ofMinutes(1));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Register.class, this::onRegister)
+        .onMessage(Reinstate.class, this::onReinstate)
         .onMessage(Status.class, this::onStatus)
         .onMessage(CollectorStopped.class, this::onStopped)
         .onMessage(ListSources.class, this::onList)
@@ -176,33 +216,92 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
 
   private Behavior<Command> onRegister(Register r) {
     Entry existing = sources.get(r.sourceId());
-    if (existing == null && sources.size() >= settings.maxSourcesPerNode()) {
-      refusedSources++;
-      refusedSinceWarn++;
-      String reason =
-          "node holds max-sources-per-node = " + settings.maxSourcesPerNode() + " sources";
-      long now = System.nanoTime();
-      if (lastWarnNanos == Long.MIN_VALUE
-          || now - lastWarnNanos >= settings.warnInterval().toNanos()) {
-        getContext()
-            .getLog()
-            .warn(
-                "Refused {} source(s) since the last warning ({} in all), latest '{}': {}",
-                refusedSinceWarn,
-                refusedSources,
-                r.sourceId(),
-                reason);
-        lastWarnNanos = now;
-        refusedSinceWarn = 0;
-      }
-      r.replyTo().tell(new Registration(r.sourceId(), false, reason));
+    if (existing != null && existing.collector.equals(r.collector())) {
+      r.replyTo().tell(Registration.accepted(r.sourceId()));
       return this;
     }
-    if (existing == null || !existing.collector.equals(r.collector())) {
-      sources.put(r.sourceId(), new Entry(r.collector()));
+    long now = System.nanoTime();
+    String client = r.client() == null ? "" : r.client();
+    if (existing == null && !client.isEmpty()) {
+      long wait = clientLimits.waitNanos(client, now);
+      if (wait > 0) {
+        refuseSource(
+            r,
+            Collector.Refusal.CLIENT_LIMIT,
+            "client "
+                + client
+                + " started new-sources-per-client-per-minute = "
+                + settings.newSourcesPerClientPerMinute()
+                + " sources in the last minute",
+            Math.max(1, (wait + 999_999_999L) / 1_000_000_000L));
+        return this;
+      }
+    }
+    if (existing == null && sources.size() >= settings.maxSourcesPerNode() && !evictStalest()) {
+      refuseSource(
+          r,
+          Collector.Refusal.NODE_FULL,
+          "node holds max-sources-per-node = "
+              + settings.maxSourcesPerNode()
+              + " sources, none of them stale",
+          Math.max(1, settings.retryAfter().toSeconds()));
+      return this;
+    }
+    if (existing == null && !client.isEmpty()) {
+      clientLimits.record(client, now);
+    }
+    sources.put(r.sourceId(), new Entry(r.collector()));
+    getContext().watchWith(r.collector(), new CollectorStopped(r.sourceId(), r.collector()));
+    r.replyTo().tell(Registration.accepted(r.sourceId()));
+    return this;
+  }
+
+  /** Evicts the stale source quiet for longest; false when no source is stale. */
+  private boolean evictStalest() {
+    String victim = null;
+    long oldest = Long.MAX_VALUE;
+    for (Map.Entry<String, Entry> e : sources.entrySet()) {
+      if (e.getValue().stale && e.getValue().lastTimestampMillis < oldest) {
+        oldest = e.getValue().lastTimestampMillis;
+        victim = e.getKey();
+      }
+    }
+    if (victim == null) {
+      return false;
+    }
+    Entry gone = sources.remove(victim);
+    evictedSources++;
+    gone.collector.tell(Collector.Evict.INSTANCE);
+    return true;
+  }
+
+  private void refuseSource(
+      Register r, Collector.Refusal refusal, String detail, long retryAfterSeconds) {
+    refusedSources++;
+    refusedSinceWarn++;
+    long now = System.nanoTime();
+    if (lastWarnNanos == Long.MIN_VALUE
+        || now - lastWarnNanos >= settings.warnInterval().toNanos()) {
+      getContext()
+          .getLog()
+          .warn(
+              "Refused {} source(s) since the last warning ({} in all), latest '{}': {}",
+              refusedSinceWarn,
+              refusedSources,
+              r.sourceId(),
+              detail);
+      lastWarnNanos = now;
+      refusedSinceWarn = 0;
+    }
+    r.replyTo().tell(new Registration(r.sourceId(), false, refusal, detail, retryAfterSeconds));
+  }
+
+  private Behavior<Command> onReinstate(Reinstate r) {
+    if (!sources.containsKey(r.sourceId())) {
+      Entry e = new Entry(r.collector());
+      sources.put(r.sourceId(), e);
       getContext().watchWith(r.collector(), new CollectorStopped(r.sourceId(), r.collector()));
     }
-    r.replyTo().tell(new Registration(r.sourceId(), true, ""));
     return this;
   }
 
@@ -284,6 +383,7 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
     }
     rateBase = samples;
     rateBaseNanos = now;
+    clientLimits.forgetBefore(now);
     return this;
   }
 

@@ -43,7 +43,10 @@ class CollectorTest {
         staleAfter,
         Duration.ofHours(4),
         Duration.ofMillis(50),
-        Duration.ofSeconds(3));
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(75),
+        1000,
+        Duration.ofSeconds(10));
   }
 
   private static final CollectorSettings QUIET = settings(Duration.ofHours(1), 500, 50, 10);
@@ -164,9 +167,10 @@ class CollectorTest {
     c.tell(new Collector.GetSeries("g", last - 900_000, last, probe.ref()));
     Collector.SeriesData mid = probe.receiveMessage();
     assertThat(mid.resolutionMillis()).isEqualTo(1000);
-    assertThat(mid.values()).containsExactly(4.5, 14.5);
-    assertThat(mid.min()).containsExactly(0.0, 10.0);
-    assertThat(mid.max()).containsExactly(9.0, 19.0);
+    // the newest bucket (2.0-2.9 s) is visible while it is open
+    assertThat(mid.values()).containsExactly(4.5, 14.5, 24.5);
+    assertThat(mid.min()).containsExactly(0.0, 10.0, 20.0);
+    assertThat(mid.max()).containsExactly(9.0, 19.0, 29.0);
     c.tell(new Collector.GetSeries("g", last - 4 * 3_600_000, last, probe.ref()));
     assertThat(probe.receiveMessage().resolutionMillis()).isEqualTo(10_000);
     c.tell(new Collector.GetSeries("nope", 0, last, probe.ref()));
@@ -190,7 +194,7 @@ class CollectorTest {
             Sample.gauge("c", Map.of(), 1),
             Sample.gauge("d", Map.of(), 1)));
     SourceDirectory.Register reg = directory.expectMessageClass(SourceDirectory.Register.class);
-    reg.replyTo().tell(new SourceDirectory.Registration(id, true, ""));
+    reg.replyTo().tell(SourceDirectory.Registration.accepted(id));
     SourceDirectory.Status status = directory.expectMessageClass(SourceDirectory.Status.class);
     assertThat(status.series()).isEqualTo(3);
     assertThat(status.newSamples()).isEqualTo(3);
@@ -200,96 +204,6 @@ class CollectorTest {
     assertThat(list.receiveMessage().series())
         .extracting(Collector.SeriesInfo::id)
         .containsExactly("a", "b", "c");
-  }
-
-  @Test
-  void nodeCapRefusesFurtherSourcesAndTheDirectoryCountsThem() {
-    CollectorSettings s = settings(Duration.ofHours(1), 500, 1, 10);
-    ActorRef<SourceDirectory.Command> dir = testKit.spawn(SourceDirectory.create(s));
-    String first = source();
-    String second = source();
-    ActorRef<Collector.Command> a = testKit.spawn(Collector.create(first, s, dir, null));
-    ActorRef<Collector.Command> b = testKit.spawn(Collector.create(second, s, dir, null));
-    a.tell(batch(first, 0, Sample.gauge("x", Map.of(), 1)));
-    TestProbe<SourceDirectory.SourceList> list = testKit.createTestProbe();
-    list.awaitAssert(
-        () -> {
-          dir.tell(new SourceDirectory.ListSources(list.ref()));
-          assertThat(list.receiveMessage().sources())
-              .extracting(SourceDirectory.SourceInfo::sourceId)
-              .containsExactly(first);
-          return null;
-        });
-    b.tell(batch(second, 0, Sample.gauge("x", Map.of(), 1), Sample.gauge("y", Map.of(), 1)));
-    b.tell(batch(second, 100, Sample.gauge("x", Map.of(), 1)));
-    TestProbe<SourceDirectory.NodeFigures> figures = testKit.createTestProbe();
-    figures.awaitAssert(
-        Duration.ofSeconds(5),
-        () -> {
-          dir.tell(new SourceDirectory.GetFigures(figures.ref()));
-          SourceDirectory.NodeFigures f = figures.receiveMessage();
-          assertThat(f.sources()).isEqualTo(1);
-          assertThat(f.refusedSources()).isEqualTo(1);
-          assertThat(f.refusedSamples()).isEqualTo(3);
-          assertThat(f.samples()).isEqualTo(1);
-          assertThat(f.series()).isEqualTo(1);
-          return null;
-        });
-    TestProbe<SourceSnapshot> snap = testKit.createTestProbe();
-    b.tell(new Collector.GetLatest(snap.ref()));
-    assertThat(snap.receiveMessage().series()).isEmpty();
-
-    TestProbe<SourceDirectory.LatestSnapshots> all = testKit.createTestProbe();
-    dir.tell(new SourceDirectory.GetLatestAll(all.ref()));
-    SourceDirectory.LatestSnapshots latest = all.receiveMessage();
-    assertThat(latest.snapshots()).extracting(SourceSnapshot::sourceId).containsExactly(first);
-    assertThat(latest.unanswered()).isEmpty();
-  }
-
-  @Test
-  void aRefusedSourceIsAcceptedOnceTheNodeHasRoomAgain() {
-    CollectorSettings s =
-        new CollectorSettings(
-            Duration.ofHours(1),
-            HistorySettings.defaults(),
-            500,
-            1,
-            Duration.ofMillis(20),
-            10,
-            Duration.ofHours(4),
-            Duration.ofMillis(20),
-            Duration.ofSeconds(3));
-    ActorRef<SourceDirectory.Command> dir = testKit.spawn(SourceDirectory.create(s));
-    String first = source();
-    String second = source();
-    ActorRef<Collector.Command> a = testKit.spawn(Collector.create(first, s, dir, null));
-    ActorRef<Collector.Command> b = testKit.spawn(Collector.create(second, s, dir, null));
-    TestProbe<SourceDirectory.SourceList> list = testKit.createTestProbe();
-    a.tell(batch(first, 0, Sample.gauge("x", Map.of(), 1)));
-    list.awaitAssert(
-        () -> {
-          dir.tell(new SourceDirectory.ListSources(list.ref()));
-          assertThat(list.receiveMessage().sources()).hasSize(1);
-          return null;
-        });
-    b.tell(batch(second, 0, Sample.gauge("x", Map.of(), 1)));
-    testKit.stop(a);
-    TestProbe<SourceSnapshot> snap = testKit.createTestProbe();
-    long[] ts = {100};
-    snap.awaitAssert(
-        Duration.ofSeconds(5),
-        () -> {
-          b.tell(batch(second, ts[0] += 100, Sample.gauge("x", Map.of(), 2)));
-          b.tell(new Collector.GetLatest(snap.ref()));
-          assertThat(snap.receiveMessage().series())
-              .extracting(SeriesPoint::value)
-              .containsExactly(2.0);
-          return null;
-        });
-    dir.tell(new SourceDirectory.ListSources(list.ref()));
-    assertThat(list.receiveMessage().sources())
-        .extracting(SourceDirectory.SourceInfo::sourceId)
-        .containsExactly(second);
   }
 
   @Test

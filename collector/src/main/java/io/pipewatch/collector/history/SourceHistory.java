@@ -1,10 +1,16 @@
 package io.pipewatch.collector.history;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The in-memory history of one source: every series at three resolutions (see {@link Tier}). Owned
- * by one Collector actor and not thread-safe.
+ * The in-memory history of one source: every series at three resolutions (see {@link RawTier} and
+ * {@link BucketTier}). Owned by one Collector actor and not thread-safe.
+ *
+ * <p>Order of arrival does not matter within the <em>late horizon</em>: a batch whose timestamp is
+ * at most {@code lateHorizon} older than the newest batch so far (or equal to it, or newer) is
+ * merged into every tier at its place in time; an older one is refused by {@link #begin} and
+ * changes nothing. Batches with equal timestamps are all kept (one raw slot each).
  *
  * <p>Memory: one {@code long} timestamp per slot per tier for the whole source, plus per series 8
  * bytes per raw slot and 16 bytes per downsampled slot (see {@link
@@ -21,19 +27,45 @@ import java.util.Arrays;
  */
 public final class SourceHistory {
   private final Tier[] tiers;
+  private final long lateHorizonMillis;
   private double[] current = new double[0];
   private int series;
   private long lastTimestamp = Long.MIN_VALUE;
+  private long batchTimestamp;
   private long batches;
   private boolean open;
 
+  /** A history that takes batches in time order only (equal timestamps allowed). */
   public SourceHistory(HistorySettings settings) {
+    this(settings, Duration.ZERO);
+  }
+
+  /**
+   * A history that merges batches up to {@code lateHorizon} older than its newest one; the horizon
+   * must be shorter than the raw tier's retention.
+   */
+  public SourceHistory(HistorySettings settings, Duration lateHorizon) {
+    if (lateHorizon.isNegative() || lateHorizon.compareTo(settings.raw().retention()) >= 0) {
+      throw new IllegalArgumentException(
+          "late horizon " + lateHorizon + " must be within [0, raw retention)");
+    }
+    this.lateHorizonMillis = lateHorizon.toMillis();
     tiers =
         new Tier[] {
-          new Tier(settings.raw(), true),
-          new Tier(settings.mid(), false),
-          new Tier(settings.coarse(), false)
+          new RawTier(settings.raw()),
+          new BucketTier(settings.mid(), lateHorizonMillis),
+          new BucketTier(settings.coarse(), lateHorizonMillis)
         };
+  }
+
+  /** How far behind the newest batch a batch may be and still be merged. */
+  public long lateHorizonMillis() {
+    return lateHorizonMillis;
+  }
+
+  /** Whether {@link #begin} would take a batch at {@code ts}. */
+  public boolean accepts(long ts) {
+    return lastTimestamp == Long.MIN_VALUE || ts >= lastTimestamp - lateHorizonMillis;
   }
 
   /** Adds a series (gaps before now) and returns its index. */
@@ -52,14 +84,14 @@ public final class SourceHistory {
 
   /**
    * Starts a batch at {@code ts}. Returns false (and takes nothing) when {@code ts} is older than
-   * the last batch: history is kept in time order.
+   * the newest batch by more than the late horizon.
    */
   public boolean begin(long ts) {
-    if (ts < lastTimestamp) {
+    if (!accepts(ts)) {
       return false;
     }
     Arrays.fill(current, Double.NaN);
-    lastTimestamp = ts;
+    batchTimestamp = ts;
     open = true;
     return true;
   }
@@ -79,13 +111,15 @@ public final class SourceHistory {
     if (!open) {
       throw new IllegalStateException("end() without begin()");
     }
+    lastTimestamp = Math.max(lastTimestamp, batchTimestamp);
     for (Tier t : tiers) {
-      t.offer(lastTimestamp, current);
+      t.offer(batchTimestamp, current, lastTimestamp);
     }
     batches++;
     open = false;
   }
 
+  /** The newest batch's timestamp ({@code Long.MIN_VALUE} before the first). */
   public long lastTimestamp() {
     return lastTimestamp;
   }

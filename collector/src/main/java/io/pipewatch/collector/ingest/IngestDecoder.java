@@ -27,7 +27,8 @@ import java.util.Map;
  * <pre>{@code
  * {
  *   "source": "svc-a",                      required; non-blank, no surrounding spaces or control chars
- *   "timestamp": 1732350000000,             optional; epoch milliseconds (default: time of receipt)
+ *   "timestamp": 1732350000000,             optional; epoch ms (default: time of receipt), within
+ *                                           [now - reorder-window, now + max-clock-skew]
  *   "samples": [                            required; at most max-samples entries (may be empty)
  *     {"name": "docs_processed_total", "labels": {"stage": "parse"}, "kind": "counter", "value": 123},
  *     {"name": "queue_depth", "kind": "gauge", "value": 17.5},
@@ -69,9 +70,6 @@ public final class IngestDecoder {
    * what is wrong in one line.
    */
   public record Rejected(String field, String message) implements DecodeResult {}
-
-  /** Year 3000 in epoch milliseconds: later timestamps are typos (seconds vs. nanoseconds). */
-  private static final long MAX_TIMESTAMP_MILLIS = 32_503_680_000_000L;
 
   private static final String[] QUANTILE_KEYS = {"0.5", "0.9", "0.95", "0.99"};
 
@@ -115,7 +113,8 @@ public final class IngestDecoder {
 
   /**
    * Decodes one request body. {@code receivedAtMillis} is the batch's timestamp when the body has
-   * none. Never throws for any input.
+   * none, and the "now" a given timestamp must be near ({@code reorder-window} before it to {@code
+   * max-clock-skew} after it). Never throws for any input.
    */
   public DecodeResult decode(byte[] body, long receivedAtMillis) {
     return decode(body, 0, body.length, receivedAtMillis);
@@ -170,7 +169,7 @@ public final class IngestDecoder {
           if (hasTimestamp) {
             throw new Reject(field, "repeated field");
           }
-          timestamp = readTimestamp(p);
+          timestamp = readTimestamp(p, receivedAtMillis);
           hasTimestamp = true;
         }
         case "samples" -> {
@@ -220,15 +219,28 @@ public final class IngestDecoder {
     return source;
   }
 
-  private static long readTimestamp(JsonParser p) throws IOException {
+  private long readTimestamp(JsonParser p, long receivedAtMillis) throws IOException {
     if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
         || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
       throw new Reject("timestamp", "must be a whole number of epoch milliseconds");
     }
     long value = p.getLongValue();
-    if (value <= 0 || value > MAX_TIMESTAMP_MILLIS) {
+    long earliest = receivedAtMillis - settings.reorderWindow().toMillis();
+    long latest = receivedAtMillis + settings.maxClockSkew().toMillis();
+    if (value < earliest || value > latest) {
       throw new Reject(
-          "timestamp", "must be epoch milliseconds between 1 and " + MAX_TIMESTAMP_MILLIS);
+          "timestamp",
+          "epoch milliseconds "
+              + value
+              + " outside ["
+              + earliest
+              + ", "
+              + latest
+              + "]: at most reorder-window = "
+              + settings.reorderWindow().toMillis()
+              + " ms before this node's clock and max-clock-skew = "
+              + settings.maxClockSkew().toMillis()
+              + " ms after it");
     }
     return value;
   }

@@ -2,6 +2,7 @@ package io.pipewatch.collector.ingest;
 
 import com.typesafe.config.Config;
 import io.pipewatch.collector.settings.SettingsReader;
+import java.time.Duration;
 
 /**
  * Limits of the JSON ingest edge ({@code pipewatch.collector.ingest}): how large a request body may
@@ -14,6 +15,9 @@ import io.pipewatch.collector.settings.SettingsReader;
  * @param maxNameLength longest metric or label name
  * @param maxLabelValueLength longest label value (in chars)
  * @param maxSourceLength longest source id (in chars)
+ * @param reorderWindow how far in the past (against the receiving node's clock) a batch's timestamp
+ *     may be
+ * @param maxClockSkew how far in the future a batch's timestamp may be
  */
 public record IngestSettings(
     int maxBodyBytes,
@@ -21,7 +25,9 @@ public record IngestSettings(
     int maxLabels,
     int maxNameLength,
     int maxLabelValueLength,
-    int maxSourceLength) {
+    int maxSourceLength,
+    Duration reorderWindow,
+    Duration maxClockSkew) {
 
   /** Reads {@code pipewatch.collector.ingest} of {@code root}. */
   public static IngestSettings create(Config root) {
@@ -32,11 +38,14 @@ public record IngestSettings(
         in.intInRange("max-labels", 0, 1024),
         in.intInRange("max-name-length", 1, 65_536),
         in.intInRange("max-label-value-length", 1, 1_048_576),
-        in.intInRange("max-source-length", 1, 65_536));
+        in.intInRange("max-source-length", 1, 65_536),
+        in.positiveDuration("reorder-window"),
+        in.positiveDuration("max-clock-skew"));
   }
 
   /** The defaults of {@code reference.conf}, for tests and tools that have no configuration. */
   public static IngestSettings defaults() {
-    return new IngestSettings(1024 * 1024, 10_000, 32, 256, 1024, 256);
+    return new IngestSettings(
+        1024 * 1024, 1000, 32, 256, 1024, 256, Duration.ofSeconds(10), Duration.ofMinutes(1));
   }
 }

@@ -16,7 +16,16 @@ import io.pipewatch.collector.ingest.IngestDecoder.Rejected;
 class IngestDecoderFuzzTest {
 
   private static final IngestDecoder DECODER =
-      IngestDecoder.create(new IngestSettings(1 << 16, 64, 8, 64, 64, 64));
+      IngestDecoder.create(
+          new IngestSettings(
+              1 << 16,
+              64,
+              8,
+              64,
+              64,
+              64,
+              java.time.Duration.ofSeconds(10),
+              java.time.Duration.ofMinutes(1)));
 
   @FuzzTest(maxDuration = "30s")
   void decodeNeverThrows(byte[] body) {

@@ -10,6 +10,7 @@ import io.pipewatch.collector.ingest.IngestDecoder.Accepted;
 import io.pipewatch.collector.ingest.IngestDecoder.DecodeResult;
 import io.pipewatch.collector.ingest.IngestDecoder.Rejected;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,26 @@ class IngestDecoderTest {
 
   private static final long NOW = 1_732_350_000_000L;
   private final IngestDecoder decoder = IngestDecoder.create(IngestSettings.defaults());
+
+  private static IngestSettings settings(int maxBody, int maxSamples) {
+    return new IngestSettings(
+        maxBody, maxSamples, 1, 256, 1024, 256, Duration.ofSeconds(10), Duration.ofMinutes(1));
+  }
+
+  @ParameterizedTest(name = "now {0} ms: accepted {1}")
+  @CsvSource({"-10000, true", "-10001, false", "60000, true", "60001, false", "0, true"})
+  void aTimestampIsAcceptedFromReorderWindowBeforeNowToMaxClockSkewAfter(
+      long offset, boolean accepted) {
+    DecodeResult result = decode("{'source':'s','timestamp':" + (NOW + offset) + ",'samples':[]}");
+    if (accepted) {
+      assertThat(result).isInstanceOf(Accepted.class);
+      assertThat(((Accepted) result).ingest().timestampMillis()).isEqualTo(NOW + offset);
+    } else {
+      assertThat(result)
+          .isInstanceOfSatisfying(
+              Rejected.class, r -> assertThat(r.field()).isEqualTo("timestamp"));
+    }
+  }
 
   private DecodeResult decode(String json) {
     return decoder.decode(json.replace('\'', '"').getBytes(StandardCharsets.UTF_8), NOW);
@@ -87,7 +108,9 @@ class IngestDecoderTest {
         "repeated source           | {'source':'s','source':'t','samples':[]}           | source | repeated",
         "timestamp as string       | {'source':'s','timestamp':'1','samples':[]}        | timestamp | whole number",
         "timestamp fraction        | {'source':'s','timestamp':1.5,'samples':[]}        | timestamp | whole number",
-        "timestamp in nanoseconds  | {'source':'s','timestamp':1732350000000000000,'samples':[]} | timestamp | between",
+        "timestamp in nanoseconds  | {'source':'s','timestamp':1732350000000000000,'samples':[]} | timestamp | outside",
+        "timestamp in year 3000    | {'source':'s','timestamp':32503680000000,'samples':[]} | timestamp | max-clock-skew",
+        "timestamp in seconds      | {'source':'s','timestamp':1732350000,'samples':[]} | timestamp | reorder-window",
         "sample not an object      | {'source':'s','samples':[1]}                       | samples[0] | must be an object",
         "unknown kind              | {'source':'s','samples':[{'name':'a','kind':'summary','value':1}]} | samples[0].kind | unknown kind",
         "kind in capitals          | {'source':'s','samples':[{'name':'a','kind':'GAUGE','value':1}]} | samples[0].kind | unknown kind",
@@ -136,7 +159,7 @@ class IngestDecoderTest {
 
   @Test
   void rejectsTooManySamplesAndLabels() {
-    IngestDecoder small = IngestDecoder.create(new IngestSettings(1 << 20, 2, 1, 256, 1024, 256));
+    IngestDecoder small = IngestDecoder.create(settings(1 << 20, 2));
     StringBuilder json = new StringBuilder("{\"source\":\"s\",\"samples\":[");
     for (int i = 0; i < 3; i++) {
       json.append(i == 0 ? "" : ",").append("{\"name\":\"m").append(i);
@@ -154,7 +177,7 @@ class IngestDecoderTest {
 
   @Test
   void rejectsBodiesAboveTheLimit() {
-    IngestDecoder small = IngestDecoder.create(new IngestSettings(64, 10, 1, 256, 1024, 256));
+    IngestDecoder small = IngestDecoder.create(settings(64, 10));
     byte[] body = new byte[65];
     assertThat(small.decode(body, NOW)).isInstanceOf(Rejected.class);
     assertThat(((Rejected) small.decode(body, NOW)).message()).contains("exceeds the limit of 64");
