@@ -59,7 +59,7 @@ public final class NabCrossValidation {
   static final Map<String, List<String>> GROUPS = groups();
 
   /** The candidate grid used when none is given: few, principled parameters. */
-  static final String DEFAULT_GRID = "score.threshold-scale:0.5,1,2";
+  static final String DEFAULT_GRID = "score.long-alpha:0.001,0.003,0.01";
 
   private NabCrossValidation() {}
 
@@ -213,6 +213,16 @@ public final class NabCrossValidation {
       double raw = 0.0;
       int windows = 0;
       for (NabScorer.FileResult fr : NabScorer.perFile(test, profile, threshold)) {
+        if (Boolean.getBoolean("nab.cv.files") && profile == NabScorer.STANDARD) {
+          System.out.printf(
+              Locale.ROOT,
+              "    %-55s %7.3f tp=%d fn=%d fp=%d%n",
+              fr.name(),
+              fr.score(),
+              fr.truePositives(),
+              fr.falseNegatives(),
+              fr.falsePositives());
+        }
         raw += fr.score();
         windows += fr.truePositives() + fr.falseNegatives();
       }

@@ -44,7 +44,7 @@ class NabCrossValidationTest {
             List.of(file("a", 0, 0.0), file("b", 0, 0.0), file("c", 0, 0.0)));
     var base = ConfigFactory.load();
     List<NabCrossValidation.Candidate> candidates =
-        NabCrossValidation.candidates(base, "score.surprise-scale:3,4");
+        NabCrossValidation.candidates(base, "score.long-alpha:0.003,0.01");
     assertThat(candidates).hasSize(2);
     NabCrossValidation.Summary s =
         NabCrossValidation.crossValidate(
