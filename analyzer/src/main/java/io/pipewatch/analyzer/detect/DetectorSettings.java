@@ -25,8 +25,10 @@ import io.pipewatch.collector.settings.SettingsReader;
  * @param trendBeta Holt slope smoothing
  * @param seasonalMaxPeriod most samples per day for which the daily-seasonal detector runs; 0 turns
  *     it off
- * @param seasonalWindow day-over-day differences kept for the seasonal detector's median/MAD
- * @param shortWindow samples averaged for the recent evidence of the surprise score
+ * @param seasonalWindow memory, in residuals, of the seasonal and level residual scales
+ * @param seasonalMaxHistory most values a series may keep for its seasonal forecast
+ * @param shortWindows averaging windows (samples) of the multi-scale surprise score, one calibrated
+ *     score each
  * @param longAlpha weight of the newest value in the long-term evidence mean and variance
  * @param surpriseScale the surprise (in long-term standard deviations) that scores 0.5
  * @param onsetMargin factor by which a score must exceed the envelope to be reported again
@@ -44,7 +46,8 @@ public record DetectorSettings(
     double trendBeta,
     int seasonalMaxPeriod,
     int seasonalWindow,
-    int shortWindow,
+    int seasonalMaxHistory,
+    java.util.List<Integer> shortWindows,
     double longAlpha,
     double surpriseScale,
     double onsetMargin,
@@ -82,11 +85,33 @@ public record DetectorSettings(
         positiveFraction(in, "trend.beta"),
         in.intInRange("seasonal.max-period-samples", 0, 100_000),
         in.intInRange("seasonal.window", 8, 4096),
-        in.intInRange("score.short-window", 1, 1000),
+        in.intInRange("seasonal.max-history-samples", 0, 1_000_000),
+        shortWindows(in),
         positiveFraction(in, "score.long-alpha"),
         in.doubleInRange("score.surprise-scale", 0.01, 1000.0),
         in.doubleInRange("score.onset-margin", 1.0, 100.0),
         in.doubleInRange("score.onset-half-life-samples", 0.0, 1_000_000.0));
+  }
+
+  private static java.util.List<Integer> shortWindows(SettingsReader in) {
+    String path = "score.short-windows";
+    String expected = "a list of 1 to 8 integers, each 1..1000";
+    java.util.List<Integer> windows;
+    try {
+      windows = java.util.List.copyOf(in.config().getIntList(path));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new InvalidSettingException(
+          in.key(path), expected, in.config().getValue(path).unwrapped());
+    }
+    if (windows.isEmpty() || windows.size() > 8) {
+      throw new InvalidSettingException(in.key(path), expected, windows);
+    }
+    for (int w : windows) {
+      if (w < 1 || w > 1000) {
+        throw new InvalidSettingException(in.key(path), expected, windows);
+      }
+    }
+    return windows;
   }
 
   private static double positiveFraction(SettingsReader in, String path) {

@@ -1,58 +1,68 @@
 package io.pipewatch.analyzer.detect;
 
 /**
- * Daily/weekly-seasonal residual: how far a value is from the same time on earlier days (and a week
- * ago), judged against how far such differences usually are.
+ * Daily or weekly seasonal forecast residual, used only where the series shows that seasonality.
  *
- * <p>The residual is a seasonal difference, the error of the seasonal naive forecast (Box and
- * Jenkins 1970; Hyndman and Athanasopoulos, "Forecasting: Principles and Practice", section 5.2),
- * with {@code P} the number of samples in one day: of {@code x_t - x_{t-P}}, {@code x_t - x_{t-2P}}
- * and, when a week fits in the history ring, {@code x_t - x_{t-7P}}, the one smallest in magnitude.
- * Taking the best of several earlier days suppresses the "echo" of plain differencing (an anomalous
- * day makes the normal day after it look anomalous too), and the week-ago candidate makes a Monday
- * look like last Monday rather than like Sunday; a genuine anomaly differs from all of them. Its
- * robust z against the last {@code window} residuals ({@link RobustWindowDetector}) is the output,
- * so a series that repeats its daily or weekly shape (rush hours, nightly batches, quiet weekends)
- * is not flagged for the shape itself.
+ * <p>The forecast is the seasonal naive forecast (Hyndman and Athanasopoulos, "Forecasting:
+ * Principles and Practice", 3rd ed., section 5.2) made robust: the median of the values one, two
+ * and three seasons ago ({@code x_{t-L}, x_{t-2L}, x_{t-3L}}, as many as are stored), so one
+ * anomalous season does not echo into the next. Two seasons are tried, a day ({@code L = P}, the
+ * samples in one day) and a week ({@code L = 7P}); each keeps a robust scale of its own residuals
+ * ({@link RobustScale}). The season whose residual scale is smaller is the model; {@link
+ * #residualScale()} is its scale, {@link #update} returns its residual divided by that scale (a
+ * z-score). Whether the series is seasonal at all is decided by the caller, who compares this scale
+ * with the scale of a non-seasonal model's residuals (see {@link SeriesDetector}): a shape that
+ * does not repeat leaves the seasonal residuals as wide as (or wider than) the values' own spread,
+ * and the seasonal model is then not used.
  *
  * <p>{@code P} is learnt once: during the first {@code learnSamples} samples the detector counts
  * how many sampling intervals equal the first-seen interval; if at least 90 % do, the series is
- * regular and {@code P = day / interval}. Every value is stored from the first one (ring indexed by
- * sample number), so scoring starts as soon as one day is stored. The detector stays off (z = 0)
- * when the series is irregular, when the day is not a whole number of intervals, or when {@code P}
- * exceeds {@code maxPeriod} (a 100 ms series would need 864,000 values of history).
+ * regular and {@code P = day / interval}. The detector stays off (z = 0, scale 0) when the series
+ * is irregular, when the day is not a whole number of intervals, or when {@code P} exceeds {@code
+ * maxPeriod} (a 100 ms series would need 864,000 values per day).
  *
- * <p>Cost: a {@code double[2 * maxPeriod]} ring allocated once (so the week-ago candidate is used
- * when {@code 7 P <= 2 maxPeriod}: 5-minute and slower series with the default 1440) plus the
- * residual window; O(1) work per sample plus the residual window's O(window) element moves; no
- * allocation.
+ * <p>Memory: the value history is allocated once, when {@code P} is learnt, and only if the
+ * detector is on: {@code 3 * 7 * P} values if that fits in {@code maxHistory} (then both seasons
+ * are tried), else {@code 3 * P} if that fits (day only), else the detector switches off. Values
+ * before the period is known are not stored: scoring starts one season after {@code learnSamples}.
+ * Per sample O(1) work (two medians of three), no allocation.
  */
 final class SeasonalDetector {
   static final long DAY_MILLIS = 86_400_000L;
+  static final int LAGS = 3;
 
-  private final double[] history; // sample n sits at history[n % history.length]
-  private final RobustWindowDetector residuals;
+  private final int maxPeriod;
+  private final int maxHistory;
   private final int learnSamples;
+  private final RobustScale dayScale;
+  private final RobustScale weekScale;
   private final boolean disabled;
+  private double[] history; // value n (counted from the period's start) at history[n % length]
   private long firstInterval;
   private long regularIntervals;
   private long lastTimestamp;
   private long count;
+  private long stored;
   private int period; // 0 while learning
+  private boolean weekly;
   private boolean off;
   private double lastZ;
+  private double lastScale;
 
-  SeasonalDetector(int maxPeriod, int window, int learnSamples) {
-    this.history = new double[Math.max(1, 2 * maxPeriod)];
-    this.residuals = new RobustWindowDetector(window);
+  SeasonalDetector(int maxPeriod, int maxHistory, double scaleAlpha, int learnSamples) {
+    this.maxPeriod = maxPeriod;
+    this.maxHistory = maxHistory;
     this.learnSamples = Math.max(2, learnSamples);
+    this.dayScale = new RobustScale(scaleAlpha);
+    this.weekScale = new RobustScale(scaleAlpha);
     this.disabled = maxPeriod == 0;
     this.off = disabled;
   }
 
-  /** Folds in {@code x} at {@code timestampMillis} and returns the residual's robust z (or 0). */
+  /** Folds in {@code x} at {@code timestampMillis}; returns the chosen season's residual z or 0. */
   double update(long timestampMillis, double x) {
     lastZ = 0.0;
+    lastScale = 0.0;
     if (off) {
       return 0.0;
     }
@@ -66,35 +76,66 @@ final class SeasonalDetector {
       }
     }
     lastTimestamp = timestampMillis;
-    int capacity = history.length;
-    double z = 0.0;
-    if (period > 0 && count >= period) {
-      double r1 = x - history[(int) ((count - period) % capacity)];
-      double r = r1;
-      if (count >= 2L * period) {
-        double r2 = x - history[(int) ((count - 2L * period) % capacity)];
-        if (Math.abs(r2) < Math.abs(r1)) {
-          r = r2;
-        }
-      }
-      if (7L * period <= capacity && count >= 7L * period) {
-        double r7 = x - history[(int) ((count - 7L * period) % capacity)];
-        if (Math.abs(r7) < Math.abs(r)) {
-          r = r7;
-        }
-      }
-      z = residuals.update(r);
-    }
-    history[(int) (count % capacity)] = x;
     count++;
-    if (period == 0 && count == learnSamples) {
-      decidePeriod();
+    if (period == 0) {
+      if (count == learnSamples) {
+        decidePeriod();
+      }
+      return 0.0;
     }
+    double z = 0.0;
+    double dayResidual = residual(x, period);
+    double weekResidual = weekly ? residual(x, 7 * period) : Double.NaN;
+    if (dayResidual == dayResidual) {
+      double dayZ = zOf(dayResidual, dayScale);
+      double scale = dayScale.settled() ? dayScale.sigma() : 0.0;
+      z = dayZ;
+      if (weekResidual == weekResidual) {
+        double weekZ = zOf(weekResidual, weekScale);
+        if (weekScale.settled() && weekScale.sigma() < scale) {
+          z = weekZ;
+          scale = weekScale.sigma();
+        }
+        weekScale.update(weekResidual);
+      }
+      dayScale.update(dayResidual);
+      lastScale = scale;
+      if (scale == 0.0) {
+        z = 0.0;
+      }
+    }
+    history[(int) (stored % history.length)] = x;
+    stored++;
     lastZ = z;
     return z;
   }
 
-  /** Called once, after learnSamples: sets the period, or switches the detector off. */
+  private static double zOf(double residual, RobustScale scale) {
+    double sigma = scale.sigma();
+    return sigma > 0.0 ? residual / EwmaDetector.standardDeviationFloor(sigma, 0.0) : 0.0;
+  }
+
+  /** x minus the median of the stored values 1, 2 and 3 lags back; NaN before one lag is stored. */
+  private double residual(double x, int lag) {
+    if (stored < lag) {
+      return Double.NaN;
+    }
+    int n = history.length;
+    double a = history[(int) ((stored - lag) % n)];
+    if (stored < 2L * lag) {
+      return x - a;
+    }
+    double b = history[(int) ((stored - 2L * lag) % n)];
+    if (stored < 3L * lag) {
+      return x - 0.5 * (a + b);
+    }
+    double c = history[(int) ((stored - 3L * lag) % n)];
+    return x - Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+  }
+
+  /**
+   * Called once, after learnSamples: sets the period and allocates the history, or switches off.
+   */
   private void decidePeriod() {
     boolean regular = firstInterval > 0 && regularIntervals >= 0.9 * (count - 1);
     if (!regular || DAY_MILLIS % firstInterval != 0) {
@@ -102,21 +143,23 @@ final class SeasonalDetector {
       return;
     }
     long p = DAY_MILLIS / firstInterval;
-    if (p < 2 || 2 * p > history.length) {
+    if (p < 2 || p > maxPeriod || LAGS * p > maxHistory) {
       off = true;
       return;
     }
+    weekly = LAGS * 7 * p <= maxHistory;
     period = (int) p;
+    history = new double[(int) (weekly ? LAGS * 7 * p : LAGS * p)];
   }
 
-  /** Whether a period was learnt (the detector scores once a full day is stored). */
+  /** Whether a period was learnt (the detector scores once a season is stored). */
   boolean active() {
     return period > 0 && !off;
   }
 
-  /** The robust standard deviation of the day-over-day differences (0 until it is known). */
+  /** The robust standard deviation of the chosen season's residuals (0 until it is settled). */
   double residualScale() {
-    return residuals.full() ? residuals.lastScale() : 0.0;
+    return lastScale;
   }
 
   int period() {
@@ -128,13 +171,18 @@ final class SeasonalDetector {
   }
 
   void reset() {
-    residuals.reset();
+    dayScale.reset();
+    weekScale.reset();
+    history = null;
     firstInterval = 0;
     regularIntervals = 0;
     lastTimestamp = 0;
     count = 0;
+    stored = 0;
     period = 0;
+    weekly = false;
     off = disabled;
     lastZ = 0.0;
+    lastScale = 0.0;
   }
 }

@@ -10,9 +10,9 @@ package io.pipewatch.analyzer.detect;
  *       RobustWindowDetector}, Hampel) — spikes, dips, level shifts;
  *   <li>an EWMA mean/variance z-score ({@link EwmaDetector}, Roberts 1959) — departures from the
  *       recent level at the EWMA's memory;
- *   <li>a seasonal residual z-score ({@link SeasonalDetector}) — departures from the shape of the
- *       previous two days and of the same day a week ago, on regularly sampled series with a day of
- *       at most {@code seasonal.max-period-samples} samples;
+ *   <li>a seasonal residual z-score ({@link SeasonalDetector}) — departures from the median of the
+ *       same moment one, two and three days (or weeks) earlier, on regularly sampled series with a
+ *       day of at most {@code seasonal.max-period-samples} samples;
  *   <li>a two-sided CUSUM over the robust z ({@link CusumDetector}, Page 1954) — small sustained
  *       shifts; its alarms are the {@link #changeDetected()} flag and add evidence to the score;
  *   <li>a Holt linear trend ({@link HoltTrendDetector}) — slope and time-to-limit forecast for the
@@ -22,16 +22,23 @@ package io.pipewatch.analyzer.detect;
  * <p>Combining, per sample:
  *
  * <ol>
- *   <li><b>Model choice.</b> Whichever forecast explains the series better is believed: if the
- *       day-over-day residuals are tighter than the values themselves (seasonal residual scale
- *       below the median/MAD scale), the seasonal z is the evidence; otherwise the larger of the
- *       robust and EWMA |z|. So a daily rush hour is not an anomaly, and for a series with no daily
- *       shape the noisier seasonal difference is not used.
+ *   <li><b>Seasonality, detected online, never assumed.</b> The seasonal z is the evidence only
+ *       while the series shows seasonality: its seasonal forecast's residual scale is below {@link
+ *       #SEASONAL_GAIN} times the residual scale of the level model (the sliding median), i.e. the
+ *       seasonal forecast removes at least half of the variance the level model leaves — the
+ *       "seasonal strength" test of Wang, Smith and Hyndman (2006, "Characteristic-based clustering
+ *       for time series data", Data Mining and Knowledge Discovery 13) at 0.5, both scales measured
+ *       the same robust way ({@link RobustScale}). Otherwise the evidence is the larger of the
+ *       robust and EWMA |z|. So a daily rush hour is not an anomaly, and a series without a
+ *       repeating shape is never judged against yesterday.
  *   <li><b>Evidence</b> {@code e = ln(1 + |z|)}, plus {@code cusum.boost} at a CUSUM alarm.
- *   <li><b>Surprise</b> ({@link SurpriseNormalizer}, after Ahmad et al. 2017's anomaly likelihood):
- *       how many long-term standard deviations the mean evidence of the last {@code
- *       score.short-window} samples sits above its long-term mean (weight {@code
- *       score.long-alpha}). Then {@code raw = s / (s + score.surprise-scale)}, in [0, 1).
+ *   <li><b>Calibration, multi-scale</b> ({@link SurpriseNormalizer}, after Ahmad et al. 2017's
+ *       anomaly likelihood): for each averaging window {@code k} of {@code score.short-windows},
+ *       how many long-term standard deviations the mean evidence of the last {@code k} samples sits
+ *       above its long-term mean (weight {@code score.long-alpha}), mapped to {@code s / (s +
+ *       score.surprise-scale)}; {@code raw} is the average over the windows. Short windows answer
+ *       to spikes, long ones to sustained shifts; averaging the calibrated scores (an ensemble)
+ *       instead of choosing one window keeps the score from hinging on that choice.
  *   <li><b>Onset.</b> An anomaly is worth most at its onset (as in NAB's scoring and in alerting),
  *       so the reported score is {@code raw} only when it exceeds {@code score.onset-margin} times
  *       an envelope that holds the last reported score and decays with a half-life of {@code
@@ -43,12 +50,13 @@ package io.pipewatch.analyzer.detect;
  * one are ignored: no state changes, {@link #update} returns 0 and {@link #ignored()} counts them.
  * The first {@code warm-up-samples} samples score 0.
  *
- * <p>Cost per sample: O(1) for EWMA, CUSUM, Holt, surprise and onset; O(w) element moves (one
- * {@code arraycopy}) and an O(log w) MAD search for each of the two median/MAD windows (w fixed,
- * 200 by default), so constant in the series' length. State: arrays allocated at creation (2 x 200
- * and 2 x 200 doubles for the windows, 2 x {@code seasonal.max-period-samples} for the seasonal
- * ring, about 30 KB with the defaults) and a few primitives; nothing is allocated per sample. Not
- * thread-safe: one owner (an actor) per instance.
+ * <p>Cost per sample: O(1) for EWMA, CUSUM, Holt, the seasonal forecast, calibration and onset;
+ * O(w) element moves (one {@code arraycopy}) and an O(log w) MAD search for the median/MAD window
+ * (w fixed, 200 by default), so constant in the series' length. State: arrays allocated at creation
+ * (2 x 200 doubles for the window, the calibration rings) and, once a regular series' sampling
+ * period is learnt, its seasonal history ({@code 21 P} values, at most {@code
+ * seasonal.max-history-samples}: 48 KB for a 5-minute series, none for a 100 ms one); nothing is
+ * allocated per sample. Not thread-safe: one owner (an actor) per instance.
  *
  * <pre>{@code
  * SeriesDetector heap = SeriesDetector.create(DetectorSettings.create(config));
@@ -57,13 +65,20 @@ package io.pipewatch.analyzer.detect;
  * }</pre>
  */
 public final class SeriesDetector {
+  /**
+   * The seasonal model is believed only if its residual scale is below this fraction of the level
+   * model's: it must remove at least half of the variance (0.7^2 < 0.5) the level model leaves.
+   */
+  static final double SEASONAL_GAIN = 0.7;
+
   private final long warmUp;
   private final EwmaDetector ewma;
   private final RobustWindowDetector robust;
   private final CusumDetector cusum;
   private final HoltTrendDetector trend;
   private final SeasonalDetector seasonal;
-  private final SurpriseNormalizer surprise;
+  private final SurpriseNormalizer[] surprises;
+  private final RobustScale levelScale;
   private final double cusumBoost;
   private final double surpriseScale;
   private final double onsetMargin;
@@ -87,8 +102,15 @@ public final class SeriesDetector {
     this.trend = new HoltTrendDetector(settings.trendAlpha(), settings.trendBeta());
     this.seasonal =
         new SeasonalDetector(
-            settings.seasonalMaxPeriod(), settings.seasonalWindow(), settings.warmUpSamples());
-    this.surprise = new SurpriseNormalizer(settings.shortWindow(), settings.longAlpha());
+            settings.seasonalMaxPeriod(),
+            settings.seasonalMaxHistory(),
+            1.0 / settings.seasonalWindow(),
+            settings.warmUpSamples());
+    this.levelScale = new RobustScale(1.0 / settings.seasonalWindow());
+    this.surprises = new SurpriseNormalizer[settings.shortWindows().size()];
+    for (int i = 0; i < surprises.length; i++) {
+      surprises[i] = new SurpriseNormalizer(settings.shortWindows().get(i), settings.longAlpha());
+    }
     this.cusumBoost = settings.cusumBoost();
     this.surpriseScale = settings.surpriseScale();
     this.onsetMargin = settings.onsetMargin();
@@ -128,15 +150,23 @@ public final class SeriesDetector {
       return 0.0;
     }
     lastChange = cusum.update(zRobust);
+    levelScale.update(value - robust.lastMedian());
     double seasonalScale = seasonal.residualScale();
-    seasonalChosen = seasonalScale > 0.0 && seasonalScale < robust.lastScale();
+    seasonalChosen =
+        seasonalScale > 0.0
+            && levelScale.settled()
+            && seasonalScale < SEASONAL_GAIN * levelScale.sigma();
     double z = seasonalChosen ? Math.abs(zSeasonal) : Math.max(Math.abs(zRobust), Math.abs(zEwma));
     double evidence = Math.log1p(z);
     if (lastChange != 0) {
       evidence += cusumBoost;
     }
-    double s = surprise.update(evidence);
-    double raw = s / (s + surpriseScale);
+    double sum = 0.0;
+    for (SurpriseNormalizer n : surprises) {
+      double s = n.update(evidence);
+      sum += s / (s + surpriseScale);
+    }
+    double raw = sum / surprises.length;
     lastRawScore = raw;
     envelope *= envelopeDecay;
     double score = 0.0;
@@ -228,7 +258,10 @@ public final class SeriesDetector {
     cusum.reset();
     trend.reset();
     seasonal.reset();
-    surprise.reset();
+    for (SurpriseNormalizer n : surprises) {
+      n.reset();
+    }
+    levelScale.reset();
     samples = 0;
     ignored = 0;
     lastTimestamp = Long.MIN_VALUE;

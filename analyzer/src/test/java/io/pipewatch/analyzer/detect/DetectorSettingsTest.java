@@ -31,7 +31,8 @@ class DetectorSettingsTest {
         "cusum.threshold = banana | cusum.threshold",
         "trend.beta = 0 | trend.beta",
         "seasonal.max-period-samples = -1 | seasonal.max-period-samples",
-        "score.short-window = 0 | score.short-window",
+        "score.short-windows = [0] | score.short-windows",
+        "score.short-windows = [] | score.short-windows",
         "score.onset-margin = 0.5 | score.onset-margin",
         "score.onset-half-life-samples = -3 | score.onset-half-life-samples"
       })

@@ -151,4 +151,22 @@ class SeriesDetectorTest {
     assertThat(seasonalAtTransition).isTrue();
     assertThat(missingJump).isGreaterThan(maxNormal);
   }
+
+  @Test
+  void seasonalityIsDetectedNotAssumed() {
+    // Two weeks of 5-minute values without any daily shape: white noise, then spiky bursts. The
+    // seasonal model must never be chosen although the series is regular and a day fits.
+    Random random = new Random(3);
+    SeriesDetector detector = SeriesDetector.create(DEFAULTS);
+    int chosen = 0;
+    for (int i = 0; i < 14 * 288; i++) {
+      double v = 50.0 + random.nextGaussian();
+      if (i > 7 * 288 && random.nextInt(50) == 0) {
+        v += 40.0 * random.nextDouble();
+      }
+      detector.update(i * 300_000L, v);
+      chosen += detector.seasonalModelChosen() ? 1 : 0;
+    }
+    assertThat(chosen).isZero();
+  }
 }

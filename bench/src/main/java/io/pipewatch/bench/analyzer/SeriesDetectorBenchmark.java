@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code pipeline100ms}: a 100 ms series, the collector's cadence; the daily-seasonal
  *       detector is off (a day is 864,000 samples), everything else runs.
  *   <li>{@code seasonal5min}: a 5-minute series with a daily shape, so every detector runs,
- *       including the seasonal one's second median/MAD window — the worst case.
+ *       including the seasonal forecast (two medians of three, two robust scales) — the worst case.
  *   <li>{@code naiveSortedMedianMad}: the alternative the sorted window replaces, copying and
  *       sorting the 200 values twice per sample for median and MAD, for scale.
  * </ul>
