@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * behind, and started again on the same data recovering what the first run persisted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ServerProcessTest {
+class ServerProcessIT {
   private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(180);
   private static final Duration STOPPED_WITHIN = Duration.ofSeconds(60);
 
