@@ -13,6 +13,7 @@
 #
 # Bounds (seconds, environment): HEALTH_WITHIN=60 from the server's start (the exec:java step) to
 # health 200; STOP_WITHIN=5 from SIGTERM to no process left; COMPILE_WITHIN=600 for the build part.
+# RUN_CHECK_SETTLE=N lets the server run N s before the stop; RUN_CHECK_LOG=FILE keeps the run's log.
 set -euo pipefail
 
 HEALTH_WITHIN=${HEALTH_WITHIN:-60}
@@ -81,6 +82,9 @@ cleanup() {
   if [ $code -ne 0 ] && [ -f "$work/run.log" ]; then
     say "last lines of the run's log ($work/run.log):"
     tail -n 40 "$work/run.log" | sed 's/^/  | /'
+  fi
+  if [ -n "${RUN_CHECK_LOG:-}" ] && [ -f "$work/run.log" ]; then
+    cp "$work/run.log" "$RUN_CHECK_LOG"
   fi
   rm -rf "$work"
   exit $code
@@ -173,9 +177,12 @@ if [ -n "${RUN_CHECK_SETTLE:-}" ]; then
   pids=$(started_processes)
 fi
 
-# 6. SIGTERM to the server; every process must be gone within STOP_WITHIN s.
+# 6. SIGTERM to the server (Maven's JVM, which runs it); every process must be gone within
+# STOP_WITHIN s.
+server_jvm=$(pgrep -s "$server_pid" -f plexus-classworlds | head -n 1 || true)
+server_jvm=${server_jvm:-$server_pid}
 t_term=$(now)
-kill -TERM "$server_pid"
+kill -TERM "$server_jvm"
 deadline=$((t_term + 60 * 1000000000))
 while :; do
   alive=
