@@ -57,6 +57,7 @@ free_port() {
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pipewatch-run-check.XXXXXX")
 server_pid=
+data_dir=
 # Every process the run started: the session of the server plus its descendants (the Cassandra
 # child stays in that session unless it detaches; descendants are collected too, to be sure).
 started_processes() {
@@ -85,6 +86,7 @@ cleanup() {
   fi
   if [ -n "${RUN_CHECK_LOG:-}" ] && [ -f "$work/run.log" ]; then
     cp "$work/run.log" "$RUN_CHECK_LOG"
+    cp "$data_dir/cassandra.log" "$RUN_CHECK_LOG.cassandra" 2>/dev/null || true
   fi
   rm -rf "$work"
   exit $code
