@@ -63,58 +63,63 @@ final class DemoPipeline {
   private DemoPipeline() {}
 
   static Behavior<Command> create(SimulatorSettings settings, Consumer<Collector.Ingest> sink) {
-    return Behaviors.setup(
-        ctx -> {
-          Executor calls = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-          PipelineSimulator simulator = PipelineSimulator.startRealTime(settings, sink);
-          Cancellable stopOnShutdown =
-              CoordinatedShutdown.get(ctx.getSystem())
-                  .addCancellableTask(
-                      CoordinatedShutdown.PhaseServiceUnbind(),
-                      "stop-demo-pipeline",
-                      () -> {
-                        closeLater(simulator, calls);
-                        return CompletableFuture.completedFuture(Done.getInstance());
-                      });
-          ctx.getLog()
-              .info(
-                  "Demo pipeline '{}' running (set PIPEWATCH_DEMO=false to turn it off)",
-                  settings.pipeline());
-          return Behaviors.receive(Command.class)
-              .onMessage(
-                  InjectFault.class,
-                  inject -> {
-                    call(ctx, calls, "inject", inject.replyTo(), () -> inject(simulator, inject));
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  ListFaults.class,
-                  list -> {
-                    call(
-                        ctx,
-                        calls,
-                        "list faults",
-                        list.replyTo(),
-                        () -> new Faults(simulator.activeFaults(), simulator.groundTruth()));
-                    return Behaviors.same();
-                  })
-              .onMessage(Answered.class, answered -> reply(ctx, answered))
-              .onSignal(
-                  PostStop.class,
-                  stop -> {
-                    stopOnShutdown.cancel();
-                    closeLater(simulator, calls);
-                    return Behaviors.same();
-                  })
-              .onSignal(
-                  PreRestart.class,
-                  restart -> {
-                    stopOnShutdown.cancel();
-                    closeLater(simulator, calls);
-                    return Behaviors.same();
-                  })
-              .build();
-        });
+    return Behaviors.setup(ctx -> running(ctx, PipelineSimulator.startRealTime(settings, sink)));
+  }
+
+  /** Drives {@code simulator} (already running or not), which it owns and closes from now on. */
+  static Behavior<Command> create(PipelineSimulator simulator) {
+    return Behaviors.setup(ctx -> running(ctx, simulator));
+  }
+
+  private static Behavior<Command> running(ActorContext<Command> ctx, PipelineSimulator simulator) {
+    Executor calls = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    Cancellable stopOnShutdown =
+        CoordinatedShutdown.get(ctx.getSystem())
+            .addCancellableTask(
+                CoordinatedShutdown.PhaseServiceUnbind(),
+                "stop-demo-pipeline",
+                () -> {
+                  closeLater(simulator, calls);
+                  return CompletableFuture.completedFuture(Done.getInstance());
+                });
+    ctx.getLog()
+        .info(
+            "Demo pipeline '{}' running (set PIPEWATCH_DEMO=false to turn it off)",
+            simulator.settings().pipeline());
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            InjectFault.class,
+            inject -> {
+              call(ctx, calls, "inject", inject.replyTo(), () -> inject(simulator, inject));
+              return Behaviors.same();
+            })
+        .onMessage(
+            ListFaults.class,
+            list -> {
+              call(
+                  ctx,
+                  calls,
+                  "list faults",
+                  list.replyTo(),
+                  () -> new Faults(simulator.activeFaults(), simulator.groundTruth()));
+              return Behaviors.same();
+            })
+        .onMessage(Answered.class, answered -> reply(ctx, answered))
+        .onSignal(
+            PostStop.class,
+            stop -> {
+              stopOnShutdown.cancel();
+              closeLater(simulator, calls);
+              return Behaviors.same();
+            })
+        .onSignal(
+            PreRestart.class,
+            restart -> {
+              stopOnShutdown.cancel();
+              closeLater(simulator, calls);
+              return Behaviors.same();
+            })
+        .build();
   }
 
   /** Runs {@code work} on the blocking dispatcher; its answer comes back as {@link Answered}. */
