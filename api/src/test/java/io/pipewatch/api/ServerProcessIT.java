@@ -153,6 +153,10 @@ class ServerProcessIT {
             .isFalse();
       }
       assertThat(process.exitValue()).as("exit code after SIGTERM; " + logTail()).isIn(0, 143);
+      // Producers still feeding the sharding region while it hands its shards off held the stop
+      // for the region's 10 s timeout.
+      assertThat(Files.readString(workDir.resolve("server-" + port + ".log")))
+          .doesNotContain("Graceful shutdown of shard region timed out");
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
