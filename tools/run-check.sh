@@ -13,7 +13,8 @@
 #
 # Bounds (seconds, environment): HEALTH_WITHIN=60 from the server's start (the exec:java step) to
 # health 200; STOP_WITHIN=5 from SIGTERM to no process left; COMPILE_WITHIN=600 for the build part.
-# RUN_CHECK_SETTLE=N lets the server run N s before the stop; RUN_CHECK_LOG=FILE keeps the run's log.
+# RUN_CHECK_SETTLE=N lets the server run N s before the stop; RUN_CHECK_LOG=FILE keeps the run's log;
+# RUN_CHECK_HTTP_PORT / RUN_CHECK_CLUSTER_PORT fix the ports (default: free ones).
 set -euo pipefail
 
 HEALTH_WITHIN=${HEALTH_WITHIN:-60}
@@ -23,8 +24,8 @@ repo_root=$(cd "$(dirname "$0")/.." && pwd)
 commit=HEAD
 demo=true
 in_tree=
-http_port=
-cluster_port=
+http_port=${RUN_CHECK_HTTP_PORT:-}
+cluster_port=${RUN_CHECK_CLUSTER_PORT:-}
 while [ $# -gt 0 ]; do
   case "$1" in
     --commit) commit=$2; shift 2 ;;
