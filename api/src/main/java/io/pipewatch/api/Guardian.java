@@ -19,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -104,7 +106,7 @@ public final class Guardian {
                       directory,
                       sourceId ->
                           BottleneckAnalyzer.create(sourceId, settings.analyzer(), outputs)));
-          Consumer<Collector.Ingest> toCollectors = toCollectors(collectors);
+          Consumer<Collector.Ingest> toCollectors = toCollectors(ctx.getSystem(), collectors);
           if (settings.probe().enabled()) {
             spawn(ctx, alive, "host-probe", HostProbe.create(settings.probe(), toCollectors));
           }
@@ -134,10 +136,20 @@ public final class Guardian {
     return watch(ctx, alive, name, ctx.spawn(supervised(behavior), name));
   }
 
-  /** Sends each batch to its source's collector through the sharding region. */
+  /**
+   * Sends each batch of this node's own producers (probe, scraper, demo) to its source's collector
+   * through the sharding region, until the node begins to shut down: a batch sent while the region
+   * hands its shards off waits in the region's buffer for a home that a stopping node never gets,
+   * and holds the whole shutdown for the region's timeout.
+   */
   static Consumer<Collector.Ingest> toCollectors(
-      ActorRef<ShardingEnvelope<Collector.Command>> region) {
-    return ingest -> region.tell(new ShardingEnvelope<>(ingest.sourceId(), ingest));
+      ActorSystem<?> system, ActorRef<ShardingEnvelope<Collector.Command>> region) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    return ingest -> {
+      if (shutdown.getShutdownReason().isEmpty()) {
+        region.tell(new ShardingEnvelope<>(ingest.sourceId(), ingest));
+      }
+    };
   }
 
   /** A child restarted after a failure, with backoff so a persistent fault does not spin. */

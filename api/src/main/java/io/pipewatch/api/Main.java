@@ -7,6 +7,8 @@ import io.pipewatch.persistence.CassandraPersistence;
 import io.pipewatch.persistence.JournalHealthCheck;
 import io.pipewatch.persistence.PersistenceSettings;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a Pipewatch node: reads and validates the configuration, starts the embedded Cassandra
  * when no external one is configured, then the actor system with its {@link Guardian}. SIGTERM (or
- * Ctrl-C) runs Pekko's coordinated shutdown: HTTP unbinds, actors stop, Cassandra drains.
+ * Ctrl-C) runs Pekko's coordinated shutdown: HTTP unbinds, the node's producers stop, sharded
+ * actors stop, then Cassandra drains while the node leaves the cluster and the actor system ends.
  *
  * <pre>
  * mvn -pl api -am compile exec:java          # from the repository root
@@ -72,8 +75,20 @@ public final class Main {
       System.exit(EXIT_FAILED);
       return;
     }
-    // Cassandra stops only once the actor system (and with it the journal's driver session) has
-    // terminated. A JVM shutdown hook, because on SIGTERM the JVM halts once its hooks are done.
+    // Cassandra's drain (3-4 s) starts as soon as the sharded entities, the journal's writers,
+    // have stopped, and runs while the cluster part of the shutdown (leaving, singletons exiting,
+    // about 1 s) goes on; the JVM exits once both are done. A JVM shutdown hook waits for it,
+    // because on SIGTERM the JVM halts once its hooks are done.
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseClusterLeave(),
+            "stop-embedded-cassandra",
+            () -> {
+              Thread stopper = new Thread(storage::close, "pipewatch-stop-cassandra");
+              stopper.setDaemon(true);
+              stopper.start();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

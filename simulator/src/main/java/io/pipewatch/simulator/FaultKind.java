@@ -81,7 +81,7 @@ public enum FaultKind {
   }
 
   /** The constant named {@code text} for JSON; unknown names are rejected. */
-  @JsonCreator
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static FaultKind fromJson(String text) {
     FaultKind found = find(text);
     if (found == null) {

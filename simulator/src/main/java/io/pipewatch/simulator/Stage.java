@@ -58,7 +58,7 @@ public enum Stage {
   static final int COUNT = 4;
 
   /** The constant named {@code text} for JSON; unknown names are rejected. */
-  @JsonCreator
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static Stage fromJson(String text) {
     Stage found = find(text);
     if (found == null) {

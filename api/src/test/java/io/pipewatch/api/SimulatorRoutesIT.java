@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The demo pipeline on a whole node: its sources report, and faults are injected over HTTP. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SimulatorRoutesTest {
+class SimulatorRoutesIT {
   private RunningServer server;
 
   @BeforeAll

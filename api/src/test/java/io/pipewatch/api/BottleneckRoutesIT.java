@@ -17,7 +17,7 @@ import org.junit.jupiter.api.TestInstance;
  * bad filters are clear errors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BottleneckRoutesTest {
+class BottleneckRoutesIT {
   private RunningServer server;
 
   @BeforeAll

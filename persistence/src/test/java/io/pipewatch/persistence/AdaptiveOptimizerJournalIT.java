@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * fresh actor system recovers.
  */
 @ExtendWith(LogCapturingExtension.class)
-final class AdaptiveOptimizerJournalTest {
+final class AdaptiveOptimizerJournalIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final OptimizerSettings SNAPSHOT_EVERY_3 = new OptimizerSettings(3, 2);
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * checked by Prometheus's own promtool.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CollectorRoutesTest {
+class CollectorRoutesIT {
   private static final Duration AWAIT = Duration.ofSeconds(20);
   private RunningServer server;
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Starts the real {@link Main} in a fresh JVM, as a user would, with a bad setting, and checks that
  * it stops at once with exit code 2 and exactly one line on stderr that names the key.
  */
-class MainStartupFailureTest {
+class MainStartupFailureIT {
 
   private record Outcome(int exitCode, String stdout, String stderr) {}
 

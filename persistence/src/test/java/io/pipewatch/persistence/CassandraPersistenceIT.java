@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The entry point the server uses, in both modes. */
 @ExtendWith(LogCapturingExtension.class)
-final class CassandraPersistenceTest {
+final class CassandraPersistenceIT {
 
   @Test
   void externalModeStartsNothingAndPointsTheJournalAtTheContactPoints() {

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestKitJUnit5Extension.class)
 @ExtendWith(LogCapturingExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ScraperTest {
+class ScraperIT {
 
   static final Path NODE_EXPORTER = Path.of("/usr/bin/prometheus-node-exporter");
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class MetricsExpositionTest {
+class MetricsExpositionIT {
 
   private static final List<SourceSnapshot> SOURCES =
       List.of(

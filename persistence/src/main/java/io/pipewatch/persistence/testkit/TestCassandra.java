@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One real Cassandra per test JVM, for every test that needs the journal (persistence's own and,
- * through this module's test-jar, the api's). Started on first use (~5-8 s), data in a fresh
- * directory under {@code target/test-cassandra/} without fsync, stopped and deleted by a JVM
- * shutdown hook; should the JVM be killed, the server exits by itself.
+ * One real Cassandra per test JVM, for every test that needs the journal (persistence's own and the
+ * api's; main code so that no test-jar is needed to run the server). Started on first use (~5-8 s),
+ * data in a fresh directory under {@code target/test-cassandra/} without fsync, stopped and deleted
+ * by a JVM shutdown hook; should the JVM be killed, the server exits by itself.
  *
  * <pre>{@code
  * TestCassandra cassandra = TestCassandra.get();

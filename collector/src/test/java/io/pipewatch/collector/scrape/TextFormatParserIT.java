@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class TextFormatParserTest {
+class TextFormatParserIT {
 
   static String resource(String name) throws IOException {
-    try (InputStream in = TextFormatParserTest.class.getResourceAsStream(name)) {
+    try (InputStream in = TextFormatParserIT.class.getResourceAsStream(name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

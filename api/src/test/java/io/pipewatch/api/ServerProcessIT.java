@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -22,12 +23,15 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The server as a user runs it: {@link Main} in its own JVM with the default embedded Cassandra (in
  * a temporary working directory), healthy over real HTTP, stopped with SIGTERM leaving no process
- * behind, and started again on the same data recovering what the first run persisted.
+ * behind within a generous bound, and started again on the same data recovering what the first run
+ * persisted. The first run has the demo pipeline on (the default), the second off. The stop time
+ * itself (target: 5 s) is measured by {@code tools/run-check.sh} in CI and in docs/benchmarks.md,
+ * not asserted here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ServerProcessTest {
+class ServerProcessIT {
   private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(180);
-  private static final Duration STOPPED_WITHIN = Duration.ofSeconds(60);
+  private static final Duration STOPPED_WITHIN = Duration.ofSeconds(30);
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -45,7 +49,7 @@ class ServerProcessTest {
   void startsHealthyStopsCleanlyAndRecoversOnRestart() throws Exception {
     Path workDir = Files.createTempDirectory(Path.of("target"), "server-process");
 
-    Server first = start(workDir);
+    Server first = start(workDir, true);
     JsonNode health = first.awaitHealthy();
     for (String part : List.of("cluster", "journal", "http", "actors")) {
       assertThat(health.path("parts").path(part).path("status").asText()).as(part).isEqualTo("UP");
@@ -53,7 +57,7 @@ class ServerProcessTest {
     assertThat(first.node().path("starts").asLong()).isEqualTo(1);
     first.terminateAndAwaitNoProcessLeft();
 
-    Server second = start(workDir);
+    Server second = start(workDir, false);
     second.awaitHealthy();
     JsonNode node = second.node();
     assertThat(node.path("starts").asLong()).as("starts recovered from the journal").isEqualTo(2);
@@ -61,7 +65,7 @@ class ServerProcessTest {
     second.terminateAndAwaitNoProcessLeft();
   }
 
-  private Server start(Path workDir) throws IOException {
+  private Server start(Path workDir, boolean demo) throws IOException {
     int httpPort = freePort();
     List<String> command =
         List.of(
@@ -81,7 +85,7 @@ class ServerProcessTest {
     builder.environment().keySet().removeIf(k -> k.startsWith("PIPEWATCH_"));
     builder.environment().put("PIPEWATCH_HTTP_PORT", Integer.toString(httpPort));
     builder.environment().put("PIPEWATCH_HTTP_INTERFACE", "127.0.0.1");
-    builder.environment().put("PIPEWATCH_DEMO", "false");
+    builder.environment().put("PIPEWATCH_DEMO", Boolean.toString(demo));
     Process process = builder.start();
     started.add(process);
     return new Server(process, httpPort, workDir);
@@ -135,12 +139,24 @@ class ServerProcessTest {
       List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
       assertThat(tree).as("the embedded Cassandra runs as a child process").isNotEmpty();
       tree.add(process.toHandle());
+      long deadline = System.nanoTime() + STOPPED_WITHIN.toNanos();
       process.destroy(); // SIGTERM
       for (ProcessHandle handle : tree) {
-        handle.onExit().get(STOPPED_WITHIN.toSeconds(), TimeUnit.SECONDS);
-        assertThat(handle.isAlive()).as("pid " + handle.pid() + " still alive").isFalse();
+        long left = Math.max(0, deadline - System.nanoTime());
+        try {
+          handle.onExit().get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException stillRunning) {
+          // asserted below
+        }
+        assertThat(handle.isAlive())
+            .as("pid " + handle.pid() + " still alive " + STOPPED_WITHIN + " after SIGTERM")
+            .isFalse();
       }
       assertThat(process.exitValue()).as("exit code after SIGTERM; " + logTail()).isIn(0, 143);
+      // Producers still feeding the sharding region while it hands its shards off held the stop
+      // for the region's 10 s timeout.
+      assertThat(Files.readString(workDir.resolve("server-" + port + ".log")))
+          .doesNotContain("Graceful shutdown of shard region timed out");
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

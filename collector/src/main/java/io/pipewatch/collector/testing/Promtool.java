@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real {@code promtool check metrics} (Debian package {@code prometheus}) on an exposition
- * text, for tests in any module (collector's test-jar). Fails loudly when promtool is not
- * installed: CI installs it, so a missing binary is a broken environment, not a reason to skip.
+ * text, for tests in any module (main code, so no test-jar is needed). Fails loudly when promtool
+ * is not installed: CI installs it, so a missing binary is a broken environment, not a reason to
+ * skip.
  *
  * <pre>{@code
  * Promtool.Result result = Promtool.checkMetrics(body);

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Starts real Cassandra servers of their own (not the shared {@link TestCassandra}). */
-final class CassandraLauncherTest {
+final class CassandraLauncherIT {
 
   @Test
   void startsAServerThatServesCqlAndStopLeavesNoProcess() throws Exception {
