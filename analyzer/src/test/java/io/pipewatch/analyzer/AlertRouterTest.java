@@ -458,7 +458,8 @@ class AlertRouterTest {
     for (WebhookReceiver.Request r : receiver.accepted()) {
       sources.add(r.body().get("alerts").get(0).get("labels").get("source").asText());
     }
-    assertThat(sources).containsExactly("svc-a", "svc-b", "svc-c", "svc-d");
+    assertThat(sources.subList(0, 2)).containsExactlyInAnyOrder("svc-a", "svc-b");
+    assertThat(sources.subList(2, 4)).containsExactly("svc-c", "svc-d");
     // a repeat of a firing fingerprint after the restart is an update, not a new notification
     second.tell(detected("svc-b", Severity.CRITICAL));
     second.tell(detected("svc-e", Severity.CRITICAL));
