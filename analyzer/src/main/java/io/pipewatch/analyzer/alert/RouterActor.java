@@ -46,6 +46,9 @@ public final class RouterActor extends AbstractBehavior<Object> {
     INSTANCE
   }
 
+  /** Events in one journal write, at most. */
+  private static final int MAX_BATCH_EVENTS = 100;
+
   private record Batch(
       long id, List<AlertEvent> events, List<Notification> held, long sentMillis) {}
 
@@ -69,7 +72,10 @@ public final class RouterActor extends AbstractBehavior<Object> {
   private long nextBatchId = 1;
   private Batch inFlight;
   private List<AlertEvent> nextEvents = new ArrayList<>();
-  private List<Notification> nextHeld = new ArrayList<>();
+
+  /** Notifications queued while the journal is up, waiting for their batch to be written. */
+  private final Map<String, Notification> nextHeld = new LinkedHashMap<>();
+
   private long raised;
 
   /** The router's behavior (see {@link AlertRouter#create}). */
@@ -382,7 +388,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
     for (AlertEvent e : events) {
       if (e instanceof AlertEvent.NotificationQueued q) {
         if (journalUp) {
-          nextHeld.add(q.notification());
+          nextHeld.put(q.notification().id(), q.notification());
         } else {
           dispatch(q.notification());
         }
@@ -397,9 +403,20 @@ public final class RouterActor extends AbstractBehavior<Object> {
     if (inFlight != null || nextEvents.isEmpty()) {
       return;
     }
-    inFlight = new Batch(nextBatchId++, nextEvents, nextHeld, now());
-    nextEvents = new ArrayList<>();
-    nextHeld = new ArrayList<>();
+    // bounded batches: one atomic write must stay well below Cassandra's message size limit
+    int n = Math.min(MAX_BATCH_EVENTS, nextEvents.size());
+    List<AlertEvent> events = List.copyOf(nextEvents.subList(0, n));
+    nextEvents = new ArrayList<>(nextEvents.subList(n, nextEvents.size()));
+    List<Notification> held = new ArrayList<>();
+    for (AlertEvent e : events) {
+      if (e instanceof AlertEvent.NotificationQueued q) {
+        Notification waiting = nextHeld.remove(q.notification().id());
+        if (waiting != null) {
+          held.add(waiting);
+        }
+      }
+    }
+    inFlight = new Batch(nextBatchId++, events, held, now());
     journal.tell(new AlertJournal.Append(inFlight.id(), inFlight.events()));
   }
 
@@ -455,8 +472,8 @@ public final class RouterActor extends AbstractBehavior<Object> {
 
   private void journalDown(String detail) {
     journalUp = false;
-    nextHeld.forEach(this::dispatch);
-    nextHeld = new ArrayList<>();
+    nextHeld.values().forEach(this::dispatch);
+    nextHeld.clear();
     AlertSignal s = system.journal(true, detail);
     if (s != null) {
       handle(engine.onSignal(s, now()));

@@ -23,6 +23,7 @@ class AlertEngineTest {
     return AlertSettings.create(
         ConfigFactory.parseString(
                 "pipewatch.alerts.channels.dashboard.enabled = false\n"
+                    + "pipewatch.alerts.channel-defaults.group-wait = 5s\n"
                     + "pipewatch.alerts.channels.webhook.url = \"http://127.0.0.1:9/hook\"\n"
                     + overrides)
             .withFallback(ConfigFactory.defaultReference())

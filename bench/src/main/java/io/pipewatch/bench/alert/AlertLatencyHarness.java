@@ -243,6 +243,11 @@ public final class AlertLatencyHarness {
         long ms = arrived == null ? -1 : TimeUnit.NANOSECONDS.toMillis(arrived - start);
         times.add(ms);
         System.out.printf("ingest trial %d: %d ms (load %s)%n", t, ms, load());
+        // at most 6 trials a minute: the webhook's default rate limit is 10 per minute
+        long pause = 10_000 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (pause > 0) {
+          Thread.sleep(pause);
+        }
       }
     } finally {
       stopServer(server);
@@ -305,6 +310,14 @@ public final class AlertLatencyHarness {
     if (!probe) {
       cmd.add("-Dpipewatch.collector.probe.enabled=false");
     }
+    // In the shaded benchmarks.jar Pekko's own reference.conf comes after the api's and undoes
+    // its pekko.* settings: give the ones a node needs again (what the api's reference.conf says).
+    cmd.add("-Dpekko.actor.provider=cluster");
+    cmd.add("-Dpekko.remote.artery.canonical.hostname=127.0.0.1");
+    cmd.add("-Dpekko.remote.artery.canonical.port=" + (httpPort + 1));
+    cmd.add("-Dpekko.coordinated-shutdown.exit-jvm=off");
+    cmd.add(
+        "-Dpekko.cluster.downing-provider-class=org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
     cmd.add("io.pipewatch.api.Main");
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("PIPEWATCH_ALERTS_WEBHOOK_URL", receiver.url());
