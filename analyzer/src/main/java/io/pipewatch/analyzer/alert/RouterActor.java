@@ -47,7 +47,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
   }
 
   /** Events in one journal write, at most. */
-  private static final int MAX_BATCH_EVENTS = 100;
+  private static final int MAX_BATCH_EVENTS = 300;
 
   private record Batch(
       long id, List<AlertEvent> events, List<Notification> held, long sentMillis) {}
