@@ -441,7 +441,12 @@ public final class RouterActor extends AbstractBehavior<Object> {
       dispatch(n);
     }
     if (inFlight != null) {
-      inFlight = new Batch(inFlight.id(), inFlight.events(), inFlight.held(), now());
+      if (journalUp) {
+        // it restarted with a write unconfirmed: that write failed
+        journalDown("the journal restarted after a failed write");
+      }
+      inFlight.held().forEach(this::dispatch);
+      inFlight = new Batch(inFlight.id(), inFlight.events(), List.of(), now());
       journal.tell(new AlertJournal.Append(inFlight.id(), inFlight.events()));
     }
     return this;
