@@ -256,11 +256,16 @@ final class MetricsRoutes {
       AlertFigures alerts) {
     ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
     String contentType = MetricsExposition.contentType(accept);
-    List<MetricSnapshot> all =
-        new java.util.ArrayList<>(
-            MetricsExposition.snapshots(latest.snapshots(), figures).stream().toList());
-    if (alerts != null) {
-      all.addAll(AlertMetrics.snapshots(alerts));
+    // the router's own figures win over collected series of the same name (Pipewatch scraping
+    // its own /metrics collects them too)
+    List<MetricSnapshot> own = alerts == null ? List.of() : AlertMetrics.snapshots(alerts);
+    java.util.Set<String> ownNames = new java.util.HashSet<>();
+    own.forEach(m -> ownNames.add(m.getMetadata().getPrometheusName()));
+    List<MetricSnapshot> all = new java.util.ArrayList<>(own);
+    for (MetricSnapshot m : MetricsExposition.snapshots(latest.snapshots(), figures)) {
+      if (!ownNames.contains(m.getMetadata().getPrometheusName())) {
+        all.add(m);
+      }
     }
     try {
       (contentType.startsWith("application/openmetrics-text")
