@@ -1,6 +1,20 @@
 package io.pipewatch.analyzer;
 
+import io.pipewatch.analyzer.alert.Alert;
+import io.pipewatch.analyzer.alert.AlertChannel;
+import io.pipewatch.analyzer.alert.AlertFigures;
+import io.pipewatch.analyzer.alert.AlertQuery;
+import io.pipewatch.analyzer.alert.AlertSettings;
+import io.pipewatch.analyzer.alert.AlertSignal;
+import io.pipewatch.analyzer.alert.Channels;
+import io.pipewatch.analyzer.alert.RouterActor;
+import io.pipewatch.analyzer.alert.Silence;
 import io.pipewatch.collector.CborSerializable;
+import io.pipewatch.collector.SourceDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -11,12 +25,18 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * Routes alerts to their channels (log, webhook, email, dashboard) with dedup, grouping, silences,
- * inhibition, cooldown and rate limits. One per cluster: a cluster singleton. Until the alerting
- * issue lands it logs each bottleneck and pattern event it is sent and counts them.
+ * inhibition, cooldown and rate limits; keeps every alert with its lifecycle (firing, acknowledged,
+ * silenced, resolved) and notification log; one per cluster (a cluster singleton). Its state and
+ * notification outbox are event-sourced in the journal, so after a restart firing alerts are still
+ * firing and undelivered notifications are delivered, once per idempotency key. When the journal is
+ * down it goes on routing and raises a system alert. The logic lives in {@code
+ * io.pipewatch.analyzer.alert} (AlertEngine, tested without an actor); the actor is {@link
+ * RouterActor}.
  *
  * <pre>{@code
- * ActorRef<AlertRouter.Command> alerts = AlertRouter.init(system);
+ * ActorRef<AlertRouter.Command> alerts = AlertRouter.init(system, directory);
  * alerts.tell(new AlertRouter.AnalysisAlert(new BottleneckAnalyzer.BottleneckDetected(bottleneck)));
+ * AskPattern.ask(alerts, r -> new AlertRouter.Acknowledge(id, "ana", "on it", r), timeout, scheduler);
  * }</pre>
  */
 public final class AlertRouter {
@@ -24,47 +44,112 @@ public final class AlertRouter {
   /** Everything the AlertRouter understands. */
   public sealed interface Command extends CborSerializable {}
 
-  /**
-   * A bottleneck or pattern event (detected, resolved; updates are not sent). Logged until the
-   * alerting issue turns it into alerts.
-   */
+  /** A bottleneck or pattern event from the analyzers: opens, updates or clears an alert. */
   public record AnalysisAlert(AnalysisEvent event) implements Command {}
+
+  /** Any other source's signal (rules, Pipewatch itself). */
+  public record Raise(AlertSignal signal) implements Command {}
+
+  /**
+   * Raises a test alert (severity default critical; {@code channel} null: every channel routed)
+   * through routing like any alert; answers the alert.
+   */
+  public record RaiseTest(Severity severity, String channel, String note, ActorRef<Alert> replyTo)
+      implements Command {}
+
+  /** Lists alerts; answers a page, newest first. */
+  public record ListAlerts(AlertQuery query, ActorRef<AlertQuery.Page> replyTo)
+      implements Command {}
+
+  /** Asks for one alert with its notification log; answers {@link Found}. */
+  public record GetAlert(String id, ActorRef<Found> replyTo) implements Command {}
+
+  /** The alert asked for, or null when there is none with that id. */
+  public record Found(Alert alert) implements CborSerializable {}
+
+  /** An operator takes an alert; answers {@link Changed}. */
+  public record Acknowledge(String id, String by, String note, ActorRef<Changed> replyTo)
+      implements Command {}
+
+  /** An operator closes an alert; answers {@link Changed}. */
+  public record Resolve(String id, String by, String note, ActorRef<Changed> replyTo)
+      implements Command {}
+
+  /**
+   * The alert after an operator action, or why not: {@code refusal} {@code not-found} or {@code
+   * conflict} (e.g. already resolved) with detail; null when it applied.
+   */
+  public record Changed(Alert alert, String refusal, String detail) implements CborSerializable {}
+
+  /** Lists the silences; answers {@link Silences}. */
+  public record ListSilences(ActorRef<Silences> replyTo) implements Command {}
+
+  public record Silences(List<Silence> silences) implements CborSerializable {}
+
+  /** Adds a silence (its id is assigned if blank); answers the silence as stored. */
+  public record AddSilence(Silence silence, ActorRef<Silence> replyTo) implements Command {}
+
+  /** Deletes a silence; answers {@link Changed} (alert null; refusal not-found if unknown). */
+  public record DeleteSilence(String id, ActorRef<Changed> replyTo) implements Command {}
+
+  /** Asks for the router's figures for /metrics. */
+  public record GetFigures(ActorRef<AlertFigures> replyTo) implements Command {}
 
   /** Asks for the number of analysis events received; answers {@link Summary}. */
   public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
 
   public record Summary(long raised) implements CborSerializable {}
 
+  /**
+   * What the router needs besides its settings: its channels by name, the node's source directory
+   * to watch (null: no source and ingest system alerts) and how often, the clock, and its
+   * persistence id (null: {@code AlertRouter}).
+   */
+  public record Collaborators(
+      Map<String, AlertChannel> channels,
+      ActorRef<SourceDirectory.Command> sourceDirectory,
+      Duration systemPollInterval,
+      Clock clock,
+      String persistenceId) {}
+
   private AlertRouter() {}
 
-  /** Starts the singleton (or its proxy on other nodes) and returns the proxy. */
+  /**
+   * Starts the singleton (or its proxy on other nodes) with the settings of the system's config and
+   * returns the proxy. The first call on a node decides how it runs: call {@link #init(ActorSystem,
+   * ActorRef)} before anything else starts it.
+   */
   public static ActorRef<Command> init(ActorSystem<?> system) {
+    return init(system, null);
+  }
+
+  /**
+   * As {@link #init(ActorSystem)}, watching {@code directory}'s sources and ingest for system
+   * alerts.
+   */
+  public static ActorRef<Command> init(
+      ActorSystem<?> system, ActorRef<SourceDirectory.Command> directory) {
+    AlertSettings settings = AlertSettings.create(system.settings().config());
+    Collaborators with =
+        new Collaborators(
+            Channels.create(settings, system),
+            directory,
+            Duration.ofSeconds(2),
+            Clock.systemUTC(),
+            null);
     return ClusterSingleton.get(system)
         .init(
             SingletonActor.of(
-                Behaviors.supervise(create())
-                    .onFailure(Exception.class, SupervisorStrategy.restart()),
+                Behaviors.supervise(create(settings, with))
+                    .onFailure(
+                        Exception.class,
+                        SupervisorStrategy.restartWithBackoff(
+                            Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
                 "alert-router"));
   }
 
-  public static Behavior<Command> create() {
-    return Behaviors.setup(ctx -> routing(ctx.getLog(), 0));
-  }
-
-  private static Behavior<Command> routing(org.slf4j.Logger log, long raised) {
-    return Behaviors.receive(Command.class)
-        .onMessage(
-            AnalysisAlert.class,
-            alert -> {
-              log.info("Analysis event: {}", alert.event());
-              return routing(log, raised + 1);
-            })
-        .onMessage(
-            GetSummary.class,
-            query -> {
-              query.replyTo().tell(new Summary(raised));
-              return Behaviors.same();
-            })
-        .build();
+  /** The router with {@code settings} and {@code with}'s channels and watch. */
+  public static Behavior<Command> create(AlertSettings settings, Collaborators with) {
+    return RouterActor.create(settings, with);
   }
 }

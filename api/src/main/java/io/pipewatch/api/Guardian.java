@@ -72,10 +72,11 @@ public final class Guardian {
               new StartHistory.RecordStart(Instant.now(), ctx.getSystem().ignoreRef()));
           ActorRef<SourceDirectory.Command> directory =
               spawn(ctx, alive, "source-directory", SourceDirectory.create(settings.collector()));
+          // before the fleet analyzer, whose init starts the router too: the first init decides
+          ActorRef<AlertRouter.Command> alerts =
+              watch(ctx, alive, "alert-router", AlertRouter.init(ctx.getSystem(), directory));
           ActorRef<FleetAnalyzer.Command> fleet =
               watch(ctx, alive, "fleet-analyzer", FleetAnalyzer.init(ctx.getSystem()));
-          ActorRef<AlertRouter.Command> alerts =
-              watch(ctx, alive, "alert-router", AlertRouter.init(ctx.getSystem()));
           ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> optimizers =
               watch(ctx, alive, "adaptive-optimizer", AdaptiveOptimizer.init(ctx.getSystem()));
           ActorRef<Topic.Command<AnalysisEvent>> topic = AnalysisTopic.get(ctx.getSystem());

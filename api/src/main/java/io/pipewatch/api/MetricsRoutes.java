@@ -9,11 +9,18 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSla
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.pipewatch.analyzer.AlertRouter;
+import io.pipewatch.analyzer.alert.AlertFigures;
+import io.pipewatch.analyzer.alert.AlertMetrics;
 import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.MetricsExposition;
 import io.pipewatch.collector.SeriesPoint;
 import io.pipewatch.collector.SourceDirectory;
 import io.pipewatch.collector.SourceSnapshot;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,9 +93,11 @@ final class MetricsRoutes {
   private final ActorRef<SourceDirectory.Command> directory;
   private final ActorRef<ShardingEnvelope<Collector.Command>> collectors;
   private final Duration timeout;
+  private final ActorRef<AlertRouter.Command> alertRouter;
 
   MetricsRoutes(ActorSystem<?> system, TopLevelActors actors, ApiSettings settings) {
     this.system = system;
+    this.alertRouter = actors.alertRouter();
     this.directory = actors.sourceDirectory();
     this.collectors = actors.collectors();
     this.timeout = settings.askTimeout();
@@ -223,16 +232,47 @@ final class MetricsRoutes {
                 ask(directory, SourceDirectory.GetLatestAll::new)
                     .thenCombine(
                         ask(directory, SourceDirectory.GetFigures::new),
-                        (latest, figures) -> render(accept.orElse(null), latest, figures)),
+                        (latest, figures) -> Map.entry(latest, figures))
+                    .thenCombine(
+                        alertFigures(),
+                        (both, alerts) ->
+                            render(accept.orElse(null), both.getKey(), both.getValue(), alerts)),
                 response -> complete(response)));
   }
 
+  /** The alert router's figures, or null when it does not answer in time (page without them). */
+  private CompletionStage<AlertFigures> alertFigures() {
+    if (alertRouter == null) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    return AskPattern.<AlertRouter.Command, AlertFigures>ask(
+            alertRouter, AlertRouter.GetFigures::new, timeout, system.scheduler())
+        .exceptionally(e -> null);
+  }
+
   private static HttpResponse render(
-      String accept, SourceDirectory.LatestSnapshots latest, SourceDirectory.NodeFigures figures) {
+      String accept,
+      SourceDirectory.LatestSnapshots latest,
+      SourceDirectory.NodeFigures figures,
+      AlertFigures alerts) {
     ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-    String contentType;
+    String contentType = MetricsExposition.contentType(accept);
+    // the router's own figures win over collected series of the same name (Pipewatch scraping
+    // its own /metrics collects them too)
+    List<MetricSnapshot> own = alerts == null ? List.of() : AlertMetrics.snapshots(alerts);
+    java.util.Set<String> ownNames = new java.util.HashSet<>();
+    own.forEach(m -> ownNames.add(m.getMetadata().getPrometheusName()));
+    List<MetricSnapshot> all = new java.util.ArrayList<>(own);
+    for (MetricSnapshot m : MetricsExposition.snapshots(latest.snapshots(), figures)) {
+      if (!ownNames.contains(m.getMetadata().getPrometheusName())) {
+        all.add(m);
+      }
+    }
     try {
-      contentType = MetricsExposition.write(body, accept, latest.snapshots(), figures);
+      (contentType.startsWith("application/openmetrics-text")
+              ? OpenMetricsTextFormatWriter.create()
+              : PrometheusTextFormatWriter.create())
+          .write(body, new MetricSnapshots(all));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -25,6 +25,14 @@ final class ServerRoutes {
             new BottleneckRoutes(
                     system, actors.bottleneckBoard(), server.settings().api().askTimeout())
                 .route(),
+            new AlertRoutes(
+                    system,
+                    actors.alertRouter(),
+                    server.settings().api().askTimeout(),
+                    server.settings().alerts().channels().stream().map(c -> c.name()).toList())
+                .route(),
+            new SilenceRoutes(system, actors.alertRouter(), server.settings().api().askTimeout())
+                .route(),
             new SimulatorRoutes(
                     system,
                     actors.demoPipeline().orElse(null),

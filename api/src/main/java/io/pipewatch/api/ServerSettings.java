@@ -2,6 +2,7 @@ package io.pipewatch.api;
 
 import com.typesafe.config.Config;
 import io.pipewatch.analyzer.AnalyzerSettings;
+import io.pipewatch.analyzer.alert.AlertSettings;
 import io.pipewatch.collector.CollectorSettings;
 import io.pipewatch.collector.ingest.IngestSettings;
 import io.pipewatch.collector.probe.ProbeSettings;
@@ -21,7 +22,8 @@ record ServerSettings(
     ProbeSettings probe,
     ScrapeSettings scrape,
     SimulatorSettings simulator,
-    AnalyzerSettings analyzer) {
+    AnalyzerSettings analyzer,
+    AlertSettings alerts) {
 
   static ServerSettings create(Config config) {
     ServerSettings settings =
@@ -33,7 +35,8 @@ record ServerSettings(
             ProbeSettings.create(config),
             ScrapeSettings.create(config),
             SimulatorSettings.create(config),
-            AnalyzerSettings.create(config));
+            AnalyzerSettings.create(config),
+            AlertSettings.create(config));
     IngestFrameCheck.check(settings.ingest(), config);
     return settings;
   }

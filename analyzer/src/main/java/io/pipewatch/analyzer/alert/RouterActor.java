@@ -1,0 +1,497 @@
+package io.pipewatch.analyzer.alert;
+
+import io.pipewatch.analyzer.AlertRouter;
+import io.pipewatch.analyzer.AlertRouter.Collaborators;
+import io.pipewatch.analyzer.Severity;
+import io.pipewatch.collector.SourceDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The {@link AlertRouter}'s actor: hands every input to the {@link AlertEngine}, writes the events
+ * it returns to the {@link AlertJournal} child (one batch in flight at a time, so the journal sees
+ * them in order), and hands each queued notification to its channel's {@link ChannelWorker} once
+ * its batch is written — or at once while the journal is down (no confirmation within {@code
+ * ack-timeout}; a system alert says so, and the unwritten batch is written again when the journal
+ * has recovered). At start it waits up to {@code recovery-timeout} for the recovered state and
+ * re-sends the outbox; a state recovered later is merged.
+ */
+public final class RouterActor extends AbstractBehavior<Object> {
+
+  private enum Tick implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  private enum RecoveryTimeout implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  private enum PollSystem implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  /** Events in one journal write, at most. */
+  private static final int MAX_BATCH_EVENTS = 300;
+
+  private record Batch(
+      long id, List<AlertEvent> events, List<Notification> held, long sentMillis) {}
+
+  private record SourcesSeen(SourceDirectory.SourceList list)
+      implements NoSerializationVerificationNeeded {}
+
+  private record FiguresSeen(SourceDirectory.NodeFigures figures)
+      implements NoSerializationVerificationNeeded {}
+
+  private final AlertSettings settings;
+  private final Collaborators with;
+  private final Clock clock;
+  private final TimerScheduler<Object> timers;
+  private final ActorRef<AlertJournal.Command> journal;
+  private final Map<String, ActorRef<ChannelWorker.Command>> workers = new LinkedHashMap<>();
+  private final AnalysisSignals analysis = new AnalysisSignals();
+  private final SystemSignals system;
+  private AlertEngine engine;
+  private boolean recovered;
+  private boolean journalUp = true;
+  private long nextBatchId = 1;
+  private Batch inFlight;
+  private List<AlertEvent> nextEvents = new ArrayList<>();
+
+  /** Notifications queued while the journal is up, waiting for their batch to be written. */
+  private final Map<String, Notification> nextHeld = new LinkedHashMap<>();
+
+  private long raised;
+
+  /** The router's behavior (see {@link AlertRouter#create}). */
+  public static Behavior<AlertRouter.Command> create(AlertSettings settings, Collaborators with) {
+    Behavior<Object> b =
+        Behaviors.setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers ->
+                        Behaviors.withStash(
+                            100_000,
+                            stash ->
+                                new RouterActor(ctx, timers, settings, with).starting(stash))));
+    return b.narrow();
+  }
+
+  private RouterActor(
+      ActorContext<Object> ctx,
+      TimerScheduler<Object> timers,
+      AlertSettings settings,
+      Collaborators with) {
+    super(ctx);
+    this.settings = settings;
+    this.with = with;
+    this.clock = with.clock() == null ? Clock.systemUTC() : with.clock();
+    this.timers = timers;
+    this.system = new SystemSignals(settings.system());
+    ActorRef<AlertJournal.Reply> replies =
+        ctx.messageAdapter(AlertJournal.Reply.class, reply -> reply);
+    this.journal =
+        ctx.spawn(
+            Behaviors.supervise(
+                    AlertJournal.create(with.persistenceId(), replies, settings.snapshotEvery()))
+                .onFailure(
+                    Exception.class,
+                    SupervisorStrategy.restartWithBackoff(
+                        Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
+            "journal");
+    ActorRef<ChannelWorker.Report> reports =
+        ctx.messageAdapter(ChannelWorker.Report.class, report -> report);
+    Map<String, AlertChannel> channels = with.channels() == null ? Map.of() : with.channels();
+    for (AlertSettings.ChannelSettings c : settings.channels()) {
+      AlertChannel channel = channels.get(c.name());
+      if (channel != null) {
+        workers.put(
+            c.name(),
+            ctx.spawn(
+                Behaviors.supervise(ChannelWorker.create(channel, c.retry(), reports))
+                    .onFailure(Exception.class, SupervisorStrategy.restart()),
+                "channel-"
+                    + java.net.URLEncoder.encode(
+                        c.name(), java.nio.charset.StandardCharsets.UTF_8)));
+      }
+    }
+    timers.startSingleTimer(RecoveryTimeout.INSTANCE, settings.recoveryTimeout());
+  }
+
+  /** Until the journal's state arrives (or the wait ends), commands wait in the stash. */
+  private Behavior<Object> starting(StashBuffer<Object> stash) {
+    return Behaviors.receive(Object.class)
+        .onMessage(
+            AlertJournal.Recovered.class,
+            r -> {
+              begin(AlertBook.of(r.snapshot()));
+              getContext()
+                  .getLog()
+                  .info(
+                      "Alert router recovered {} alerts, {} notifications to deliver, {} silences",
+                      r.snapshot().alerts().size(),
+                      r.snapshot().outbox().size(),
+                      r.snapshot().silences().size());
+              engine.book().outbox().forEach(this::dispatch);
+              return stash.unstashAll(this);
+            })
+        .onMessageEquals(
+            RecoveryTimeout.INSTANCE,
+            () -> {
+              begin(new AlertBook());
+              getContext()
+                  .getLog()
+                  .warn(
+                      "Alert journal did not recover within {}; routing without it",
+                      settings.recoveryTimeout());
+              journalDown("no recovery within " + settings.recoveryTimeout().toMillis() + " ms");
+              return stash.unstashAll(this);
+            })
+        .onAnyMessage(
+            m -> {
+              if (!stash.isFull()) {
+                stash.stash(m);
+              }
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  private void begin(AlertBook book) {
+    recovered = true;
+    timers.cancel(RecoveryTimeout.INSTANCE);
+    engine = new AlertEngine(settings, book, RouterActor::newId);
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
+    if (with.sourceDirectory() != null && with.systemPollInterval() != null) {
+      timers.startTimerWithFixedDelay(PollSystem.INSTANCE, with.systemPollInterval());
+    }
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(AlertRouter.AnalysisAlert.class, this::onAnalysis)
+        .onMessage(AlertRouter.Raise.class, m -> handle(engine.onSignal(m.signal(), now())))
+        .onMessage(AlertRouter.RaiseTest.class, this::onTest)
+        .onMessage(
+            AlertRouter.ListAlerts.class,
+            m -> {
+              m.replyTo().tell(engine.query(m.query()));
+              return this;
+            })
+        .onMessage(
+            AlertRouter.GetAlert.class,
+            m -> {
+              m.replyTo().tell(new AlertRouter.Found(engine.book().alert(m.id())));
+              return this;
+            })
+        .onMessage(
+            AlertRouter.Acknowledge.class,
+            m -> changed(engine.acknowledge(m.id(), m.by(), m.note(), now()), m.replyTo()))
+        .onMessage(
+            AlertRouter.Resolve.class,
+            m -> changed(engine.resolve(m.id(), m.by(), m.note(), now()), m.replyTo()))
+        .onMessage(
+            AlertRouter.ListSilences.class,
+            m -> {
+              m.replyTo().tell(new AlertRouter.Silences(List.copyOf(engine.book().silences())));
+              return this;
+            })
+        .onMessage(AlertRouter.AddSilence.class, this::onAddSilence)
+        .onMessage(
+            AlertRouter.DeleteSilence.class,
+            m -> {
+              boolean deleted = engine.deleteSilence(m.id(), now());
+              m.replyTo()
+                  .tell(
+                      new AlertRouter.Changed(
+                          null, deleted ? null : "not-found", deleted ? null : m.id()));
+              return handle(engine.drain());
+            })
+        .onMessage(
+            AlertRouter.GetFigures.class,
+            m -> {
+              m.replyTo().tell(engine.figures(journalUp));
+              return this;
+            })
+        .onMessage(
+            AlertRouter.GetSummary.class,
+            m -> {
+              m.replyTo().tell(new AlertRouter.Summary(raised));
+              return this;
+            })
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(
+            PollSystem.INSTANCE,
+            () -> {
+              ActorRef<SourceDirectory.Command> dir = with.sourceDirectory();
+              dir.tell(
+                  new SourceDirectory.ListSources(
+                      getContext()
+                          .messageAdapter(SourceDirectory.SourceList.class, SourcesSeen::new)));
+              dir.tell(
+                  new SourceDirectory.GetFigures(
+                      getContext()
+                          .messageAdapter(SourceDirectory.NodeFigures.class, FiguresSeen::new)));
+              return this;
+            })
+        .onMessage(SourcesSeen.class, this::onSources)
+        .onMessage(
+            FiguresSeen.class,
+            m ->
+                raiseSystem(
+                    system.ingest(m.figures().refusedSamples() + m.figures().refusedSources())))
+        .onMessage(AlertJournal.Appended.class, this::onAppended)
+        .onMessage(AlertJournal.Recovered.class, this::onLateRecovery)
+        .onMessage(ChannelWorker.Settled.class, this::onSettled)
+        .onMessage(
+            ChannelWorker.Health.class,
+            m -> raiseSystem(system.channel(m.channel(), m.failing(), m.detail())))
+        .onMessageEquals(RecoveryTimeout.INSTANCE, () -> this)
+        .build();
+  }
+
+  private long now() {
+    return clock.millis();
+  }
+
+  private Behavior<Object> onAnalysis(AlertRouter.AnalysisAlert m) {
+    raised++;
+    return handle(engine.onSignal(analysis.signal(m.event()), now()));
+  }
+
+  private Behavior<Object> onTest(AlertRouter.RaiseTest m) {
+    Severity severity = SystemSignals.testSeverity(m.severity());
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("alertname", "test-alert");
+    labels.put("source", "pipewatch");
+    labels.put("kind", "test");
+    labels.put("rule", "test");
+    labels.put("origin", "test");
+    String fingerprint = "test/" + id;
+    AlertSignal signal =
+        new AlertSignal(
+            fingerprint,
+            true,
+            severity,
+            "Test alert " + id,
+            m.note() == null || m.note().isBlank()
+                ? "A test alert asked for through POST /api/test-alert."
+                : m.note(),
+            labels,
+            List.of(),
+            List.of(),
+            m.channel());
+    handle(engine.onSignal(signal, now()));
+    m.replyTo().tell(engine.book().latest(fingerprint));
+    return this;
+  }
+
+  private Behavior<Object> onAddSilence(AlertRouter.AddSilence m) {
+    Silence s = m.silence();
+    if (s.id() == null || s.id().isBlank()) {
+      s =
+          new Silence(
+              newId(),
+              s.matchers(),
+              s.startsMillis(),
+              s.endsMillis(),
+              s.createdBy(),
+              s.comment(),
+              s.window());
+    }
+    Silence saved = engine.addSilence(s, now());
+    m.replyTo().tell(saved);
+    return handle(engine.drain());
+  }
+
+  private Behavior<Object> changed(AlertEngine.Outcome outcome, ActorRef<AlertRouter.Changed> to) {
+    String refusal =
+        outcome.refusal() == null
+            ? null
+            : outcome.refusal().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    to.tell(new AlertRouter.Changed(outcome.alert(), refusal, outcome.detail()));
+    return handle(engine.drain());
+  }
+
+  private Behavior<Object> onTick() {
+    handle(engine.onTick(now()));
+    if (inFlight != null
+        && now() - inFlight.sentMillis() > settings.journalAckTimeout().toMillis()) {
+      if (journalUp) {
+        journalDown("no write confirmed within " + settings.journalAckTimeout().toMillis() + " ms");
+      }
+      if (!inFlight.held().isEmpty()) {
+        inFlight.held().forEach(this::dispatch);
+        inFlight = new Batch(inFlight.id(), inFlight.events(), List.of(), inFlight.sentMillis());
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Object> onSources(SourcesSeen m) {
+    Map<String, Boolean> stale = new HashMap<>();
+    m.list().sources().forEach(s -> stale.put(s.sourceId(), s.stale()));
+    for (AlertSignal s : system.sources(stale)) {
+      handle(engine.onSignal(s, now()));
+    }
+    return this;
+  }
+
+  private Behavior<Object> raiseSystem(AlertSignal signal) {
+    return signal == null ? this : handle(engine.onSignal(signal, now()));
+  }
+
+  private Behavior<Object> onSettled(ChannelWorker.Settled s) {
+    engine.settled(
+        s.notification(),
+        s.delivered(),
+        s.detail(),
+        s.atMillis(),
+        s.atMillis() - s.notification().raisedMillis());
+    if (!s.delivered()) {
+      getContext()
+          .getLog()
+          .warn(
+              "Notification {} to {} failed for good: {}",
+              s.notification().id(),
+              s.notification().channel(),
+              s.detail());
+    }
+    return handle(engine.drain());
+  }
+
+  // ---- journal ----
+
+  /** Events to write; queued notifications go out once their batch is written (or now if down). */
+  private Behavior<Object> handle(List<AlertEvent> events) {
+    for (AlertEvent e : events) {
+      if (e instanceof AlertEvent.NotificationQueued q) {
+        if (journalUp) {
+          nextHeld.put(q.notification().id(), q.notification());
+        } else {
+          dispatch(q.notification());
+        }
+      }
+    }
+    nextEvents.addAll(events);
+    flush();
+    return this;
+  }
+
+  private void flush() {
+    if (inFlight != null || nextEvents.isEmpty()) {
+      return;
+    }
+    // bounded batches: one atomic write must stay well below Cassandra's message size limit
+    int n = Math.min(MAX_BATCH_EVENTS, nextEvents.size());
+    List<AlertEvent> events = List.copyOf(nextEvents.subList(0, n));
+    nextEvents = new ArrayList<>(nextEvents.subList(n, nextEvents.size()));
+    List<Notification> held = new ArrayList<>();
+    for (AlertEvent e : events) {
+      if (e instanceof AlertEvent.NotificationQueued q) {
+        Notification waiting = nextHeld.remove(q.notification().id());
+        if (waiting != null) {
+          held.add(waiting);
+        }
+      }
+    }
+    inFlight = new Batch(nextBatchId++, events, held, now());
+    journal.tell(new AlertJournal.Append(inFlight.id(), inFlight.events()));
+  }
+
+  private Behavior<Object> onAppended(AlertJournal.Appended m) {
+    if (inFlight == null || inFlight.id() != m.batch()) {
+      return this; // a batch written twice (sent again after a restart)
+    }
+    inFlight.held().forEach(this::dispatch);
+    inFlight = null;
+    if (!journalUp) {
+      journalUp = true;
+      getContext().getLog().info("Alert journal confirms writes again");
+      raiseSystem(system.journal(false, "writes confirmed"));
+    }
+    flush();
+    return this;
+  }
+
+  /** The journal (re)started: merge what it holds, write again what it may have missed. */
+  private Behavior<Object> onLateRecovery(AlertJournal.Recovered r) {
+    for (Notification n : mergeInto(engine.book(), r.snapshot())) {
+      dispatch(n);
+    }
+    if (inFlight != null) {
+      if (journalUp) {
+        // it restarted with a write unconfirmed: that write failed
+        journalDown("the journal restarted after a failed write");
+      }
+      inFlight.held().forEach(this::dispatch);
+      inFlight = new Batch(inFlight.id(), inFlight.events(), List.of(), now());
+      journal.tell(new AlertJournal.Append(inFlight.id(), inFlight.events()));
+    }
+    return this;
+  }
+
+  /** Adds what the book lacks from {@code snapshot}; returns outbox entries new to it. */
+  private static List<Notification> mergeInto(AlertBook book, AlertBook.Snapshot snapshot) {
+    List<Notification> added = new ArrayList<>();
+    for (Alert a : snapshot.alerts()) {
+      Alert mine = book.alert(a.id());
+      if (mine == null || mine.version() < a.version()) {
+        book.apply(new AlertEvent.AlertRecorded(a));
+      }
+    }
+    for (Silence s : snapshot.silences()) {
+      if (book.silence(s.id()) == null) {
+        book.apply(new AlertEvent.SilenceSaved(s));
+      }
+    }
+    for (Notification n : snapshot.outbox()) {
+      if (!book.queued(n.id())) {
+        book.apply(new AlertEvent.NotificationQueued(n));
+        added.add(n);
+      }
+    }
+    return added;
+  }
+
+  private void journalDown(String detail) {
+    journalUp = false;
+    nextHeld.values().forEach(this::dispatch);
+    nextHeld.clear();
+    AlertSignal s = system.journal(true, detail);
+    if (s != null) {
+      handle(engine.onSignal(s, now()));
+    }
+  }
+
+  private void dispatch(Notification n) {
+    ActorRef<ChannelWorker.Command> worker = workers.get(n.channel());
+    if (worker == null) {
+      engine.settled(n, false, "channel " + n.channel() + " is not configured", now(), 0);
+      nextEvents.addAll(engine.drain());
+      return;
+    }
+    worker.tell(new ChannelWorker.Deliver(n));
+  }
+}
