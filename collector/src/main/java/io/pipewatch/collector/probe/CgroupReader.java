@@ -33,6 +33,7 @@ final class CgroupReader implements AutoCloseable {
   private final ProcFile memoryLimit;
   private final ProcFile memoryUsage;
   private final long usageUnitNanos;
+  private final PressureReader pressure; // v2 only
   private final long[] pair = new long[2];
   private final long[] cpuStatNow = new long[3];
   private long usageBefore = -1;
@@ -48,7 +49,8 @@ final class CgroupReader implements AutoCloseable {
       ProcFile cpuStat,
       ProcFile memoryLimit,
       ProcFile memoryUsage,
-      long usageUnitNanos) {
+      long usageUnitNanos,
+      PressureReader pressure) {
     this.version = version;
     this.cpuMax = cpuMax;
     this.cpuQuota = cpuQuota;
@@ -58,6 +60,7 @@ final class CgroupReader implements AutoCloseable {
     this.memoryLimit = memoryLimit;
     this.memoryUsage = memoryUsage;
     this.usageUnitNanos = usageUnitNanos;
+    this.pressure = pressure;
   }
 
   String describe() {
@@ -82,10 +85,12 @@ final class CgroupReader implements AutoCloseable {
           file(dir, "cpu.stat"),
           file(dir, "memory.max"),
           file(dir, "memory.current"),
-          1000);
+          1000,
+          // the root cgroup has no pressure files: /proc/pressure already is the host's
+          new PressureReader(dir, ".pressure", "container"));
     }
     if (lines.isEmpty() || !Files.isDirectory(mount)) {
-      return new CgroupReader("none", null, null, null, null, null, null, null, 1);
+      return new CgroupReader("none", null, null, null, null, null, null, null, 1, null);
     }
     Path cpu = dirOf(v1Mount(mount, "cpu"), pathOf(lines, "cpu"), "cpu.cfs_quota_us");
     Path cpuacct = dirOf(v1Mount(mount, "cpuacct"), pathOf(lines, "cpuacct"), "cpuacct.usage");
@@ -99,7 +104,8 @@ final class CgroupReader implements AutoCloseable {
         file(cpu, "cpu.stat"),
         file(memory, "memory.limit_in_bytes"),
         file(memory, "memory.usage_in_bytes"),
-        1);
+        1,
+        null);
   }
 
   private static Path v1Mount(Path mount, String controller) {
@@ -138,6 +144,9 @@ final class CgroupReader implements AutoCloseable {
   }
 
   void prime(ByteScanner scan) {
+    if (pressure != null) {
+      pressure.prime(scan);
+    }
     usageBefore = readUsage(scan);
     if (readCpuStat(scan)) {
       periodsBefore = cpuStatNow[1];
@@ -146,6 +155,9 @@ final class CgroupReader implements AutoCloseable {
   }
 
   void sample(ByteScanner scan, List<Sample> out, double seconds) {
+    if (pressure != null) {
+      pressure.sample(scan, out, seconds);
+    }
     double limitCores = cpuLimitCores(scan);
     if (limitCores > 0) {
       gauge(out, "container_cpu_limit_cores", limitCores);
@@ -234,6 +246,9 @@ final class CgroupReader implements AutoCloseable {
 
   @Override
   public void close() {
+    if (pressure != null) {
+      pressure.close();
+    }
     for (ProcFile file :
         new ProcFile[] {cpuMax, cpuQuota, cpuPeriod, cpuUsage, cpuStat, memoryLimit, memoryUsage}) {
       if (file != null) {

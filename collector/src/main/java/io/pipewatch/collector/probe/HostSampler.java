@@ -24,13 +24,14 @@ import java.util.regex.Pattern;
  *
  * <p>Hot counters come straight from the kernel's text files, kept open and re-read into reused
  * buffers by {@link ProcFile} and parsed without allocation by {@link ProcParsers}: /proc/stat,
- * /proc/loadavg, /proc/meminfo, /proc/vmstat, /proc/diskstats, /proc/net/dev, /proc/net/sockstat(6)
- * and the cgroup (v2, else v1) files of this process. The JVM figures come from the platform
- * MXBeans. Counters become per-second rates (or 0–1 ratios of elapsed time) from the difference to
- * the previous call divided by the time between the two calls; a counter that went backwards
- * (reset, device replaced) counts as 0 for that interval. The constructor takes a first reading so
- * the first {@link #sample()} already has rates. A file that does not exist (another OS, no cgroup,
- * no swap) leaves its series out; nothing fails.
+ * /proc/loadavg, /proc/meminfo, /proc/vmstat, /proc/diskstats, /proc/net/dev,
+ * /proc/net/sockstat(6), the pressure stall files /proc/pressure/{cpu,memory,io} ({@link
+ * PressureReader}) and the cgroup (v2, else v1) files of this process ({@link CgroupReader}). The
+ * JVM figures come from the platform MXBeans. Counters become per-second rates (or 0–1 ratios of
+ * elapsed time) from the difference to the previous call divided by the time between the two calls;
+ * a counter that went backwards (reset, device replaced) counts as 0 for that interval. The
+ * constructor takes a first reading so the first {@link #sample()} already has rates. A file that
+ * does not exist (another OS, no cgroup, no swap) leaves its series out; nothing fails.
  *
  * <p>Which disks and interfaces are summed is decided once, at creation (see {@link
  * ProbeSettings#diskExclude()}).
@@ -51,7 +52,7 @@ public final class HostSampler implements AutoCloseable {
 
   private static final byte[][] MEMINFO_KEYS =
       ByteScanner.names("MemTotal", "MemAvailable", "SwapTotal", "SwapFree");
-  private static final byte[][] VMSTAT_KEYS = ByteScanner.names("pgfault", "pgmajfault");
+  private static final byte[][] VMSTAT_KEYS = ByteScanner.names("pgfault", "pgmajfault", "pswpin");
   private static final byte[] TCP = ProcParsers.bytes("TCP:");
   private static final byte[] TCP6 = ProcParsers.bytes("TCP6:");
 
@@ -67,6 +68,7 @@ public final class HostSampler implements AutoCloseable {
   private final ProcFile sockstat;
   private final ProcFile sockstat6;
   private final CgroupReader cgroup;
+  private final PressureReader pressure;
 
   private final byte[][] disks;
   private final byte[][] interfaces;
@@ -111,6 +113,7 @@ public final class HostSampler implements AutoCloseable {
     this.netDev = new ProcFile(proc.resolve("net/dev"), 4096);
     this.sockstat = new ProcFile(proc.resolve("net/sockstat"), 1024);
     this.sockstat6 = new ProcFile(proc.resolve("net/sockstat6"), 1024);
+    this.pressure = new PressureReader(proc.resolve("pressure"), "", "host");
     this.cgroup = CgroupReader.discover(proc, settings.sysRoot().resolve("fs/cgroup"));
     this.disks = discoverDisks(settings.diskExclude());
     this.interfaces = discoverInterfaces(settings.networkExclude());
@@ -154,6 +157,7 @@ public final class HostSampler implements AutoCloseable {
   private void prime() {
     nanosBefore = nanoClock.getAsLong();
     statValid = stat.read() && parseStat(scan.reset(stat), statBefore);
+    java.util.Arrays.fill(vmBefore, -1);
     vmValid = vmstat.read() && parseKeyed(scan.reset(vmstat), VMSTAT_KEYS, vmBefore) > 0;
     diskValid =
         disks.length > 0
@@ -163,6 +167,7 @@ public final class HostSampler implements AutoCloseable {
     gcTimeBefore = gcTime();
     gcCountBefore = gcCount();
     processCpuBefore = osBean == null ? -1 : osBean.getProcessCpuTime();
+    pressure.prime(scan);
     cgroup.prime(scan);
   }
 
@@ -177,6 +182,7 @@ public final class HostSampler implements AutoCloseable {
     sampleDisks(out, seconds);
     sampleNetwork(out, seconds);
     sampleJvm(out, seconds);
+    pressure.sample(scan, out, seconds);
     cgroup.sample(scan, out, seconds);
     return out;
   }
@@ -232,10 +238,14 @@ public final class HostSampler implements AutoCloseable {
         gauge(out, "host_swap_used_bytes", (mem[2] - mem[3]) * 1024);
       }
     }
+    java.util.Arrays.fill(vmNow, -1);
     if (vmstat.read() && parseKeyed(scan.reset(vmstat), VMSTAT_KEYS, vmNow) > 0) {
       if (vmValid) {
         gauge(out, "host_page_faults_per_second", delta(vmNow, vmBefore, 0) / seconds);
         gauge(out, "host_major_page_faults_per_second", delta(vmNow, vmBefore, 1) / seconds);
+        if (vmNow[2] >= 0 && vmBefore[2] >= 0) {
+          gauge(out, "host_swap_in_pages_per_second", delta(vmNow, vmBefore, 2) / seconds);
+        }
       }
       long[] swap = vmBefore;
       vmBefore = vmNow;
@@ -425,6 +435,7 @@ public final class HostSampler implements AutoCloseable {
         new ProcFile[] {stat, loadavg, meminfo, vmstat, diskstats, netDev, sockstat, sockstat6}) {
       file.close();
     }
+    pressure.close();
     cgroup.close();
   }
 }
