@@ -44,7 +44,8 @@ class AnalyzerSettingsTest {
         .contains("memory-exhaustion");
     assertThat(s.dimensions())
         .extracting(AnalyzerSettings.DimensionMapping::name)
-        .contains("stage-cpu", "host-cpu", "host-memory", "ipc-latency");
+        .contains(
+            "stage-cpu", "host-cpu", "host-memory-pressure", "host-io-pressure", "ipc-latency");
     assertThat(s.clearFor()).isEqualTo(Duration.ofSeconds(3));
   }
 
