@@ -33,15 +33,18 @@ import java.util.Map;
  *       back past the warning level moved in by {@code hysteresis} for {@code clear-for}. No rule
  *       opens during the {@code warm-up} after the source's first snapshot.
  *   <li><b>Bottlenecks per kind.</b> A source has at most one active bottleneck per {@link
- *       BottleneckKind}: open while any rule of that kind is open. Severity and impact are the
- *       worst of its open rules; impact: for an error ratio the ratio itself (the share of work
- *       lost), for a regression the share of throughput lost ({@code 1 - value/baseline}) or of
- *       time lost to latency ({@code c/(1+c)} for a relative increase {@code c}), for other
- *       thresholds 0.25 at the warning level rising linearly to 1 at the critical level. Confidence
- *       is {@code 0.3 + 0.4 * held + 0.3 * agreement}: {@code held} the time the rule has held over
- *       {@code for + 2 s} (capped at 1), {@code agreement} the share of the evidence series'
- *       detectors that flag it (robust |z| >= 3, EWMA |z| >= 3, combined score >= 0.5, a CUSUM
- *       change within the last 5 s); without a detector agreement counts as 0.5.
+ *       BottleneckKind}: open while any rule of that kind is open. Its raw impact is the worst of
+ *       its open rules' (each evaluator says how it measures impact); raw confidence is {@code 0.3
+ *       + 0.4 * held + 0.3 * agreement}: {@code held} the time the rule has held over {@code for +
+ *       2 s} (capped at 1), {@code agreement} the share of the evidence series' detectors that flag
+ *       it (robust |z| >= 3, EWMA |z| >= 3, combined score >= 0.5, a CUSUM change within the last 5
+ *       s); without a detector agreement counts as 0.5. Both are then smoothed (exponential moving
+ *       average, time constant {@code impact-smoothing}), so a steady fault that is noisy at 100 ms
+ *       reports a steady figure; severity is critical while rules were critical for most of the
+ *       recent time (the same average of "any rule critical", entered at 0.6, left at 0.4). An
+ *       update is sent only on a meaningful change — severity, or impact or confidence moved by
+ *       more than {@code update-step} since the last one sent — and at most once per {@code
+ *       update-interval}.
  * </ol>
  *
  * Not thread-safe: owned by one actor.
