@@ -178,6 +178,23 @@ class HostAnalysisTest {
   }
 
   @Test
+  void aServerStartingOnAQuietHostOpensNothingInItsFirstMinute() {
+    SourceAnalysis a = analysis("");
+    // the first 15 s: JVM start-up, JIT and caches (CPU and disk busy), then quiet
+    for (int i = 0; i < 600; i++) {
+      Map<String, Double> v = quiet();
+      if (i < 150) {
+        v.put("host_cpu_utilization_ratio", 0.95 + 0.05 * random.nextDouble());
+        v.put("host_pressure_cpu_some_ratio", 0.9);
+        v.put("host_disk_busy_ratio", 0.7);
+        v.put("host_pressure_io_some_ratio", 0.4);
+      }
+      host(a, v);
+    }
+    assertThat(events).isEmpty();
+  }
+
+  @Test
   void aQuietHostOpensNothingForTenMinutes() {
     SourceAnalysis a = analysis("");
     for (int i = 0; i < 6_000; i++) {
