@@ -47,6 +47,8 @@ public enum Dimension {
   LATENCY(false, BottleneckKind.QUEUE),
   /** Busiest worker's busy ratio over the mean worker's: 1 is balanced. */
   WORKER_SKEW(false, BottleneckKind.QUEUE),
+  /** Open file descriptors over the process's limit, ratio (kind custom: a resource runs out). */
+  FD_USAGE(false, BottleneckKind.CUSTOM),
   /** Any other signal a user maps. */
   CUSTOM(false, BottleneckKind.CUSTOM);
 

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real fault on the machine the tests run on, made by a child process ({@link FaultChild}): CPU
  * (busy threads on every core), disk writes (threads that write and sync 4 KiB blocks) or memory
- * pressure (page-cache thrashing in a memory-limited cgroup). Each is bounded in time and size by
- * the child itself, stopped by {@link #close()} (which also deletes its files and cgroup), and dies
+ * pressure (page-cache thrashing in a memory-limited cgroup); or, for the watched process itself,
+ * file descriptor exhaustion ({@link Fds}, in this JVM). Each is bounded in time and size by the
+ * child itself, stopped by {@link #close()} (which also deletes its files and cgroup), and dies
  * with the test JVM (it exits when its stdin closes).
  */
 abstract class HostFault implements AutoCloseable {
@@ -45,7 +46,7 @@ abstract class HostFault implements AutoCloseable {
   void started(Process process) throws Exception {}
 
   /** Starts the fault; returns the wall-clock millis at which the child said it is running. */
-  final long start(double seconds) throws Exception {
+  long start(double seconds) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx64m");
@@ -94,6 +95,57 @@ abstract class HostFault implements AutoCloseable {
         }
       }
       Files.deleteIfExists(p);
+    }
+  }
+
+  /**
+   * File descriptor exhaustion of the watched process itself — the node under test runs in this
+   * JVM, and the probe sees only its own process's descriptors: opens {@code /dev/null} until
+   * {@code share} of the process's limit is in use, holds them, closes them all on {@link
+   * #close()}. Skipped where the limit is too high to reach boundedly (over 65536).
+   */
+  static final class Fds extends HostFault {
+    private final double share;
+    private final List<java.io.FileInputStream> held = new ArrayList<>();
+
+    Fds(double share) {
+      this.share = share;
+    }
+
+    @Override
+    BottleneckKind kind() {
+      return BottleneckKind.CUSTOM;
+    }
+
+    @Override
+    List<String> arguments() {
+      return List.of();
+    }
+
+    @Override
+    long start(double seconds) throws Exception {
+      var os =
+          (com.sun.management.UnixOperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long max = os.getMaxFileDescriptorCount();
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          max > 0 && max <= 65_536, "file descriptor limit " + max + " is out of bounded reach");
+      long target = (long) (max * share);
+      long begin = System.currentTimeMillis();
+      while (os.getOpenFileDescriptorCount() < target && held.size() < max) {
+        for (int i = 0; i < 256; i++) {
+          held.add(new java.io.FileInputStream("/dev/null"));
+        }
+      }
+      return begin;
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (java.io.FileInputStream in : held) {
+        in.close();
+      }
+      held.clear();
     }
   }
 

@@ -31,11 +31,12 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Real faults on the machine the build runs on, against a live node (host probe and analyzer, demo
  * off, in-memory journal): CPU busy threads, disk writes with syncs, page-cache thrashing in a
- * memory-limited cgroup ({@link HostFault}). For each: the host source must get a bottleneck of the
- * right kind, at most one {@code BottleneckUpdated} per second for it, and no bottleneck of another
- * kind that the quiet host did not already show. The machine is shared with other builds, so the
- * kind is asserted, not the time: times to detect are printed ({@code REAL-FAULT} lines) and
- * recorded in docs/benchmarks.md. {@code -Dpipewatch.faults.trials=10} runs the benchmark's trials.
+ * memory-limited cgroup, file descriptors of the node's own process opened up to 90 % of its limit
+ * ({@link HostFault}). For each: the host source must get a bottleneck of the right kind, at most
+ * one {@code BottleneckUpdated} per second for it, and no bottleneck of another kind that the quiet
+ * host did not already show. The machine is shared with other builds, so the kind is asserted, not
+ * the time: times to detect are printed ({@code REAL-FAULT} lines) and recorded in
+ * docs/benchmarks.md. {@code -Dpipewatch.faults.trials=10} runs the benchmark's trials.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealHostFaultsIT {
@@ -102,6 +103,11 @@ class RealHostFaultsIT {
   @Test
   void syncedDiskWritesOpenAnIoBottleneck() throws Exception {
     trials(() -> new HostFault.Disk(WORK.resolve("disk")), 8);
+  }
+
+  @Test
+  void fileDescriptorExhaustionOfTheProcessIsReported() throws Exception {
+    trials(() -> new HostFault.Fds(0.9), 5);
   }
 
   @Test

@@ -353,7 +353,13 @@ public final class HostSampler implements AutoCloseable {
     gcCountBefore = gcCount;
     gauge(out, "jvm_threads", threadBean.getThreadCount());
     if (unixBean != null) {
-      gauge(out, "jvm_open_file_descriptors", unixBean.getOpenFileDescriptorCount());
+      long open = unixBean.getOpenFileDescriptorCount();
+      long max = unixBean.getMaxFileDescriptorCount();
+      gauge(out, "jvm_open_file_descriptors", open);
+      if (open >= 0 && max > 0) {
+        // share of this process's file descriptor limit (RLIMIT_NOFILE) in use
+        gauge(out, "process_open_fds_ratio", (double) open / max);
+      }
     }
     if (osBean != null) {
       long cpu = osBean.getProcessCpuTime();

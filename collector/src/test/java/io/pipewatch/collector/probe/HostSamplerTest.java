@@ -109,6 +109,7 @@ class HostSamplerTest {
       assertThat(v.get("container_memory_limit_bytes")).isEqualTo(1073741824.0);
       assertThat(v.get("container_memory_usage_ratio")).isEqualTo(0.5);
       assertThat(v).containsKeys("jvm_heap_used_bytes", "jvm_threads", "jvm_gc_time_ratio");
+      assertThat(v.get("process_open_fds_ratio")).isBetween(1e-9, 1.0);
     }
   }
 
