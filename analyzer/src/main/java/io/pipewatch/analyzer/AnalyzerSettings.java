@@ -28,14 +28,13 @@ public record AnalyzerSettings(
     DetectorSettings detectors,
     int maxDetectorsPerSource,
     List<DimensionMapping> dimensions,
-    List<ThresholdRule> thresholds,
-    List<RegressionRule> regressions,
-    List<ForecastRule> forecasts,
+    List<Rule> rules,
     Duration errorRatioSmoothing,
     Duration baselineHalfLife,
     Duration warmUp,
     double hysteresis,
     Duration clearFor,
+    Duration impactSmoothing,
     Duration updateInterval,
     double updateStep,
     int maxEvidence,
@@ -47,9 +46,32 @@ public record AnalyzerSettings(
 
   public AnalyzerSettings {
     dimensions = List.copyOf(dimensions);
-    thresholds = List.copyOf(thresholds);
-    regressions = List.copyOf(regressions);
-    forecasts = List.copyOf(forecasts);
+    rules = List.copyOf(rules);
+  }
+
+  /** The threshold rules, in configuration order. */
+  public List<ThresholdRule> thresholds() {
+    return only(ThresholdRule.class);
+  }
+
+  /** The baseline regression rules, in configuration order. */
+  public List<RegressionRule> regressions() {
+    return only(RegressionRule.class);
+  }
+
+  /** The forecast rules, in configuration order. */
+  public List<ForecastRule> forecasts() {
+    return only(ForecastRule.class);
+  }
+
+  private <R extends Rule> List<R> only(Class<R> type) {
+    List<R> out = new ArrayList<>();
+    for (Rule r : rules) {
+      if (type.isInstance(r)) {
+        out.add(type.cast(r));
+      }
+    }
+    return out;
   }
 
   /**
@@ -72,7 +94,10 @@ public record AnalyzerSettings(
    * A threshold rule: the dimension's value beyond {@code warning} (above it if {@code above}, else
    * below) for {@code forDuration} opens a bottleneck of {@code kind}; beyond {@code critical}
    * (NaN: none) it is critical. {@code minEvents} (error ratio only): errors expected in the
-   * smoothing window below which the ratio is not trusted.
+   * smoothing window below which the ratio is not trusted. {@code smoothing}: the value judged is
+   * an exponential moving average of the dimension with this time constant ({@link Duration#ZERO}:
+   * the raw value), so a signal that is noisy at 100 ms — a disk busy ratio, a stall-time rate — is
+   * judged on its level, not on each sample.
    */
   public record ThresholdRule(
       String name,
@@ -82,7 +107,9 @@ public record AnalyzerSettings(
       double critical,
       Duration forDuration,
       BottleneckKind kind,
-      double minEvents) {}
+      double minEvents,
+      Duration smoothing)
+      implements Rule {}
 
   /**
    * A baseline regression rule: the dimension's value smoothed over {@code smoothing} compared with
@@ -101,7 +128,8 @@ public record AnalyzerSettings(
       Duration smoothing,
       BottleneckKind kind,
       double minBaseline,
-      double minValue) {}
+      double minValue)
+      implements Rule {}
 
   /**
    * A forecast rule: a series of {@code dimension} rising at least {@code minRise} above the
@@ -115,7 +143,8 @@ public record AnalyzerSettings(
       Duration horizon,
       double minRise,
       Duration forDuration,
-      BottleneckKind kind) {}
+      BottleneckKind kind)
+      implements Rule {}
 
   /**
    * Fleet pattern settings: bottlenecks opened within {@code cascadeWindow} of one another on
@@ -172,7 +201,7 @@ public record AnalyzerSettings(
       dimensions.add(new DimensionMapping(name, series, exclude, dimension, divideBy, scale));
     }
     SettingsReader rules = in.section("rules");
-    List<ThresholdRule> thresholds = new ArrayList<>();
+    List<Rule> all = new ArrayList<>();
     SettingsReader th = rules.section("thresholds");
     for (String name : names(th)) {
       SettingsReader r = th.section(name);
@@ -204,7 +233,7 @@ public record AnalyzerSettings(
               critical);
         }
       }
-      thresholds.add(
+      all.add(
           new ThresholdRule(
               name,
               dimension,
@@ -213,9 +242,9 @@ public record AnalyzerSettings(
               critical,
               r.positiveDuration("for"),
               kind(r, dimension),
-              r.has("min-events") ? r.doubleInRange("min-events", 0, 1e9) : 0.0));
+              r.has("min-events") ? r.doubleInRange("min-events", 0, 1e9) : 0.0,
+              r.has("smoothing") ? r.positiveDuration("smoothing") : Duration.ZERO));
     }
-    List<RegressionRule> regressions = new ArrayList<>();
     SettingsReader rg = rules.section("regressions");
     for (String name : names(rg)) {
       SettingsReader r = rg.section(name);
@@ -237,7 +266,7 @@ public record AnalyzerSettings(
         throw new InvalidSettingException(
             r.key("critical"), "below 1 (a value cannot fall by 100 % or more)", critical);
       }
-      regressions.add(
+      all.add(
           new RegressionRule(
               name,
               dimension,
@@ -252,7 +281,6 @@ public record AnalyzerSettings(
                   ? r.doubleInRange("min-value", -1e30, 1e30)
                   : Double.NEGATIVE_INFINITY));
     }
-    List<ForecastRule> forecasts = new ArrayList<>();
     SettingsReader fc = rules.section("forecasts");
     for (String name : names(fc)) {
       SettingsReader r = fc.section(name);
@@ -260,7 +288,7 @@ public record AnalyzerSettings(
         continue;
       }
       Dimension dimension = dimension(r, "dimension");
-      forecasts.add(
+      all.add(
           new ForecastRule(
               name,
               dimension,
@@ -286,14 +314,13 @@ public record AnalyzerSettings(
         detectors,
         in.intInRange("max-detectors-per-source", 1, 10_000),
         dimensions,
-        thresholds,
-        regressions,
-        forecasts,
+        all,
         in.positiveDuration("error-ratio-smoothing"),
         in.positiveDuration("baseline-half-life"),
         in.positiveDuration("warm-up"),
         lc.doubleInRange("hysteresis", 0.0, 0.99),
         lc.positiveDuration("clear-for"),
+        lc.positiveDuration("impact-smoothing"),
         lc.positiveDuration("update-interval"),
         lc.doubleInRange("update-step", 0.0, 1.0),
         lc.intInRange("max-evidence", 1, 100),

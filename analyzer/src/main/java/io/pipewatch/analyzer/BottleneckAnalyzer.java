@@ -39,7 +39,10 @@ public final class BottleneckAnalyzer extends AbstractBehavior<SourceSnapshot> {
   public record BottleneckDetected(Bottleneck bottleneck)
       implements AnalysisEvent.BottleneckEvent {}
 
-  /** An open bottleneck changed (severity, impact, confidence, evidence) or is still there. */
+  /**
+   * An open bottleneck changed meaningfully: its severity, or its smoothed impact or confidence by
+   * more than {@code lifecycle.update-step}; at most once per {@code lifecycle.update-interval}.
+   */
   public record BottleneckUpdated(Bottleneck bottleneck) implements AnalysisEvent.BottleneckEvent {}
 
   /** A bottleneck resolved (after its hysteresis). */
@@ -128,7 +131,7 @@ public final class BottleneckAnalyzer extends AbstractBehavior<SourceSnapshot> {
     if (snapshot.stale()) {
       if (!stale) {
         stale = true;
-        long interval = !Double.isNaN(intervalMillis) ? Math.round(intervalMillis) : 0;
+        long interval = Double.isNaN(intervalMillis) ? 0 : Math.round(intervalMillis);
         long at = snapshot.timestampMillis() + (long) snapshot.missedFlushes() * interval;
         heartbeat(true, snapshot.timestampMillis(), at);
       }

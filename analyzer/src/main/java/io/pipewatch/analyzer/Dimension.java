@@ -24,6 +24,19 @@ public enum Dimension {
   DB_LATENCY(false, BottleneckKind.IO),
   /** Disk busy or I/O-wait ratio. */
   IO_UTILIZATION(false, BottleneckKind.IO),
+  /**
+   * Share of time tasks were stalled waiting for I/O (kernel pressure stall information, "some"),
+   * ratio.
+   */
+  IO_PRESSURE(false, BottleneckKind.IO),
+  /**
+   * Memory pressure, ratio: the share of time tasks were stalled on memory (reclaim, refaults,
+   * swap-in; PSI "some"), or major faults and swap-ins per second scaled to a ratio — not how full
+   * memory is.
+   */
+  MEMORY_PRESSURE(false, BottleneckKind.MEMORY),
+  /** Share of time runnable tasks waited for a CPU (PSI "some"), ratio. */
+  CPU_PRESSURE(false, BottleneckKind.CPU),
   /** Errors per second (sum of the mapped series). */
   ERRORS(true, BottleneckKind.ERRORS),
   /** Work completed per second (sum of the mapped series). */
@@ -36,6 +49,8 @@ public enum Dimension {
   LATENCY(false, BottleneckKind.QUEUE),
   /** Busiest worker's busy ratio over the mean worker's: 1 is balanced. */
   WORKER_SKEW(false, BottleneckKind.QUEUE),
+  /** Open file descriptors over the process's limit, ratio (kind custom: a resource runs out). */
+  FD_USAGE(false, BottleneckKind.CUSTOM),
   /** Any other signal a user maps. */
   CUSTOM(false, BottleneckKind.CUSTOM);
 

@@ -1,9 +1,6 @@
 package io.pipewatch.analyzer;
 
 import io.pipewatch.analyzer.AnalyzerSettings.DimensionMapping;
-import io.pipewatch.analyzer.AnalyzerSettings.ForecastRule;
-import io.pipewatch.analyzer.AnalyzerSettings.RegressionRule;
-import io.pipewatch.analyzer.AnalyzerSettings.ThresholdRule;
 import io.pipewatch.analyzer.detect.SeriesDetector;
 import io.pipewatch.collector.MetricKind;
 import io.pipewatch.collector.SeriesPoint;
@@ -30,21 +27,24 @@ import java.util.Map;
  *       the error ratio is {@code errors / (errors + throughput)} of exponential moving averages
  *       ({@code error-ratio-smoothing}). Each dimension keeps a baseline: an exponential moving
  *       average with half-life {@code baseline-half-life}, frozen while a rule on it is violated.
- *   <li><b>Rules.</b> Threshold, baseline-regression and forecast rules (see {@link
- *       AnalyzerSettings}). A rule opens after its condition has held for its {@code for} duration;
- *       once open it closes only after the value has stayed back past the warning level moved in by
- *       {@code hysteresis} for {@code clear-for}; in between it stays open. That band and delay are
- *       the hysteresis that keeps a flapping signal from flapping the bottleneck.
+ *   <li><b>Rules.</b> Each {@link Rule} has one {@link RuleEvaluator} per source (threshold,
+ *       baseline regression, forecast), which judges the snapshot and keeps the rule's lifecycle:
+ *       open after its condition has held for {@code for}, closed only after the value has stayed
+ *       back past the warning level moved in by {@code hysteresis} for {@code clear-for}. No rule
+ *       opens during the {@code warm-up} after the source's first snapshot.
  *   <li><b>Bottlenecks per kind.</b> A source has at most one active bottleneck per {@link
- *       BottleneckKind}: open while any rule of that kind is open. Severity and impact are the
- *       worst of its open rules; impact: for an error ratio the ratio itself (the share of work
- *       lost), for a regression the share of throughput lost ({@code 1 - value/baseline}) or of
- *       time lost to latency ({@code c/(1+c)} for a relative increase {@code c}), for other
- *       thresholds 0.25 at the warning level rising linearly to 1 at the critical level. Confidence
- *       is {@code 0.3 + 0.4 * held + 0.3 * agreement}: {@code held} the time the rule has held over
- *       {@code for + 2 s} (capped at 1), {@code agreement} the share of the evidence series'
- *       detectors that flag it (robust |z| >= 3, EWMA |z| >= 3, combined score >= 0.5, a CUSUM
- *       change within the last 5 s); without a detector agreement counts as 0.5.
+ *       BottleneckKind}: open while any rule of that kind is open. Its raw impact is the worst of
+ *       its open rules' (each evaluator says how it measures impact); raw confidence is {@code 0.3
+ *       + 0.4 * held + 0.3 * agreement}: {@code held} the time the rule has held over {@code for +
+ *       2 s} (capped at 1), {@code agreement} the share of the evidence series' detectors that flag
+ *       it (robust |z| >= 3, EWMA |z| >= 3, combined score >= 0.5, a CUSUM change within the last 5
+ *       s); without a detector agreement counts as 0.5. Both are then smoothed (exponential moving
+ *       average, time constant {@code impact-smoothing}), so a steady fault that is noisy at 100 ms
+ *       reports a steady figure; severity is critical while rules were critical for most of the
+ *       recent time (the same average of "any rule critical", entered at 0.6, left at 0.4). An
+ *       update is sent only on a meaningful change — severity, or impact or confidence moved by
+ *       more than {@code update-step} since the last one sent — and at most once per {@code
+ *       update-interval}.
  * </ol>
  *
  * Not thread-safe: owned by one actor.
@@ -68,16 +68,16 @@ final class SourceAnalysis {
   private final List<DimensionMapping> mappings;
 
   // series slots
-  private final Map<String, Slot> slotsById = new HashMap<>();
-  private Slot[] byPosition = new Slot[64];
-  private final List<Slot> mapped = new ArrayList<>();
+  private final Map<String, SeriesSlot> slotsById = new HashMap<>();
+  private SeriesSlot[] byPosition = new SeriesSlot[64];
+  private final List<SeriesSlot> mapped = new ArrayList<>();
   private int detectors;
 
   // dimensions
   private final int dims = Dimension.COUNT;
   private final double[] dimValue = new double[dims];
   private final boolean[] dimPresent = new boolean[dims];
-  private final Slot[] dimTop = new Slot[dims];
+  private final SeriesSlot[] dimTop = new SeriesSlot[dims];
   private final double[] topContribution = new double[dims];
   private final double[] baseline = new double[dims];
   private final boolean[] baselineSet = new boolean[dims];
@@ -87,7 +87,8 @@ final class SourceAnalysis {
   private boolean ratioStarted;
 
   // rules
-  private final RuleState[] rules;
+  private final RuleEvaluator[] rules;
+  private final RuleEvaluator.Inputs inputs = new Inputs();
 
   // bottlenecks
   private final KindState[] kinds = new KindState[BottleneckKind.values().length];
@@ -100,23 +101,11 @@ final class SourceAnalysis {
     this.sourceId = sourceId;
     this.settings = settings;
     this.mappings = settings.dimensions();
-    List<RuleState> all = new ArrayList<>();
-    for (ThresholdRule r : settings.thresholds()) {
-      all.add(
-          new RuleState(
-              r.name(), r.dimension(), r.kind(), r.forDuration().toMillis(), r, null, null));
+    List<Rule> configured = settings.rules();
+    this.rules = new RuleEvaluator[configured.size()];
+    for (int i = 0; i < rules.length; i++) {
+      rules[i] = RuleEvaluator.of(configured.get(i));
     }
-    for (RegressionRule r : settings.regressions()) {
-      all.add(
-          new RuleState(
-              r.name(), r.dimension(), r.kind(), r.forDuration().toMillis(), null, r, null));
-    }
-    for (ForecastRule r : settings.forecasts()) {
-      all.add(
-          new RuleState(
-              r.name(), r.dimension(), r.kind(), r.forDuration().toMillis(), null, null, r));
-    }
-    this.rules = all.toArray(new RuleState[0]);
     for (BottleneckKind k : BottleneckKind.values()) {
       kinds[k.ordinal()] = new KindState(k);
     }
@@ -171,7 +160,7 @@ final class SourceAnalysis {
     }
     for (int i = 0; i < n; i++) {
       SeriesPoint p = points.get(i);
-      Slot s = byPosition[i];
+      SeriesSlot s = byPosition[i];
       if (s == null || !s.id.equals(p.id())) {
         s = slot(p);
         byPosition[i] = s;
@@ -182,8 +171,12 @@ final class SourceAnalysis {
     aggregate(ts, dt);
     boolean warm = ts - firstMillis >= settings.warmUp().toMillis();
     Arrays.fill(dimViolated, false);
-    for (RuleState r : rules) {
-      evaluate(r, ts, dt, warm);
+    double h = settings.hysteresis();
+    long clearFor = settings.clearFor().toMillis();
+    for (RuleEvaluator r : rules) {
+      if (r.evaluate(inputs, ts, dt, warm, h, clearFor)) {
+        dimViolated[r.rule.dimension().ordinal()] = true;
+      }
     }
     updateBaselines(dt);
     for (KindState k : kinds) {
@@ -193,12 +186,12 @@ final class SourceAnalysis {
 
   // ---- series -> slots (slow path: once per new series or when positions shift) ----
 
-  private Slot slot(SeriesPoint p) {
-    Slot s = slotsById.get(p.id());
+  private SeriesSlot slot(SeriesPoint p) {
+    SeriesSlot s = slotsById.get(p.id());
     if (s != null) {
       return s;
     }
-    s = new Slot(p.id());
+    s = new SeriesSlot(p.id());
     slotsById.put(p.id(), s);
     for (DimensionMapping m : mappings) {
       if (m.series().matcher(p.name()).matches()
@@ -210,9 +203,9 @@ final class SourceAnalysis {
                 : p.kind() == MetricKind.TIMER && !p.name().endsWith("_rate") ? 1e-9 : 1.0;
         if (m.divideBy() != null) {
           String denominatorId = SeriesPoint.id(m.divideBy(), p.labels());
-          Slot d = slotsById.get(denominatorId);
+          SeriesSlot d = slotsById.get(denominatorId);
           if (d == null) {
-            d = new Slot(denominatorId);
+            d = new SeriesSlot(denominatorId);
             slotsById.put(denominatorId, d);
           }
           s.denominator = d;
@@ -238,23 +231,24 @@ final class SourceAnalysis {
     Arrays.fill(dimTop, null);
     Arrays.fill(topContribution, Double.NEGATIVE_INFINITY);
     for (int i = 0, n = mapped.size(); i < n; i++) {
-      Slot s = mapped.get(i);
+      SeriesSlot s = mapped.get(i);
       double v = s.raw * s.scale;
       if (s.denominator != null) {
         double d = s.denominator.raw;
         v = d > 0 ? v / d : Double.NaN;
       }
       s.value = v;
-      if (!Double.isNaN(v)) {
+      boolean isNumber = !Double.isNaN(v);
+      if (isNumber) {
         s.baseline = Double.isNaN(s.baseline) ? v : s.baseline + baselineAlpha * (v - s.baseline);
       }
-      if (s.detector != null && s.rawMillis == ts && !Double.isNaN(v)) {
+      if (s.detector != null && s.rawMillis == ts && isNumber) {
         s.detector.update(ts, v);
         if (s.detector.changeDetected()) {
           s.lastChangeMillis = ts;
         }
       }
-      if (Double.isNaN(v)) {
+      if (!isNumber) {
         continue;
       }
       int d = s.dimension.ordinal();
@@ -310,116 +304,9 @@ final class SourceAnalysis {
 
   // ---- rules ----
 
-  private void evaluate(RuleState r, long ts, long dt, boolean warm) {
-    int d = r.dimension.ordinal();
-    boolean violated = false;
-    boolean clear = true;
-    double h = settings.hysteresis();
-    if (!dimPresent[d]) {
-      // nothing to judge: a rule without data neither opens nor holds
-      r.step(ts, false, true, settings.clearFor().toMillis());
-      return;
-    }
-    double v = dimValue[d];
-    if (r.threshold != null) {
-      ThresholdRule t = r.threshold;
-      boolean trusted =
-          t.minEvents() <= 0
-              || errorsAvg * settings.errorRatioSmoothing().toMillis() / 1000.0 >= t.minEvents();
-      double w = t.warning();
-      double band = h * Math.abs(w);
-      violated = trusted && (t.above() ? v > w : v < w);
-      clear = t.above() ? v < w - band : v > w + band;
-      r.value = v;
-      r.threshold_ = w;
-      r.baseline = baseline(r.dimension);
-      if (violated || r.open) {
-        boolean critical =
-            !Double.isNaN(t.critical()) && (t.above() ? v >= t.critical() : v <= t.critical());
-        r.critical = critical;
-        if (r.dimension == Dimension.ERROR_RATIO) {
-          r.impact = clamp(v);
-        } else {
-          double c = Double.isNaN(t.critical()) ? w + (w == 0 ? 1 : Math.abs(w)) : t.critical();
-          double span = c - w;
-          double pos = span == 0 ? 1 : (v - w) / span;
-          r.impact = clamp(0.25 + 0.75 * pos);
-        }
-        r.evidence = dimTop[d];
-      }
-    } else if (r.regression != null) {
-      RegressionRule g = r.regression;
-      if (!r.smoothStarted) {
-        r.smoothed = v;
-        r.smoothStarted = true;
-      } else {
-        double a = 1.0 - Math.exp(-dt / (double) g.smoothing().toMillis());
-        r.smoothed += a * (v - r.smoothed);
-      }
-      double base = baselineSet[d] ? baseline[d] : Double.NaN;
-      if (warm && !Double.isNaN(base) && base > 0 && base >= g.minBaseline()) {
-        double change = g.higherIsWorse() ? (r.smoothed - base) / base : (base - r.smoothed) / base;
-        violated = change > g.warning() && (!g.higherIsWorse() || r.smoothed >= g.minValue());
-        clear = change < g.warning() * (1 - h);
-        r.value = r.smoothed;
-        r.baseline = base;
-        r.threshold_ = g.higherIsWorse() ? base * (1 + g.warning()) : base * (1 - g.warning());
-        if (violated || r.open) {
-          r.critical = change >= g.critical();
-          r.impact = clamp(g.higherIsWorse() ? change / (1 + change) : change);
-          r.evidence = dimTop[d];
-        }
-      }
-    } else {
-      ForecastRule f = r.forecast;
-      double best = Double.POSITIVE_INFINITY;
-      Slot bestSlot = null;
-      double base = Double.NaN;
-      if (warm) {
-        for (int i = 0, n = mapped.size(); i < n; i++) {
-          Slot s = mapped.get(i);
-          if (s.dimension != r.dimension || s.detector == null || Double.isNaN(s.value)) {
-            continue;
-          }
-          // each series against its own baseline: a pool rising from 10 % matters even while
-          // another pool of the dimension sits at 90 %
-          if (!(s.value - s.baseline >= f.minRise()) || s.detector.trendSlopePerSecond() <= 0) {
-            continue;
-          }
-          double millis = s.detector.millisToReach(f.limit());
-          if (millis < best) {
-            best = millis;
-            bestSlot = s;
-            base = s.baseline;
-          }
-        }
-      }
-      long horizon = f.horizon().toMillis();
-      violated = best < horizon;
-      clear = !violated;
-      if (violated) {
-        r.value = bestSlot.value;
-        r.baseline = base;
-        r.threshold_ = f.limit();
-        r.critical = best < horizon / 4.0;
-        r.forecastMillis = (long) best;
-        r.impact = clamp(1.0 - best / horizon);
-        r.evidence = bestSlot;
-      }
-    }
-    if (violated || (r.open && !clear)) {
-      dimViolated[d] = true;
-    }
-    r.step(ts, violated, clear, settings.clearFor().toMillis());
-  }
-
-  private static double clamp(double v) {
-    return Double.isNaN(v) ? 0.0 : Math.max(0.0, Math.min(1.0, v));
-  }
-
-  private double confidence(RuleState r, long ts) {
+  private double confidence(RuleEvaluator r, long ts) {
     double held = Math.min(1.0, (ts - r.openSince) / (double) (r.forMillis + 2_000));
-    Slot s = r.evidence;
+    SeriesSlot s = r.evidence;
     double agreement = 0.5;
     if (s != null
         && s.detector != null
@@ -439,108 +326,52 @@ final class SourceAnalysis {
       }
       agreement = votes / 4.0;
     }
-    return clamp(0.3 + 0.4 * Math.max(0, held) + 0.3 * agreement);
+    return RuleEvaluator.clamp(0.3 + 0.4 * Math.max(0, held) + 0.3 * agreement);
   }
 
-  private Evidence evidence(RuleState r) {
-    Slot s = r.evidence;
+  private Evidence evidence(RuleEvaluator r) {
+    SeriesSlot s = r.evidence;
     return new Evidence(
-        r.name,
-        s == null ? r.dimension.id() : s.id,
-        r.dimension,
+        r.rule.name(),
+        s == null ? r.rule.dimension().id() : s.id,
+        r.rule.dimension(),
         r.value,
         r.baseline,
-        r.threshold_,
+        r.level,
         s == null || s.detector == null ? 0.0 : s.detector.lastRawScore(),
         s == null || s.detector == null ? 0.0 : s.detector.lastRobustZ());
   }
 
-  /** One series of the source. */
-  private static final class Slot {
-    final String id;
-    Dimension dimension;
-    double scale = 1.0;
-    Slot denominator;
-    SeriesDetector detector;
-    double raw = Double.NaN;
-    long rawMillis;
-    double value = Double.NaN;
-    double baseline = Double.NaN;
-    long lastChangeMillis = Long.MIN_VALUE;
-
-    Slot(String id) {
-      this.id = id;
-    }
-  }
-
-  /** The state of one rule on this source: pending, open (with hysteresis), clear. */
-  private static final class RuleState {
-    final String name;
-    final Dimension dimension;
-    final BottleneckKind kind;
-    final long forMillis;
-    final ThresholdRule threshold;
-    final RegressionRule regression;
-    final ForecastRule forecast;
-    long violatingSince = Long.MIN_VALUE;
-    long clearSince = Long.MIN_VALUE;
-    long openSince;
-    boolean open;
-    boolean critical;
-    double impact;
-    double value = Double.NaN;
-    double baseline = Double.NaN;
-    double threshold_ = Double.NaN;
-    long forecastMillis = -1;
-    Slot evidence;
-    double smoothed;
-    boolean smoothStarted;
-
-    RuleState(
-        String name,
-        Dimension dimension,
-        BottleneckKind kind,
-        long forMillis,
-        ThresholdRule threshold,
-        RegressionRule regression,
-        ForecastRule forecast) {
-      this.name = name;
-      this.dimension = dimension;
-      this.kind = kind;
-      this.forMillis = forMillis;
-      this.threshold = threshold;
-      this.regression = regression;
-      this.forecast = forecast;
+  /** The current snapshot's dimensions, as the rule evaluators read them. */
+  private final class Inputs implements RuleEvaluator.Inputs {
+    @Override
+    public boolean present(Dimension d) {
+      return dimPresent[d.ordinal()];
     }
 
-    void step(long ts, boolean violated, boolean clear, long clearFor) {
-      if (violated) {
-        clearSince = Long.MIN_VALUE;
-        if (violatingSince == Long.MIN_VALUE) {
-          violatingSince = ts;
-        }
-        if (!open && ts - violatingSince >= forMillis) {
-          open = true;
-          openSince = ts;
-        }
-        return;
-      }
-      violatingSince = Long.MIN_VALUE;
-      if (!open) {
-        return;
-      }
-      if (clear) {
-        if (clearSince == Long.MIN_VALUE) {
-          clearSince = ts;
-        }
-        if (ts - clearSince >= clearFor) {
-          open = false;
-          clearSince = Long.MIN_VALUE;
-          forecastMillis = -1;
-        }
-      } else {
-        clearSince = Long.MIN_VALUE;
-      }
+    @Override
+    public double value(Dimension d) {
+      return dimValue[d.ordinal()];
+    }
+
+    @Override
+    public double baseline(Dimension d) {
+      return SourceAnalysis.this.baseline(d);
+    }
+
+    @Override
+    public SeriesSlot top(Dimension d) {
+      return dimTop[d.ordinal()];
+    }
+
+    @Override
+    public List<SeriesSlot> mapped() {
+      return mapped;
+    }
+
+    @Override
+    public double expectedErrors() {
+      return errorsAvg * settings.errorRatioSmoothing().toMillis() / 1000.0;
     }
   }
 
@@ -549,6 +380,11 @@ final class SourceAnalysis {
     final BottleneckKind kind;
     Bottleneck current;
     long lastSentMillis;
+    long lastMillis;
+    double impact;
+    double confidence;
+    double criticalShare;
+    boolean critical;
 
     KindState(BottleneckKind kind) {
       this.kind = kind;
@@ -556,8 +392,8 @@ final class SourceAnalysis {
 
     void advance(long ts, Listener out) {
       boolean anyOpen = false;
-      for (RuleState r : rules) {
-        if (r.kind == kind && r.open) {
+      for (RuleEvaluator r : rules) {
+        if (r.rule.kind() == kind && r.open) {
           anyOpen = true;
           break;
         }
@@ -583,65 +419,74 @@ final class SourceAnalysis {
         return;
       }
       // worst of the open rules; evidence from each open rule, worst first
-      Severity severity = Severity.WARNING;
-      double impact = 0;
-      double confidence = 0;
+      boolean anyCritical = false;
+      double rawImpact = 0;
+      double rawConfidence = 0;
       long forecast = -1;
-      for (RuleState r : rules) {
-        if (r.kind != kind || !r.open) {
+      for (RuleEvaluator r : rules) {
+        if (r.rule.kind() != kind || !r.open) {
           continue;
         }
-        if (r.critical) {
-          severity = Severity.CRITICAL;
-        }
-        impact = Math.max(impact, r.impact);
-        confidence = Math.max(confidence, confidence(r, ts));
+        anyCritical |= r.critical;
+        rawImpact = Math.max(rawImpact, r.impact);
+        rawConfidence = Math.max(rawConfidence, confidence(r, ts));
         if (r.forecastMillis >= 0) {
           forecast = forecast < 0 ? r.forecastMillis : Math.min(forecast, r.forecastMillis);
         }
       }
       if (current == null) {
-        current = build(nextId(), severity, impact, confidence, ts, ts, forecast);
+        impact = rawImpact;
+        confidence = rawConfidence;
+        critical = anyCritical;
+        criticalShare = anyCritical ? 1 : 0;
+        lastMillis = ts;
+        current = build(nextId(), severity(), ts, ts, forecast);
         lastSentMillis = ts;
         out.detected(current);
         return;
       }
+      double a = RuleEvaluator.alpha(ts - lastMillis, settings.impactSmoothing().toMillis());
+      lastMillis = ts;
+      impact += a * (rawImpact - impact);
+      confidence += a * (rawConfidence - confidence);
+      // severity follows the share of recent time a rule was critical, with a band (0.4 .. 0.6)
+      criticalShare += a * ((anyCritical ? 1 : 0) - criticalShare);
+      critical = critical ? criticalShare > 0.4 : criticalShare >= 0.6;
+      Severity severity = severity();
+      double step = settings.updateStep();
       boolean changed =
           severity != current.severity()
-              || Math.abs(impact - current.impact()) >= settings.updateStep()
-              || Math.abs(confidence - current.confidence()) >= settings.updateStep();
-      boolean due = ts - lastSentMillis >= settings.updateInterval().toMillis();
-      if (changed || due) {
-        current =
-            build(current.id(), severity, impact, confidence, current.openedMillis(), ts, forecast);
+              || Math.abs(impact - current.impact()) > step
+              || Math.abs(confidence - current.confidence()) > step;
+      boolean allowed = ts - lastSentMillis >= settings.updateInterval().toMillis();
+      if (changed && allowed) {
+        current = build(current.id(), severity, current.openedMillis(), ts, forecast);
         lastSentMillis = ts;
         out.updated(current);
       }
+    }
+
+    private Severity severity() {
+      return critical ? Severity.CRITICAL : Severity.WARNING;
     }
 
     private String nextId() {
       return sourceId + "/" + kind.id() + "/" + (++sequence);
     }
 
-    private Bottleneck build(
-        String id,
-        Severity severity,
-        double impact,
-        double confidence,
-        long opened,
-        long ts,
-        long forecast) {
+    private Bottleneck build(String id, Severity severity, long opened, long ts, long forecast) {
       List<Evidence> evidence = new ArrayList<>();
-      for (RuleState r : rules) {
-        if (r.kind == kind && r.open) {
+      for (RuleEvaluator r : rules) {
+        if (r.rule.kind() == kind && r.open) {
           evidence.add(evidence(r));
         }
       }
       if (evidence.size() > settings.maxEvidence()) {
         evidence = evidence.subList(0, settings.maxEvidence());
       }
-      return new Bottleneck(
-          id, sourceId, kind, severity, impact, confidence, evidence, opened, ts, 0, forecast);
+      double i = RuleEvaluator.clamp(impact);
+      double c = RuleEvaluator.clamp(confidence);
+      return new Bottleneck(id, sourceId, kind, severity, i, c, evidence, opened, ts, 0, forecast);
     }
   }
 }

@@ -111,7 +111,7 @@ class AlertRouterTest {
             new Evidence(
                 kind.id() + "-saturation",
                 "host_cpu_utilization_ratio",
-                "cpu",
+                Dimension.CPU,
                 0.99,
                 0.2,
                 0.85,

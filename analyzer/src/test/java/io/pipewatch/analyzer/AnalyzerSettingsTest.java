@@ -44,7 +44,8 @@ class AnalyzerSettingsTest {
         .contains("memory-exhaustion");
     assertThat(s.dimensions())
         .extracting(AnalyzerSettings.DimensionMapping::name)
-        .contains("stage-cpu", "host-cpu", "host-memory", "ipc-latency");
+        .contains(
+            "stage-cpu", "host-cpu", "host-memory-pressure", "host-io-pressure", "ipc-latency");
     assertThat(s.clearFor()).isEqualTo(Duration.ofSeconds(3));
   }
 
@@ -97,6 +98,9 @@ class AnalyzerSettingsTest {
         "rules.regressions.throughput-drop.critical = 0.1 | pipewatch.analyzer.rules.regressions.throughput-drop.critical",
         "rules.regressions.throughput-drop.critical = 1.5 | pipewatch.analyzer.rules.regressions.throughput-drop.critical",
         "rules.regressions.db-latency.smoothing = -1s | pipewatch.analyzer.rules.regressions.db-latency.smoothing",
+        "rules.thresholds.io-wait.smoothing = 0s | pipewatch.analyzer.rules.thresholds.io-wait.smoothing",
+        "lifecycle.impact-smoothing = 0s | pipewatch.analyzer.lifecycle.impact-smoothing",
+        "lifecycle.update-step = 2 | pipewatch.analyzer.lifecycle.update-step",
         "rules.forecasts.memory-exhaustion.horizon = never | pipewatch.analyzer.rules.forecasts.memory-exhaustion.horizon",
         "dimensions.stage-cpu.series = \"pipeline_(\" | pipewatch.analyzer.dimensions.stage-cpu.series",
         "dimensions.stage-cpu.dimension = error-ratio | pipewatch.analyzer.dimensions.stage-cpu.dimension",
@@ -112,6 +116,30 @@ class AnalyzerSettingsTest {
         .satisfies(e -> assertThat(((InvalidSettingException) e).key()).isEqualTo(key))
         .hasMessageContaining(key)
         .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void rulesAreOneSealedListAndThresholdsMaySmooth() {
+    AnalyzerSettings s = AnalyzerSettings.create(with(""));
+    assertThat(s.rules())
+        .hasSize(s.thresholds().size() + s.regressions().size() + s.forecasts().size());
+    assertThat(s.rules())
+        .allSatisfy(
+            r ->
+                assertThat(RuleEvaluator.of(r))
+                    .isInstanceOfAny(
+                        ThresholdEvaluator.class,
+                        RegressionEvaluator.class,
+                        ForecastEvaluator.class));
+    assertThat(rule(s, "io-wait").smoothing()).isEqualTo(Duration.ofMillis(500));
+    assertThat(rule(s, "cpu-saturation").smoothing()).isEqualTo(Duration.ZERO);
+    assertThat(rule(s, "memory-pressure").dimension()).isEqualTo(Dimension.MEMORY_PRESSURE);
+    assertThat(rule(s, "memory-pressure").kind()).isEqualTo(BottleneckKind.MEMORY);
+    assertThat(rule(s, "io-pressure").kind()).isEqualTo(BottleneckKind.IO);
+    assertThat(s.dimensions())
+        .extracting(AnalyzerSettings.DimensionMapping::name)
+        .doesNotContain("host-memory", "container-memory");
+    assertThat(s.updateInterval()).isEqualTo(Duration.ofSeconds(1));
   }
 
   private static AnalyzerSettings.ThresholdRule rule(AnalyzerSettings s, String name) {

@@ -67,7 +67,8 @@ class BottleneckAnalyzerTest {
           return null;
         });
     long ts = 1_000_000;
-    for (int i = 0; i < 50; i++) {
+    // past the analyzer's warm-up (20 s), during which no rule opens
+    for (int i = 0; i < 210; i++) {
       analyzer.tell(snapshot(ts += 100, 0.4, false, 0));
     }
     for (int i = 0; i < 10; i++) {

@@ -72,11 +72,18 @@ public final class Guardian {
               new StartHistory.RecordStart(Instant.now(), ctx.getSystem().ignoreRef()));
           ActorRef<SourceDirectory.Command> directory =
               spawn(ctx, alive, "source-directory", SourceDirectory.create(settings.collector()));
-          // before the fleet analyzer, whose init starts the router too: the first init decides
           ActorRef<AlertRouter.Command> alerts =
               watch(ctx, alive, "alert-router", AlertRouter.init(ctx.getSystem(), directory));
           ActorRef<FleetAnalyzer.Command> fleet =
-              watch(ctx, alive, "fleet-analyzer", FleetAnalyzer.init(ctx.getSystem()));
+              watch(
+                  ctx,
+                  alive,
+                  "fleet-analyzer",
+                  FleetAnalyzer.init(
+                      ctx.getSystem(),
+                      settings.analyzer(),
+                      alerts,
+                      AnalysisTopic.get(ctx.getSystem())));
           ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> optimizers =
               watch(ctx, alive, "adaptive-optimizer", AdaptiveOptimizer.init(ctx.getSystem()));
           ActorRef<Topic.Command<AnalysisEvent>> topic = AnalysisTopic.get(ctx.getSystem());

@@ -9,6 +9,7 @@ import io.pipewatch.analyzer.AlertRouter;
 import io.pipewatch.analyzer.Bottleneck;
 import io.pipewatch.analyzer.BottleneckAnalyzer;
 import io.pipewatch.analyzer.BottleneckKind;
+import io.pipewatch.analyzer.Dimension;
 import io.pipewatch.analyzer.Evidence;
 import io.pipewatch.analyzer.Severity;
 import io.pipewatch.analyzer.alert.AlertSettings;
@@ -460,7 +461,7 @@ public final class AlertLatencyHarness {
             Severity.CRITICAL,
             0.9,
             0.9,
-            List.of(new Evidence("cpu-saturation", "cpu", "cpu", 0.99, 0.3, 0.85, 0.9, 6)),
+            List.of(new Evidence("cpu-saturation", "cpu", Dimension.CPU, 0.99, 0.3, 0.85, 0.9, 6)),
             now,
             now,
             0,

@@ -93,6 +93,16 @@ final class ByteScanner {
     return new String(bytes, start, pos - start, java.nio.charset.StandardCharsets.US_ASCII);
   }
 
+  /** Moves past the next {@code b} on this line; false (at the line's end) if there is none. */
+  boolean skipPast(byte b) {
+    while (pos < end && bytes[pos] != '\n') {
+      if (bytes[pos++] == b) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the current line starts with {@code prefix} (the cursor does not move). */
   boolean lineStartsWith(byte[] prefix) {
     return end - pos >= prefix.length && regionEquals(pos, prefix);

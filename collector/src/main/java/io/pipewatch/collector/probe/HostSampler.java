@@ -24,13 +24,14 @@ import java.util.regex.Pattern;
  *
  * <p>Hot counters come straight from the kernel's text files, kept open and re-read into reused
  * buffers by {@link ProcFile} and parsed without allocation by {@link ProcParsers}: /proc/stat,
- * /proc/loadavg, /proc/meminfo, /proc/vmstat, /proc/diskstats, /proc/net/dev, /proc/net/sockstat(6)
- * and the cgroup (v2, else v1) files of this process. The JVM figures come from the platform
- * MXBeans. Counters become per-second rates (or 0–1 ratios of elapsed time) from the difference to
- * the previous call divided by the time between the two calls; a counter that went backwards
- * (reset, device replaced) counts as 0 for that interval. The constructor takes a first reading so
- * the first {@link #sample()} already has rates. A file that does not exist (another OS, no cgroup,
- * no swap) leaves its series out; nothing fails.
+ * /proc/loadavg, /proc/meminfo, /proc/vmstat, /proc/diskstats, /proc/net/dev,
+ * /proc/net/sockstat(6), the pressure stall files /proc/pressure/{cpu,memory,io} ({@link
+ * PressureReader}) and the cgroup (v2, else v1) files of this process ({@link CgroupReader}). The
+ * JVM figures come from the platform MXBeans. Counters become per-second rates (or 0–1 ratios of
+ * elapsed time) from the difference to the previous call divided by the time between the two calls;
+ * a counter that went backwards (reset, device replaced) counts as 0 for that interval. The
+ * constructor takes a first reading so the first {@link #sample()} already has rates. A file that
+ * does not exist (another OS, no cgroup, no swap) leaves its series out; nothing fails.
  *
  * <p>Which disks and interfaces are summed is decided once, at creation (see {@link
  * ProbeSettings#diskExclude()}).
@@ -47,17 +48,11 @@ import java.util.regex.Pattern;
  */
 public final class HostSampler implements AutoCloseable {
 
-  /** Above this a cgroup limit means "no limit" (v1 writes 2^63 rounded down to a page). */
-  private static final long UNLIMITED = 1L << 60;
-
   private static final double SECTOR_BYTES = 512; // diskstats counts 512-byte sectors always
 
   private static final byte[][] MEMINFO_KEYS =
       ByteScanner.names("MemTotal", "MemAvailable", "SwapTotal", "SwapFree");
-  private static final byte[][] VMSTAT_KEYS = ByteScanner.names("pgfault", "pgmajfault");
-  private static final byte[][] CPU_STAT_V2_KEYS =
-      ByteScanner.names("usage_usec", "nr_periods", "nr_throttled");
-  private static final byte[][] CPU_STAT_V1_KEYS = ByteScanner.names("nr_periods", "nr_throttled");
+  private static final byte[][] VMSTAT_KEYS = ByteScanner.names("pgfault", "pgmajfault", "pswpin");
   private static final byte[] TCP = ProcParsers.bytes("TCP:");
   private static final byte[] TCP6 = ProcParsers.bytes("TCP6:");
 
@@ -72,7 +67,8 @@ public final class HostSampler implements AutoCloseable {
   private final ProcFile netDev;
   private final ProcFile sockstat;
   private final ProcFile sockstat6;
-  private final Cgroup cgroup;
+  private final CgroupReader cgroup;
+  private final PressureReader pressure;
 
   private final byte[][] disks;
   private final byte[][] interfaces;
@@ -117,7 +113,8 @@ public final class HostSampler implements AutoCloseable {
     this.netDev = new ProcFile(proc.resolve("net/dev"), 4096);
     this.sockstat = new ProcFile(proc.resolve("net/sockstat"), 1024);
     this.sockstat6 = new ProcFile(proc.resolve("net/sockstat6"), 1024);
-    this.cgroup = Cgroup.discover(proc, settings.sysRoot().resolve("fs/cgroup"));
+    this.pressure = new PressureReader(proc.resolve("pressure"), "", "host");
+    this.cgroup = CgroupReader.discover(proc, settings.sysRoot().resolve("fs/cgroup"));
     this.disks = discoverDisks(settings.diskExclude());
     this.interfaces = discoverInterfaces(settings.networkExclude());
     this.diskNow = new long[disks.length * DISK_FIELDS];
@@ -160,6 +157,7 @@ public final class HostSampler implements AutoCloseable {
   private void prime() {
     nanosBefore = nanoClock.getAsLong();
     statValid = stat.read() && parseStat(scan.reset(stat), statBefore);
+    java.util.Arrays.fill(vmBefore, -1);
     vmValid = vmstat.read() && parseKeyed(scan.reset(vmstat), VMSTAT_KEYS, vmBefore) > 0;
     diskValid =
         disks.length > 0
@@ -169,6 +167,7 @@ public final class HostSampler implements AutoCloseable {
     gcTimeBefore = gcTime();
     gcCountBefore = gcCount();
     processCpuBefore = osBean == null ? -1 : osBean.getProcessCpuTime();
+    pressure.prime(scan);
     cgroup.prime(scan);
   }
 
@@ -183,6 +182,7 @@ public final class HostSampler implements AutoCloseable {
     sampleDisks(out, seconds);
     sampleNetwork(out, seconds);
     sampleJvm(out, seconds);
+    pressure.sample(scan, out, seconds);
     cgroup.sample(scan, out, seconds);
     return out;
   }
@@ -238,10 +238,14 @@ public final class HostSampler implements AutoCloseable {
         gauge(out, "host_swap_used_bytes", (mem[2] - mem[3]) * 1024);
       }
     }
+    java.util.Arrays.fill(vmNow, -1);
     if (vmstat.read() && parseKeyed(scan.reset(vmstat), VMSTAT_KEYS, vmNow) > 0) {
       if (vmValid) {
         gauge(out, "host_page_faults_per_second", delta(vmNow, vmBefore, 0) / seconds);
         gauge(out, "host_major_page_faults_per_second", delta(vmNow, vmBefore, 1) / seconds);
+        if (vmNow[2] >= 0 && vmBefore[2] >= 0) {
+          gauge(out, "host_swap_in_pages_per_second", delta(vmNow, vmBefore, 2) / seconds);
+        }
       }
       long[] swap = vmBefore;
       vmBefore = vmNow;
@@ -349,7 +353,13 @@ public final class HostSampler implements AutoCloseable {
     gcCountBefore = gcCount;
     gauge(out, "jvm_threads", threadBean.getThreadCount());
     if (unixBean != null) {
-      gauge(out, "jvm_open_file_descriptors", unixBean.getOpenFileDescriptorCount());
+      long open = unixBean.getOpenFileDescriptorCount();
+      long max = unixBean.getMaxFileDescriptorCount();
+      gauge(out, "jvm_open_file_descriptors", open);
+      if (open >= 0 && max > 0) {
+        // share of this process's file descriptor limit (RLIMIT_NOFILE) in use
+        gauge(out, "process_open_fds_ratio", (double) open / max);
+      }
     }
     if (osBean != null) {
       long cpu = osBean.getProcessCpuTime();
@@ -431,235 +441,7 @@ public final class HostSampler implements AutoCloseable {
         new ProcFile[] {stat, loadavg, meminfo, vmstat, diskstats, netDev, sockstat, sockstat6}) {
       file.close();
     }
+    pressure.close();
     cgroup.close();
-  }
-
-  /**
-   * The cgroup of this process: v2 (unified hierarchy) when {@code cgroup.controllers} exists at
-   * the mount point, else v1 controllers {@code cpu}, {@code cpuacct} and {@code memory}. The
-   * process's path comes from /proc/self/cgroup; when that directory is not visible (a container
-   * with its own cgroup namespace shows its cgroup at the mount root) the mount root is used.
-   */
-  static final class Cgroup implements AutoCloseable {
-    private final String version;
-    private final ProcFile cpuMax; // v2: "quota period"
-    private final ProcFile cpuQuota; // v1: cfs_quota_us
-    private final ProcFile cpuPeriod; // v1: cfs_period_us
-    private final ProcFile cpuUsage; // v2: cpu.stat usage_usec; v1: cpuacct.usage (ns)
-    private final ProcFile cpuStat; // throttling: nr_periods, nr_throttled
-    private final ProcFile memoryLimit;
-    private final ProcFile memoryUsage;
-    private final long usageUnitNanos;
-    private final long[] pair = new long[2];
-    private final long[] cpuStatNow = new long[3];
-    private long usageBefore = -1;
-    private long periodsBefore = -1;
-    private long throttledBefore = -1;
-
-    private Cgroup(
-        String version,
-        ProcFile cpuMax,
-        ProcFile cpuQuota,
-        ProcFile cpuPeriod,
-        ProcFile cpuUsage,
-        ProcFile cpuStat,
-        ProcFile memoryLimit,
-        ProcFile memoryUsage,
-        long usageUnitNanos) {
-      this.version = version;
-      this.cpuMax = cpuMax;
-      this.cpuQuota = cpuQuota;
-      this.cpuPeriod = cpuPeriod;
-      this.cpuUsage = cpuUsage;
-      this.cpuStat = cpuStat;
-      this.memoryLimit = memoryLimit;
-      this.memoryUsage = memoryUsage;
-      this.usageUnitNanos = usageUnitNanos;
-    }
-
-    String describe() {
-      return version + (memoryUsage == null ? "" : " " + memoryUsage.path().getParent());
-    }
-
-    static Cgroup discover(Path proc, Path mount) {
-      List<String> lines;
-      try {
-        lines = Files.readAllLines(proc.resolve("self/cgroup"));
-      } catch (IOException | RuntimeException e) {
-        lines = List.of();
-      }
-      if (Files.exists(mount.resolve("cgroup.controllers"))) {
-        Path dir = dirOf(mount, pathOf(lines, ""), "memory.current");
-        return new Cgroup(
-            "v2",
-            file(dir, "cpu.max"),
-            null,
-            null,
-            null,
-            file(dir, "cpu.stat"),
-            file(dir, "memory.max"),
-            file(dir, "memory.current"),
-            1000);
-      }
-      if (lines.isEmpty() || !Files.isDirectory(mount)) {
-        return new Cgroup("none", null, null, null, null, null, null, null, 1);
-      }
-      Path cpu = dirOf(v1Mount(mount, "cpu"), pathOf(lines, "cpu"), "cpu.cfs_quota_us");
-      Path cpuacct = dirOf(v1Mount(mount, "cpuacct"), pathOf(lines, "cpuacct"), "cpuacct.usage");
-      Path memory =
-          dirOf(v1Mount(mount, "memory"), pathOf(lines, "memory"), "memory.usage_in_bytes");
-      return new Cgroup(
-          "v1",
-          null,
-          file(cpu, "cpu.cfs_quota_us"),
-          file(cpu, "cpu.cfs_period_us"),
-          file(cpuacct, "cpuacct.usage"),
-          file(cpu, "cpu.stat"),
-          file(memory, "memory.limit_in_bytes"),
-          file(memory, "memory.usage_in_bytes"),
-          1);
-    }
-
-    private static Path v1Mount(Path mount, String controller) {
-      for (String name : new String[] {controller, "cpu,cpuacct", "cpuacct,cpu"}) {
-        if (Files.isDirectory(mount.resolve(name))) {
-          return mount.resolve(name);
-        }
-      }
-      return mount.resolve(controller);
-    }
-
-    /** The path of {@code controller} ("" for v2) in /proc/self/cgroup lines "id:list:path". */
-    private static String pathOf(List<String> lines, String controller) {
-      for (String line : lines) {
-        String[] parts = line.split(":", 3);
-        if (parts.length < 3) {
-          continue;
-        }
-        if (controller.isEmpty()
-            ? parts[1].isEmpty() && parts[0].equals("0")
-            : List.of(parts[1].split(",")).contains(controller)) {
-          return parts[2];
-        }
-      }
-      return "/";
-    }
-
-    private static Path dirOf(Path mount, String path, String probeFile) {
-      Path own = mount.resolve(path.startsWith("/") ? path.substring(1) : path);
-      return Files.exists(own.resolve(probeFile)) ? own : mount;
-    }
-
-    private static ProcFile file(Path dir, String name) {
-      Path path = dir.resolve(name);
-      return Files.isReadable(path) ? new ProcFile(path, 512) : null;
-    }
-
-    void prime(ByteScanner scan) {
-      usageBefore = readUsage(scan);
-      if (readCpuStat(scan)) {
-        periodsBefore = cpuStatNow[1];
-        throttledBefore = cpuStatNow[2];
-      }
-    }
-
-    void sample(ByteScanner scan, List<Sample> out, double seconds) {
-      double limitCores = cpuLimitCores(scan);
-      if (limitCores > 0) {
-        gauge(out, "container_cpu_limit_cores", limitCores);
-      }
-      long usage = readUsage(scan);
-      if (usage >= 0 && usageBefore >= 0) {
-        gauge(
-            out,
-            "container_cpu_usage_cores",
-            Math.max(0, usage - usageBefore) * (double) usageUnitNanos / 1e9 / seconds);
-      }
-      usageBefore = usage;
-      if (readCpuStat(scan)) {
-        long periods = cpuStatNow[1];
-        long throttled = cpuStatNow[2];
-        if (periodsBefore >= 0 && limitCores > 0) {
-          long p = periods - periodsBefore;
-          gauge(
-              out,
-              "container_cpu_throttled_ratio",
-              p > 0 ? Math.max(0, throttled - throttledBefore) / (double) p : 0);
-        }
-        periodsBefore = periods;
-        throttledBefore = throttled;
-      }
-      long limit = readValue(scan, memoryLimit);
-      long used = readValue(scan, memoryUsage);
-      if (used >= 0) {
-        gauge(out, "container_memory_usage_bytes", used);
-      }
-      if (limit > 0 && limit < UNLIMITED) {
-        gauge(out, "container_memory_limit_bytes", limit);
-        if (used >= 0) {
-          gauge(out, "container_memory_usage_ratio", (double) used / limit);
-        }
-      }
-    }
-
-    private double cpuLimitCores(ByteScanner scan) {
-      if (cpuMax != null) {
-        if (cpuMax.read() && parseCpuMax(scan.reset(cpuMax), pair) && pair[0] > 0) {
-          return (double) pair[0] / pair[1];
-        }
-        return -1;
-      }
-      long quota = readValue(scan, cpuQuota);
-      long period = readValue(scan, cpuPeriod);
-      return quota > 0 && period > 0 ? (double) quota / period : -1;
-    }
-
-    private long readUsage(ByteScanner scan) {
-      if (cpuUsage != null) {
-        return readValue(scan, cpuUsage);
-      }
-      if (cpuMax != null && cpuStat != null && cpuStat.read()) {
-        cpuStatNow[0] = -1;
-        parseKeyed(scan.reset(cpuStat), CPU_STAT_V2_KEYS, cpuStatNow);
-        return cpuStatNow[0];
-      }
-      return -1;
-    }
-
-    private boolean readCpuStat(ByteScanner scan) {
-      if (cpuStat == null || !cpuStat.read()) {
-        return false;
-      }
-      if (cpuMax != null) {
-        return parseKeyed(scan.reset(cpuStat), CPU_STAT_V2_KEYS, cpuStatNow) >= 3;
-      }
-      // v1 cpu.stat has no usage; keep the same slots 1 and 2.
-      long[] v1 = pair;
-      if (parseKeyed(scan.reset(cpuStat), CPU_STAT_V1_KEYS, v1) < 2) {
-        return false;
-      }
-      cpuStatNow[1] = v1[0];
-      cpuStatNow[2] = v1[1];
-      return true;
-    }
-
-    private static long readValue(ByteScanner scan, ProcFile file) {
-      if (file == null || !file.read()) {
-        return -1;
-      }
-      return parseCgroupValue(scan.reset(file));
-    }
-
-    @Override
-    public void close() {
-      for (ProcFile file :
-          new ProcFile[] {
-            cpuMax, cpuQuota, cpuPeriod, cpuUsage, cpuStat, memoryLimit, memoryUsage
-          }) {
-        if (file != null) {
-          file.close();
-        }
-      }
-    }
   }
 }

@@ -194,6 +194,40 @@ final class ProcParsers {
   }
 
   /** A cgroup value file: a number, or -1 for "max" (no limit). */
+  private static final byte[] SOME = bytes("some ");
+
+  private static final byte[] FULL = bytes("full ");
+
+  /**
+   * A pressure stall file (/proc/pressure/{cpu,memory,io}, cgroup v2 {@code *.pressure}): lines
+   * {@code some avg10=0.12 avg60=0.05 avg300=0.01 total=123456} and {@code full ...}. Into {@code
+   * avg10}: [some, full] as 0–100 percentages; into {@code totals}: [some, full] stall microseconds
+   * since boot. A line that is missing leaves its slots at -1. Returns the number of lines read.
+   */
+  static int parsePressure(ByteScanner s, double[] avg10, long[] totals) {
+    avg10[0] = avg10[1] = -1;
+    totals[0] = totals[1] = -1;
+    int found = 0;
+    while (s.hasMore()) {
+      int slot = s.lineStartsWith(SOME) ? 0 : s.lineStartsWith(FULL) ? 1 : -1;
+      if (slot >= 0 && s.skipPast((byte) '=')) {
+        double avg = s.nextDecimal();
+        boolean ok = s.lastOk();
+        // avg60, avg300, then total
+        if (ok && s.skipPast((byte) '=') && s.skipPast((byte) '=') && s.skipPast((byte) '=')) {
+          long total = s.nextLong();
+          if (s.lastOk()) {
+            avg10[slot] = avg;
+            totals[slot] = total;
+            found++;
+          }
+        }
+      }
+      s.nextLine();
+    }
+    return found;
+  }
+
   static long parseCgroupValue(ByteScanner s) {
     long value = s.nextLong();
     return s.lastOk() ? value : -1;

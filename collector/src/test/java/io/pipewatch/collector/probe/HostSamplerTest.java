@@ -109,7 +109,50 @@ class HostSamplerTest {
       assertThat(v.get("container_memory_limit_bytes")).isEqualTo(1073741824.0);
       assertThat(v.get("container_memory_usage_ratio")).isEqualTo(0.5);
       assertThat(v).containsKeys("jvm_heap_used_bytes", "jvm_threads", "jvm_gc_time_ratio");
+      assertThat(v.get("process_open_fds_ratio")).isBetween(1e-9, 1.0);
     }
+  }
+
+  @Test
+  void pressureStallTimeBecomesTheShareOfTheIntervalStalled() throws Exception {
+    install("before");
+    AtomicLong clock = new AtomicLong();
+    try (HostSampler sampler = HostSampler.create(settings(), clock::get)) {
+      install("after");
+      clock.set(1_000_000_000L);
+      Map<String, Double> v = byName(sampler.sample());
+      // io: 600 ms of "some" and 450 ms of "full" stall in one second
+      assertThat(v.get("host_pressure_io_some_ratio")).isCloseTo(0.6, within(1e-12));
+      assertThat(v.get("host_pressure_io_full_ratio")).isCloseTo(0.45, within(1e-12));
+      assertThat(v.get("host_pressure_io_some_avg10_ratio")).isCloseTo(0.201, within(1e-12));
+      assertThat(v.get("host_pressure_memory_some_ratio")).isCloseTo(0.3, within(1e-12));
+      assertThat(v.get("host_pressure_memory_full_ratio")).isCloseTo(0.1, within(1e-12));
+      assertThat(v.get("host_pressure_cpu_some_ratio")).isCloseTo(0.25, within(1e-12));
+      assertThat(v.get("host_pressure_cpu_full_ratio")).isZero();
+      // the process's cgroup (v2, here the mount root) has its own pressure files
+      assertThat(v.get("container_pressure_memory_some_ratio")).isCloseTo(0.4, within(1e-12));
+      assertThat(v.get("container_pressure_io_some_ratio")).isCloseTo(0.6, within(1e-12));
+      assertThat(v.get("container_pressure_memory_full_avg10_ratio")).isCloseTo(0.1, within(1e-12));
+      assertThat(v).doesNotContainKey("container_pressure_cpu_some_ratio");
+      // swap-in: 300 pages in a second
+      assertThat(v.get("host_swap_in_pages_per_second")).isEqualTo(300);
+    }
+  }
+
+  @Test
+  void parsesPressureLinesAndMissingFullLines() {
+    ByteScanner scan = new ByteScanner();
+    byte[] text =
+        "some avg10=37.08 avg60=24.69 avg300=10.34 total=39786896\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    double[] avg10 = new double[2];
+    long[] totals = new long[2];
+    assertThat(ProcParsers.parsePressure(scan.reset(text, text.length), avg10, totals))
+        .isEqualTo(1);
+    assertThat(avg10[0]).isCloseTo(37.08, within(1e-9));
+    assertThat(totals[0]).isEqualTo(39786896);
+    assertThat(avg10[1]).isEqualTo(-1);
+    assertThat(totals[1]).isEqualTo(-1);
   }
 
   @Test
