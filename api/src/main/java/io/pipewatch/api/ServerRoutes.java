@@ -21,6 +21,9 @@ final class ServerRoutes {
             new BottleneckRoutes(
                     system, actors.bottleneckBoard(), server.settings().api().askTimeout())
                 .route(),
+            new OptimizationRoutes(
+                    system, actors.optimizers(), server.settings().api().askTimeout())
+                .route(),
             new SimulatorRoutes(
                     system,
                     actors.demoPipeline().orElse(null),

@@ -6,6 +6,7 @@ import io.pipewatch.collector.CollectorSettings;
 import io.pipewatch.collector.ingest.IngestSettings;
 import io.pipewatch.collector.probe.ProbeSettings;
 import io.pipewatch.collector.scrape.ScrapeSettings;
+import io.pipewatch.optimizer.OptimizerSettings;
 import io.pipewatch.persistence.PersistenceSettings;
 import io.pipewatch.simulator.SimulatorSettings;
 
@@ -21,7 +22,8 @@ record ServerSettings(
     ProbeSettings probe,
     ScrapeSettings scrape,
     SimulatorSettings simulator,
-    AnalyzerSettings analyzer) {
+    AnalyzerSettings analyzer,
+    OptimizerSettings optimizer) {
 
   static ServerSettings create(Config config) {
     return new ServerSettings(
@@ -32,6 +34,7 @@ record ServerSettings(
         ProbeSettings.create(config),
         ScrapeSettings.create(config),
         SimulatorSettings.create(config),
-        AnalyzerSettings.create(config));
+        AnalyzerSettings.create(config),
+        OptimizerSettings.create(config));
   }
 }

@@ -264,6 +264,7 @@ public final class ChangeLoop {
     }
     StrategyContext ctx =
         new StrategyContext(sourceId, state.knobs(), recent, state.outcomes(), now);
+    tabuSince = now - settings.tabu().toMillis();
     List<OptimizerEvent> events = new ArrayList<>();
     for (OptimizationStrategy s : strategies) {
       for (Recommendation r : s.recommend(ctx)) {
@@ -299,7 +300,14 @@ public final class ChangeLoop {
     return finish(events);
   }
 
+  private static boolean saturated(OptimizerState state, StrategyContext ctx) {
+    KnobSpec workers = state.knobs().get("concurrency");
+    return workers != null && ConcurrencyStrategy.saturated(ctx, workers.value());
+  }
+
   /** The proposal within the knob's bounds and the maximum step; null if it changes nothing. */
+  private long tabuSince;
+
   private Proposal limit(OptimizerState state, Proposal p) {
     KnobSpec spec = state.knobs().get(p.knob());
     if (spec == null) {
@@ -310,7 +318,7 @@ public final class ChangeLoop {
             ? Math.max(1, settings.maxStepFraction())
             : settings.maxStepFraction();
     double to = KnobMath.limitStep(spec, p.to(), fraction);
-    if (to == spec.value()) {
+    if (to == spec.value() || Tabu.contains(state.outcomes(), p.knob(), to, tabuSince)) {
       return null;
     }
     return p.withTo(to);

@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the worker count of best throughput (or, when the stage is not saturated, of lowest p99
- * latency). With three or more measured worker counts of a saturated stage it fits the Universal
- * Scalability Law ({@link UslFit}) and moves towards {@code N* = sqrt((1 − α)/β)}; before that it
- * explores one maximum step at a time: in the direction of the last kept change, else downwards
- * from the upper half of the range and upwards from the lower half, skipping values recently rolled
- * back. At the optimum (both neighbours rolled back, or N* within one step) it proposes nothing.
+ * Finds the worker count of best throughput of a saturated stage (every worker busy; a stage with
+ * idle workers is left alone, whatever its queue). With three or more measured worker counts of a
+ * saturated stage it fits the Universal Scalability Law ({@link UslFit}) and moves towards {@code
+ * N* = sqrt((1 − α)/β)}; before that it explores one maximum step at a time: in the direction of
+ * the last kept change, else downwards from the upper half of the range and upwards from the lower
+ * half, skipping values recently rolled back. At the optimum (both neighbours rolled back, or N*
+ * within one step) it proposes nothing.
  */
 public final class ConcurrencyStrategy implements OptimizationStrategy {
   private final String knob;
@@ -30,10 +31,12 @@ public final class ConcurrencyStrategy implements OptimizationStrategy {
     return "concurrency";
   }
 
-  /** Whether the stage is saturated: its queue is filling or nearly every worker is busy. */
+  /**
+   * Whether the stage is saturated: (nearly) every worker busy. A stage whose queue is full while
+   * its workers idle is held back by the next stage (back-pressure): not saturated.
+   */
   static boolean saturated(StrategyContext ctx, double workers) {
-    return ctx.medianOr(Signals.QUEUE_FILL, 0) > 0.3
-        || ctx.medianOr(Signals.IN_FLIGHT, 0) >= 0.9 * workers;
+    return ctx.medianOr(Signals.IN_FLIGHT, 0) >= 0.85 * workers;
   }
 
   @Override
@@ -45,13 +48,14 @@ public final class ConcurrencyStrategy implements OptimizationStrategy {
     double n = spec.value();
     boolean saturated = saturated(ctx, n);
     double throughput = ctx.medianOr(Signals.THROUGHPUT, Double.NaN);
-    if (!Double.isFinite(throughput)) {
+    if (!Double.isFinite(throughput) || !saturated) {
+      // workers idle (or held back by the next stage): the worker count is not what limits it
       return Optional.empty();
     }
-    Objective objective = saturated ? Objective.THROUGHPUT : Objective.LATENCY;
+    Objective objective = Objective.THROUGHPUT;
     long since = ctx.nowMillis() - tabuMillis;
 
-    Optional<UslFit> fit = saturated ? UslFit.fit(points(ctx, n, throughput)) : Optional.empty();
+    Optional<UslFit> fit = UslFit.fit(points(ctx, n, throughput));
     if (fit.isPresent() && Double.isFinite(fit.get().peakWorkers())) {
       UslFit usl = fit.get();
       double peak = KnobMath.snap(spec, usl.peakWorkers());
@@ -104,7 +108,7 @@ public final class ConcurrencyStrategy implements OptimizationStrategy {
                 n,
                 to,
                 objective,
-                (saturated ? "saturated" : "not saturated")
+                "saturated"
                     + String.format(
                         ": exploring %s workers from %.0f (in flight %.1f, queue fill %.2f)",
                         to < n ? "fewer" : "more",

@@ -228,7 +228,8 @@ public record OptimizerState(
               ev.effectPct(),
               ev.pValue(),
               e.atMillis());
-      return ended(d, outcome(ev, true, e.atMillis()), e.atMillis(), lastRollback);
+      // the settings have not changed since the change was applied: measure on from there
+      return ended(d, outcome(ev, true, e.atMillis()), inFlight.appliedMillis(), lastRollback);
     }
     if (event instanceof ChangeRolledBack e) {
       Proposal p = inFlight == null ? null : inFlight.proposal();

@@ -13,7 +13,7 @@ public final class Strategies {
         new MemoryPoolStrategy("buffer_pool_mb", tabu),
         new ModelStrategy("inference_model", "fast", "accurate", tabu),
         new ConcurrencyStrategy("concurrency", settings.maxStepFraction(), tabu),
-        new IpcStrategy("ipc_batch_size", "ipc_compression", 30e6, 200, 0.05, tabu),
+        new IpcStrategy("ipc_batch_size", "ipc_compression", 30e6, 500, 0.05, tabu),
         new CapacityAdvisor("concurrency"));
   }
 }

@@ -135,8 +135,8 @@ final class AdaptiveOptimizerTest {
     assertThat(evaluated.effectPct()).isBetween(10.0, 20.0);
     assertThat(after).anyMatch(ChangeKept.class::isInstance);
     OptimizerState state = optimizer.getState();
-    assertThat(state.inFlight()).isNull();
     assertThat(state.decisions()).extracting(OptimizerState.Decision::outcome).contains("kept");
+    assertThat(state.decisions().get(0).id()).isEqualTo(sent.changeId());
     assertThat(state.knobs().get("concurrency").value()).isEqualTo(48);
   }
 

@@ -103,16 +103,22 @@ public record SimulatorSettings(
   /** A fault injected {@code at} this offset from the start of the simulation. */
   public record ScheduledFault(Duration at, FaultSpec spec) {}
 
-  /** The demo scenario: the script's faults one after the other, cycling. */
+  /**
+   * The demo scenario: the script's faults one after the other, cycling; {@code untuned} are knob
+   * settings ({@code "stage.knob=value"}, value a number or a choice) the demo starts with, as a
+   * freshly deployed, untuned pipeline would, for the optimizer to correct.
+   */
   public record Demo(
       boolean enabled,
       Duration firstFaultAfter,
       Duration faultEvery,
       Duration faultDuration,
       double intensity,
-      List<FaultSpec> script) {
+      List<FaultSpec> script,
+      List<String> untuned) {
     public Demo {
       script = List.copyOf(script);
+      untuned = List.copyOf(untuned);
     }
   }
 
@@ -204,7 +210,8 @@ public record SimulatorSettings(
             demo.faultEvery(),
             demo.faultDuration(),
             demo.intensity(),
-            demo.script());
+            demo.script(),
+            demo.untuned());
     return new SimulatorSettings(
         pipeline,
         seed,
@@ -346,12 +353,26 @@ public record SimulatorSettings(
             entry);
       }
     }
+    List<String> untuned = in.has("untuned") ? in.stringList("untuned") : List.of();
+    for (int i = 0; i < untuned.size(); i++) {
+      String entry = untuned.get(i);
+      int dot = entry.indexOf('.');
+      int eq = entry.indexOf('=');
+      if (dot < 1
+          || eq < dot + 2
+          || eq == entry.length() - 1
+          || Stage.find(entry.substring(0, dot)) == null) {
+        throw new InvalidSettingException(
+            in.key("untuned") + "[" + i + "]", "\"stage.knob=value\" with a valid stage", entry);
+      }
+    }
     return new Demo(
         in.bool("enabled"),
         in.positiveDuration("first-fault-after"),
         in.positiveDuration("fault-every"),
         duration,
         intensity,
-        specs);
+        specs,
+        untuned);
   }
 }
