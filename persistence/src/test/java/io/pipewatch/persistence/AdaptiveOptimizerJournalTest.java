@@ -79,6 +79,7 @@ final class AdaptiveOptimizerJournalTest {
       TestProbe<KnobEndpoint.Command> endpoint = first.createTestProbe();
 
       long firstWrite = System.nanoTime();
+      CLOCK.set(System.currentTimeMillis() - 60_000); // a minute of observations up to now
       optimizer.tell(new SetMode(Mode.OFF, "test", replies.getRef()));
       assertThat(replies.receiveMessage(TIMEOUT).isSuccess()).isTrue();
       System.out.printf(
@@ -118,7 +119,8 @@ final class AdaptiveOptimizerJournalTest {
 
       // the service reports the value it has: the evaluation resumes, nothing is sent again
       TestProbe<KnobEndpoint.Command> endpoint = second.createTestProbe();
-      for (int i = 0; i < 40; i++) {
+      CLOCK.set(System.currentTimeMillis()); // the service's clock: now, as the node comes back
+      for (int i = 0; i < 60; i++) {
         recovered.tell(new Report(knobs(12), observation(200), endpoint.getRef()));
       }
       KnobEndpoint.ChangeSetting restore =
