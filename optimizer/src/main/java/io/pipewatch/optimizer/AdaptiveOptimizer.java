@@ -2,6 +2,7 @@ package io.pipewatch.optimizer;
 
 import io.pipewatch.analyzer.AnalysisEvent;
 import io.pipewatch.analyzer.Bottleneck;
+import io.pipewatch.analyzer.BottleneckKind;
 import io.pipewatch.analyzer.Severity;
 import io.pipewatch.collector.CborSerializable;
 import io.pipewatch.collector.agent.KnobSpec;
@@ -60,6 +61,14 @@ public final class AdaptiveOptimizer
   public static final String TAG = "optimizer";
 
   private static final Set<String> TAGS = Set.of(TAG);
+
+  private static final Set<BottleneckKind> CAPACITY_KINDS =
+      java.util.EnumSet.of(
+          BottleneckKind.CPU,
+          BottleneckKind.MEMORY,
+          BottleneckKind.QUEUE,
+          BottleneckKind.THROUGHPUT,
+          BottleneckKind.IPC);
 
   /** Everything an AdaptiveOptimizer understands. */
   public sealed interface Command extends CborSerializable {}
@@ -270,7 +279,10 @@ public final class AdaptiveOptimizer
       OptimizerState state, ObserveBottleneck observed) {
     Bottleneck b = observed.event().bottleneck();
     boolean critical = b.severity().compareTo(Severity.CRITICAL) >= 0;
-    loop.criticalBottleneck(b.id(), critical && b.active());
+    // capacity bottlenecks (cpu, memory, queue, throughput, ipc) are what the strategies work on:
+    // explained by the settings; errors, io and custom ones are not, and hold changes back
+    boolean unexplained = !CAPACITY_KINDS.contains(b.kind());
+    loop.criticalBottleneck(b.id(), critical && unexplained && b.active());
     return Effect().noReply();
   }
 

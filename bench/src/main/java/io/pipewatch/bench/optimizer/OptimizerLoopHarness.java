@@ -52,7 +52,8 @@ public final class OptimizerLoopHarness {
                 "heavy load, accurate model, starved pool",
                 400,
                 11,
-                List.of("embed.buffer_pool_mb=32", "embed.concurrency=48")));
+                List.of("embed.buffer_pool_mb=32", "embed.concurrency=48")),
+            new Scenario("overload, mis-set", 600, 42, MIS_SET));
     System.out.println(
         "| scenario | arrival/s | grid best (docs/s) | best knobs (embed) | start | final | final/best | time to 95 % | changes (kept / rolled back) |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
@@ -169,8 +170,9 @@ public final class OptimizerLoopHarness {
   /** The best completed documents/s over the grid of the knobs the optimizer tunes. */
   static Grid gridSearch(SimulatorSettings settings, OptimizerSettings opt, List<String> base) {
     Grid best = new Grid(0, "");
-    for (int workers : new int[] {16, 20, 24, 28, 32, 48, 64}) {
-      for (int pool : new int[] {96, 192, 384, 768}) {
+    SimulatorSettings coarse = settings(settings, "1s");
+    for (int workers : new int[] {16, 24, 32, 48, 64}) {
+      for (int pool : new int[] {96, 384, 768}) {
         for (String model : new String[] {"accurate", "fast"}) {
           for (int batch : new int[] {1, 16}) {
             List<String> knobs = new ArrayList<>(base);
@@ -180,7 +182,7 @@ public final class OptimizerLoopHarness {
             for (String stage : new String[] {"ingest", "parse", "embed"}) {
               knobs.add(stage + ".ipc_batch_size=" + batch);
             }
-            try (SimulatedLoop loop = new SimulatedLoop(settings, opt, knobs, false)) {
+            try (SimulatedLoop loop = new SimulatedLoop(coarse, opt, knobs, false)) {
               loop.run(GRID_WARM);
               double start = loop.completed();
               loop.run(GRID_MEASURE);
@@ -200,13 +202,29 @@ public final class OptimizerLoopHarness {
     return best;
   }
 
+  /** Constant Poisson arrivals (no wave), so throughputs at different times compare. */
   static SimulatorSettings settings(double arrivalRate, long seed) {
     Config config =
         ConfigFactory.parseString(
-                "pipewatch.simulator { demo.enabled = false, arrival-rate = "
+                "pipewatch.simulator { demo.enabled = false, arrival-wave = 0, arrival-rate = "
                     + arrivalRate
                     + ", seed = "
                     + seed
+                    + " }")
+            .withFallback(ConfigFactory.load());
+    return SimulatorSettings.create(config);
+  }
+
+  /** The same scenario flushed every {@code flush} (the grid only counts completed documents). */
+  static SimulatorSettings settings(SimulatorSettings base, String flush) {
+    Config config =
+        ConfigFactory.parseString(
+                "pipewatch.simulator { demo.enabled = false, arrival-wave = 0, arrival-rate = "
+                    + base.arrivalRate()
+                    + ", seed = "
+                    + base.seed()
+                    + ", flush-interval = "
+                    + flush
                     + " }")
             .withFallback(ConfigFactory.load());
     return SimulatorSettings.create(config);
