@@ -169,46 +169,12 @@ final class Engine {
   private int freeBatchTop;
   private int batchCount;
 
-  // fault effects (recomputed when faults start or end and every tick)
-  private final List<Fault> faults = new ArrayList<>();
-  private final double[] cpuSteal = new double[Stage.COUNT];
-  private final double[] slowFactor = new double[Stage.COUNT];
-  private final double[] errorExtra = new double[Stage.COUNT];
-  private final double[] timeoutExtra = new double[Stage.COUNT];
-  private final boolean[] stalled = new boolean[Stage.COUNT];
+  // faults and their effects (recomputed when faults start or end and every tick)
+  private final List<InjectedFault> faults = new ArrayList<>();
+  private final FaultEffects fx = new FaultEffects();
 
-  /**
-   * Share of a stage's documents a load-imbalance fault of intensity 1 sends to one worker (a hot
-   * key): at 0.5 a quarter of the traffic, four times the fair share of a 16-worker stage, enough
-   * to saturate that worker while the others idle, as a hot key that pages someone does.
-   */
-  static final double HOT_KEY_SHARE = 0.5;
-
-  private final double[] imbalance = new double[Stage.COUNT];
-  private final boolean[] silent = new boolean[Stage.COUNT];
-  private final double[] leakMbPerSecond = new double[Stage.COUNT];
-  private final double[] ipcOverheadFactor = new double[HOPS];
-  private final double[] ipcBandwidthFactor = new double[HOPS];
-  private double dbFactor = 1;
   private long nextDemoNanos;
   private int demoIndex;
-
-  /** One injected fault and its ground truth. */
-  private static final class Fault {
-    final FaultSpec spec;
-    final String id;
-    final long startNanos;
-    long endNanos;
-    boolean started;
-    boolean ended;
-
-    Fault(FaultSpec spec, String id, long startNanos, long endNanos) {
-      this.spec = spec;
-      this.id = id;
-      this.startNanos = startNanos;
-      this.endNanos = endNanos;
-    }
-  }
 
   Engine(SimulatorSettings settings, Agent pipelineAgent, Agent[] stageAgents, long startMillis) {
     this.settings = settings;
@@ -237,7 +203,6 @@ final class Engine {
       registerKnobs(s);
     }
     Arrays.fill(openBatch, -1);
-    resetFaultEffects();
     nextDemoNanos = settings.demo().firstFaultAfter().toNanos();
     for (SimulatorSettings.ScheduledFault scheduled : settings.faults()) {
       FaultSpec spec = scheduled.spec();
@@ -448,7 +413,7 @@ final class Engine {
     received[s]++;
     docStageStart[d] = now;
     queuedBytes[s] += docSize[d];
-    if (imbalance[s] > 0 && rng.nextDouble() < imbalance[s]) {
+    if (fx.imbalance[s] > 0 && rng.nextDouble() < fx.imbalance[s]) {
       docFlags[d] |= F_HOT;
       hot[s].add(d);
     } else {
@@ -468,7 +433,7 @@ final class Engine {
   }
 
   private void tryDispatch(int s) {
-    if (stalled[s] || now < pausedUntil[s]) {
+    if (fx.stalled[s] || now < pausedUntil[s]) {
       return;
     }
     int started = 0;
@@ -488,7 +453,7 @@ final class Engine {
       } else if (!queue[s].isEmpty()) {
         w = nextIdle(s, avail);
         d = queue[s].poll();
-      } else if (!hot[s].isEmpty() && imbalance[s] == 0) {
+      } else if (!hot[s].isEmpty() && fx.imbalance[s] == 0) {
         w = nextIdle(s, avail);
         d = hot[s].poll();
       } else {
@@ -545,7 +510,7 @@ final class Engine {
     }
     x *= gcFactor[s];
     double cpu = x * cpuShare;
-    x *= slowFactor[s];
+    x *= fx.slowFactor[s];
     if ((docFlags[d] & F_COMPRESSED) != 0) {
       double extra = docSize[d] * settings.ipc().decompressNanosPerByte();
       x += extra;
@@ -561,7 +526,7 @@ final class Engine {
       double db =
           settings.db().queryTime().toNanos()
               * Math.exp(q * rng.nextGaussian() - 0.5 * q * q)
-              * dbFactor;
+              * fx.dbFactor;
       tel[s].dbLatency.recordNanos((long) db);
       x += db;
     }
@@ -596,12 +561,12 @@ final class Engine {
       freeDoc(d);
     } else {
       double u = rng.nextDouble();
-      double pError = cfg[s].errorRate() + errorExtra[s];
+      double pError = cfg[s].errorRate() + fx.errorExtra[s];
       if (u < pError) {
         errProcessing[s]++;
         failed++;
         freeDoc(d);
-      } else if (u < pError + timeoutExtra[s]) {
+      } else if (u < pError + fx.timeoutExtra[s]) {
         errTimeout[s]++;
         failed++;
         freeDoc(d);
@@ -688,9 +653,9 @@ final class Engine {
         docFlags[d] &= ~F_COMPRESSED;
       }
     }
-    double bandwidth = settings.ipc().bandwidthMbPerSecond() * MB * ipcBandwidthFactor[hop];
+    double bandwidth = settings.ipc().bandwidthMbPerSecond() * MB * fx.ipcBandwidthFactor[hop];
     double transfer =
-        settings.ipc().overhead().toNanos() * ipcOverheadFactor[hop] + wire / bandwidth * 1e9;
+        settings.ipc().overhead().toNanos() * fx.ipcOverheadFactor[hop] + wire / bandwidth * 1e9;
     long begin = Math.max(now, linkFreeAt[hop]);
     long finish = begin + (long) transfer;
     linkFreeAt[hop] = finish;
@@ -717,7 +682,7 @@ final class Engine {
   GroundTruth inject(FaultSpec spec) {
     long start = now + spec.delay().toNanos();
     long end = start + spec.duration().toNanos();
-    Fault fault = new Fault(spec, "fault-" + (faults.size() + 1), start, end);
+    InjectedFault fault = new InjectedFault(spec, "fault-" + (faults.size() + 1), start, end);
     int index = faults.size();
     faults.add(fault);
     if (start <= now) {
@@ -732,7 +697,7 @@ final class Engine {
 
   /** Ends the fault now; false if it is unknown or already over. */
   boolean clear(String id) {
-    for (Fault fault : faults) {
+    for (InjectedFault fault : faults) {
       if (fault.id.equals(id) && !fault.ended) {
         fault.endNanos = Math.max(now, fault.startNanos);
         fault.ended = true;
@@ -745,7 +710,7 @@ final class Engine {
 
   List<GroundTruth> groundTruth() {
     List<GroundTruth> out = new ArrayList<>(faults.size());
-    for (Fault fault : faults) {
+    for (InjectedFault fault : faults) {
       out.add(truth(fault));
     }
     return List.copyOf(out);
@@ -753,7 +718,7 @@ final class Engine {
 
   List<GroundTruth> activeFaults() {
     List<GroundTruth> out = new ArrayList<>();
-    for (Fault fault : faults) {
+    for (InjectedFault fault : faults) {
       if (fault.started && !fault.ended) {
         out.add(truth(fault));
       }
@@ -761,7 +726,7 @@ final class Engine {
     return List.copyOf(out);
   }
 
-  private GroundTruth truth(Fault fault) {
+  private GroundTruth truth(InjectedFault fault) {
     Stage stage = fault.spec.stage();
     return new GroundTruth(
         fault.id,
@@ -774,7 +739,7 @@ final class Engine {
   }
 
   private void onFault(int index, boolean end) {
-    Fault fault = faults.get(index);
+    InjectedFault fault = faults.get(index);
     if (end) {
       if (fault.ended) {
         return;
@@ -789,58 +754,8 @@ final class Engine {
     recomputeFaultEffects();
   }
 
-  private void resetFaultEffects() {
-    for (int s = 0; s < Stage.COUNT; s++) {
-      cpuSteal[s] = 0;
-      slowFactor[s] = 1;
-      errorExtra[s] = 0;
-      timeoutExtra[s] = 0;
-      stalled[s] = false;
-      imbalance[s] = 0;
-      silent[s] = false;
-      leakMbPerSecond[s] = 0;
-    }
-    Arrays.fill(ipcOverheadFactor, 1.0);
-    Arrays.fill(ipcBandwidthFactor, 1.0);
-    dbFactor = 1;
-  }
-
   private void recomputeFaultEffects() {
-    resetFaultEffects();
-    for (Fault fault : faults) {
-      if (!fault.started || fault.ended) {
-        continue;
-      }
-      double i = fault.spec.intensity();
-      int s = fault.spec.stage().ordinal();
-      switch (fault.spec.kind()) {
-        case CPU_SATURATION -> {
-          cpuSteal[s] = Math.max(cpuSteal[s], i);
-          slowFactor[s] *= 1.0 / (1.0 - 0.8 * i);
-        }
-        case MEMORY_LEAK -> leakMbPerSecond[s] += 10.0 * i;
-        case SLOW_IPC -> {
-          ipcOverheadFactor[s] *= 1.0 + 20.0 * i;
-          ipcBandwidthFactor[s] /= 1.0 + 9.0 * i;
-        }
-        case STAGE_STALL -> stalled[s] = true;
-        case ERROR_BURST -> errorExtra[s] += 0.5 * i;
-        case DB_CONTENTION -> dbFactor *= 1.0 + 9.0 * i;
-        case LOAD_IMBALANCE -> imbalance[s] = Math.max(imbalance[s], HOT_KEY_SHARE * i);
-        case CASCADING_FAILURE -> {
-          slowFactor[s] *= 1.0 + 9.0 * i;
-          timeoutExtra[s] += 0.3 * i;
-          long delay = settings.cascadeDelay().toNanos();
-          for (int j = s - 1; j >= 0; j--) {
-            if (now >= fault.startNanos + (s - j) * delay) {
-              slowFactor[j] *= 1.0 + 2.0 * i;
-              timeoutExtra[j] += 0.15 * i;
-            }
-          }
-        }
-        case SOURCE_SILENT -> silent[s] = true;
-      }
-    }
+    fx.recompute(faults, now, settings.cascadeDelay().toNanos());
     for (int s = 0; s < Stage.COUNT; s++) {
       tryDispatch(s);
     }
@@ -874,7 +789,7 @@ final class Engine {
     long timestamp = epochMillis(now);
     pipelineAgent.flush(timestamp);
     for (int s = 0; s < Stage.COUNT; s++) {
-      if (!silent[s]) {
+      if (!fx.silent[s]) {
         agents[s].flush(timestamp);
       }
     }
@@ -882,9 +797,17 @@ final class Engine {
     events.push(now + tickNanos, EV_TICK, 0, 0, 0);
   }
 
-  /** Sets stage {@code s}'s gauges and counters for the interval just ended; returns its health. */
+  /** Closes stage {@code s}'s interval and reports it; returns its health. */
   private double reportStage(int s, double interval, double seconds) {
-    StageTelemetry t = tel[s];
+    return StageReporter.report(tel[s], closeInterval(s, interval, seconds));
+  }
+
+  /**
+   * Ends stage {@code s}'s interval: accounts the busy workers' time, advances memory (leaks, GC
+   * pressure, out of memory), gathers what the interval measured and resets its accumulators. The
+   * only place where the end of an interval changes state; reporting then just reads the sample.
+   */
+  private StageSample closeInterval(int s, double interval, double seconds) {
     StageSettings c = cfg[s];
     int active = concurrency[s];
     double busyMax = 0;
@@ -900,7 +823,7 @@ final class Engine {
       }
       workerBusyNs[s][w] = 0;
     }
-    double cpu = Math.min(1.0, cpuNs[s] / (interval * c.cpuCores()) + cpuSteal[s]);
+    double cpu = Math.min(1.0, cpuNs[s] / (interval * c.cpuCores()) + fx.cpuSteal[s]);
     // memory
     double workMb = c.workingMemoryMb();
     double weightsMb = 0;
@@ -910,7 +833,7 @@ final class Engine {
     }
     double poolUsedMb = busy[s] * workMb;
     double overflowMb = Math.max(0, poolUsedMb - poolMb[s]);
-    leakedMb[s] += leakMbPerSecond[s] * seconds;
+    leakedMb[s] += fx.leakMbPerSecond[s] * seconds;
     double queuedMb = queuedBytes[s] * 2.0 / MB;
     double heapMb = 0.5 * c.baseMemoryMb() + leakedMb[s] + overflowMb + queuedMb;
     double heapFill = heapMb / c.heapMaxMb();
@@ -922,54 +845,38 @@ final class Engine {
     double pressure = Math.max(0, (heapFill - 0.75) / 0.25);
     gcFactor[s] = 1.0 + 6.0 * pressure * pressure;
     double memoryMb = 0.5 * c.baseMemoryMb() + poolMb[s] + heapMb + weightsMb;
-    int depth = queue[s].size() + hot[s].size();
-    // counters
-    long errors = errProcessing[s] + errTimeout[s] + errOom[s] + (s == 0 ? rejected : 0);
-    t.received.inc(received[s]);
-    t.processed.inc(processed[s]);
-    t.errorsProcessing.inc(errProcessing[s]);
-    t.errorsTimeout.inc(errTimeout[s]);
-    t.errorsOutOfMemory.inc(errOom[s]);
-    if (t.errorsQueueFull != null) {
-      t.errorsQueueFull.inc(rejected);
-    }
-    if (t.ipcBytes != null) {
-      t.ipcBytes.inc(ipcBytes[s]);
-      t.ipcBatches.inc(ipcBatches[s]);
+    boolean hasHop = tel[s].ipcBytes != null;
+    StageSample sample =
+        new StageSample(
+            received[s],
+            processed[s],
+            errProcessing[s],
+            errTimeout[s],
+            errOom[s],
+            s == 0 ? rejected : 0,
+            hasHop ? ipcBytes[s] : 0,
+            hasHop ? ipcBatches[s] : 0,
+            queue[s].size() + hot[s].size(),
+            queueCap[s],
+            busy[s],
+            active,
+            waitCount[s] == 0 ? 0 : waitNs[s] / waitCount[s] / 1e9,
+            cpu,
+            memoryMb * MB,
+            busyMax,
+            busySum / active,
+            Math.min(poolUsedMb, poolMb[s]) * MB,
+            poolMb[s] * MB,
+            heapMb * MB,
+            c.heapMaxMb() * MB,
+            s == Stage.EMBED.ordinal() ? model().quality() : Double.NaN,
+            weightsMb * MB,
+            pressure,
+            now < pausedUntil[s]);
+    if (hasHop) {
       ipcBytes[s] = 0;
       ipcBatches[s] = 0;
     }
-    // gauges
-    t.queueDepth.set(depth);
-    t.queueCapacity.set(queueCap[s]);
-    t.inFlight.set(busy[s]);
-    t.concurrency.set(active);
-    t.queueWait.set(waitCount[s] == 0 ? 0 : waitNs[s] / waitCount[s] / 1e9);
-    t.cpu.set(cpu);
-    t.memory.set(memoryMb * MB);
-    t.busyMax.set(busyMax);
-    t.busyMean.set(busySum / active);
-    t.bufferPoolUsed.set(Math.min(poolUsedMb, poolMb[s]) * MB);
-    t.bufferPoolCapacity.set(poolMb[s] * MB);
-    t.heapUsed.set(heapMb * MB);
-    t.heapCapacity.set(c.heapMaxMb() * MB);
-    if (t.quality != null) {
-      t.quality.set(model().quality());
-      t.modelPoolUsed.set(weightsMb * MB);
-      t.modelPoolCapacity.set(weightsMb * MB);
-    }
-    double total = processed[s] + errors;
-    double errorRatio = total == 0 ? 0 : errors / total;
-    double fill = depth / (double) queueCap[s];
-    double health =
-        1.0
-            - 0.35 * Math.min(1.0, fill * fill)
-            - Math.min(0.4, 4.0 * errorRatio)
-            - 0.25 * Math.max(0, (cpu - 0.85) / 0.15)
-            - 0.2 * Math.min(1.0, pressure)
-            - (now < pausedUntil[s] ? 0.3 : 0);
-    health = Math.max(0, Math.min(1, health));
-    t.health.set(health);
     received[s] = 0;
     processed[s] = 0;
     errProcessing[s] = 0;
@@ -978,7 +885,7 @@ final class Engine {
     cpuNs[s] = 0;
     waitNs[s] = 0;
     waitCount[s] = 0;
-    return health;
+    return sample;
   }
 
   private void outOfMemory(int s) {
