@@ -49,7 +49,8 @@ final class OptimizationHistory {
 
   /**
    * Events of {@code source} (or of every source if null) at or after {@code sinceMillis}, oldest
-   * first (time, then source and sequence number), at most {@code limit} (the most recent ones).
+   * first (one source: in journal order; every source: by time, then source and sequence number),
+   * at most {@code limit} (the most recent ones).
    */
   CompletionStage<List<Entry>> events(String source, long sinceMillis, int limit) {
     CompletionStage<List<String>> sources =
@@ -79,10 +80,13 @@ final class OptimizationHistory {
                 .thenApply(
                     all -> {
                       List<Entry> sorted = new ArrayList<>(all);
+                      // one source: the journal's order; several: by time, each source in order
                       sorted.sort(
-                          Comparator.comparingLong(Entry::atMillis)
-                              .thenComparing(Entry::source)
-                              .thenComparingLong(Entry::sequenceNr));
+                          source != null
+                              ? Comparator.comparingLong(Entry::sequenceNr)
+                              : Comparator.comparingLong(Entry::atMillis)
+                                  .thenComparing(Entry::source)
+                                  .thenComparingLong(Entry::sequenceNr));
                       return sorted.size() <= limit
                           ? sorted
                           : List.copyOf(sorted.subList(sorted.size() - limit, sorted.size()));
