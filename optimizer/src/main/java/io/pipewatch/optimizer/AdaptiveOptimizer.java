@@ -192,15 +192,11 @@ public final class AdaptiveOptimizer
         .onCommand(
             SettingAcked.class,
             (state, ack) ->
-                run(
-                    state,
-                    loop.onAck(state, ack.changeId(), ack.knob(), ack.applied(), clock.get())))
+                run(state, loop.onAck(state, ack.changeId(), ack.knob(), ack.applied(), now())))
         .onCommand(
             SettingRefused.class,
             (state, refused) ->
-                run(
-                    state,
-                    loop.onRefused(state, refused.changeId(), refused.reason(), clock.get())))
+                run(state, loop.onRefused(state, refused.changeId(), refused.reason(), now())))
         .onCommand(ObserveBottleneck.class, this::onBottleneck)
         .onCommand(
             GetStatus.class, (state, query) -> Effect().reply(query.replyTo(), status(state)))
@@ -235,8 +231,9 @@ public final class AdaptiveOptimizer
         .build();
   }
 
+  /** The loop's time: the service's clock as last observed (wall clock before that). */
   private long now() {
-    return clock.get();
+    return loop.now(clock.get());
   }
 
   private Status status(OptimizerState state) {
@@ -248,7 +245,7 @@ public final class AdaptiveOptimizer
     if (report.endpoint() != null) {
       endpoint = report.endpoint();
     }
-    long at = report.observation() != null ? report.observation().atMillis() : clock.get();
+    long at = report.observation() != null ? report.observation().atMillis() : now();
     ChangeLoop.Step step = loop.onReport(state, report.knobs(), at);
     OptimizerState after = state;
     for (OptimizerEvent e : step.events()) {

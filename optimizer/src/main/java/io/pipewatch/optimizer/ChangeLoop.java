@@ -56,6 +56,16 @@ public final class ChangeLoop {
   private String sentFor;
   private long lastRestoreSentMillis = Long.MIN_VALUE;
   private int breaches;
+  private long lastObservedMillis = Long.MIN_VALUE;
+
+  /**
+   * The loop's time for an input without a timestamp of its own (an acknowledgement, an operator's
+   * command): the time of the latest observation, so that every time the loop compares is on the
+   * service's clock; {@code wallMillis} before the first observation.
+   */
+  public long now(long wallMillis) {
+    return lastObservedMillis == Long.MIN_VALUE ? wallMillis : lastObservedMillis;
+  }
 
   public ChangeLoop(
       String sourceId, OptimizerSettings settings, List<OptimizationStrategy> strategies) {
@@ -140,6 +150,7 @@ public final class ChangeLoop {
   /** An observation of the service: drives evaluation, guards, timeouts and new proposals. */
   public Step onObservation(OptimizerState state, Observation o) {
     long now = o.atMillis();
+    lastObservedMillis = Math.max(lastObservedMillis, now);
     log.addLast(o);
     long keep = 4 * (settings.window().toMillis() + settings.transientTime().toMillis());
     while (!log.isEmpty() && log.peekFirst().atMillis() < now - keep) {
