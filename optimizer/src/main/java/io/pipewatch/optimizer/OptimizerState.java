@@ -21,7 +21,10 @@ import java.util.Map;
 /**
  * An optimizer's state, a function of its journal: the source's knobs as last reported, the mode an
  * operator chose (null: the configured default), the change in flight, the last decisions and
- * outcomes, open recommendations and what the guardrails count.
+ * outcomes, open recommendations and what the guardrails count ({@code proposalTimes} of the last
+ * hour; {@code lastEndedMillis}, since when the settings have been stable: a kept change's
+ * application, a rejection's or roll-back's time), the change counter and the last roll-back
+ * (restored at the service if it reports otherwise).
  */
 public record OptimizerState(
     Map<String, KnobSpec> knobs,
