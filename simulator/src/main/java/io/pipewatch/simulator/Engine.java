@@ -58,6 +58,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       times (1 - its error ratio, at most halved).
  * </ul>
  *
+ * <p>Parts with one job each: {@link FaultEffects} (what the acting faults do), {@link IpcBatches}
+ * (the hops' batches and their cost), {@link StageReporter} (an interval's telemetry from a {@link
+ * StageSample}; reporting changes no state). The engine owns the events and the state.
+ *
  * <p>Time is a {@code long} of nanoseconds since the start of the run. Faults take effect at the
  * exact simulated instant of their start and end; a cascade's upstream steps and the demo script
  * advance at flush ticks.
@@ -161,13 +165,7 @@ final class Engine {
   private final int[] openBatch = new int[HOPS];
   private final long[] linkFreeAt = new long[HOPS];
   private final int[] inTransit = new int[HOPS];
-  private int[][] batchDocs = new int[16][];
-  private int[] batchLen = new int[16];
-  private int[] batchEpoch = new int[16];
-  private int[] batchHop = new int[16];
-  private int[] freeBatches = new int[16];
-  private int freeBatchTop;
-  private int batchCount;
+  private final IpcBatches batches = new IpcBatches(MAX_BATCH);
 
   // faults and their effects (recomputed when faults start or end and every tick)
   private final List<InjectedFault> faults = new ArrayList<>();
@@ -333,7 +331,7 @@ final class Engine {
         batchSize[s] = v;
         reconnect(s);
         int b = openBatch[s];
-        if (b >= 0 && batchLen[b] >= v) {
+        if (b >= 0 && batches.length(b) >= v) {
           send(s);
         }
       }
@@ -586,44 +584,23 @@ final class Engine {
 
   // ---------------------------------------------------------------- IPC
 
-  private int allocBatch(int hop) {
-    int b;
-    if (freeBatchTop > 0) {
-      b = freeBatches[--freeBatchTop];
-    } else {
-      if (batchCount == batchDocs.length) {
-        int n = batchDocs.length * 2;
-        batchDocs = Arrays.copyOf(batchDocs, n);
-        batchLen = Arrays.copyOf(batchLen, n);
-        batchEpoch = Arrays.copyOf(batchEpoch, n);
-        batchHop = Arrays.copyOf(batchHop, n);
-        freeBatches = Arrays.copyOf(freeBatches, n);
-      }
-      b = batchCount++;
-      batchDocs[b] = new int[MAX_BATCH];
-    }
-    batchLen[b] = 0;
-    batchHop[b] = hop;
-    return b;
-  }
-
   private void addToBatch(int hop, int d) {
     int b = openBatch[hop];
     if (b < 0) {
-      b = allocBatch(hop);
+      b = batches.alloc();
       openBatch[hop] = b;
-      events.push(now + settings.ipc().linger().toNanos(), EV_LINGER, hop, b, batchEpoch[b]);
+      events.push(now + settings.ipc().linger().toNanos(), EV_LINGER, hop, b, batches.epoch(b));
     }
-    batchDocs[b][batchLen[b]++] = d;
+    batches.add(b, d);
     docBatchJoin[d] = now;
     inTransit[hop]++;
-    if (batchLen[b] >= batchSize[hop]) {
+    if (batches.length(b) >= batchSize[hop]) {
       send(hop);
     }
   }
 
   private void onLinger(int hop, int b, int epoch) {
-    if (openBatch[hop] == b && batchEpoch[b] == epoch) {
+    if (openBatch[hop] == b && batches.epoch(b) == epoch) {
       if (linkFreeAt[hop] > now) {
         // the connection is busy: keep filling the batch until it is free (or the batch is full)
         events.push(linkFreeAt[hop], EV_LINGER, hop, b, epoch);
@@ -636,13 +613,13 @@ final class Engine {
   private void send(int hop) {
     int b = openBatch[hop];
     openBatch[hop] = -1;
-    batchEpoch[b]++;
+    batches.nextEpoch(b);
     double factor = cfg[hop].outputSizeFactor();
     boolean compress = compression[hop];
     double ratio = compress ? settings.ipc().compressionRatio() : 1.0;
     long wire = BATCH_HEADER_BYTES;
-    int[] docs = batchDocs[b];
-    for (int i = 0, n = batchLen[b]; i < n; i++) {
+    int[] docs = batches.docs(b);
+    for (int i = 0, n = batches.length(b); i < n; i++) {
       int d = docs[i];
       int out = (int) Math.max(1, Math.min(Integer.MAX_VALUE, docSize[d] * factor));
       docSize[d] = out;
@@ -653,9 +630,7 @@ final class Engine {
         docFlags[d] &= ~F_COMPRESSED;
       }
     }
-    double bandwidth = settings.ipc().bandwidthMbPerSecond() * MB * fx.ipcBandwidthFactor[hop];
-    double transfer =
-        settings.ipc().overhead().toNanos() * fx.ipcOverheadFactor[hop] + wire / bandwidth * 1e9;
+    double transfer = IpcBatches.transferNanos(settings.ipc(), wire, fx, hop);
     long begin = Math.max(now, linkFreeAt[hop]);
     long finish = begin + (long) transfer;
     linkFreeAt[hop] = finish;
@@ -666,14 +641,14 @@ final class Engine {
 
   private void onDeliver(int hop, int b) {
     int s = hop + 1;
-    int[] docs = batchDocs[b];
-    for (int i = 0, n = batchLen[b]; i < n; i++) {
+    int[] docs = batches.docs(b);
+    for (int i = 0, n = batches.length(b); i < n; i++) {
       int d = docs[i];
       tel[hop].ipcLatency.recordNanos(now - docBatchJoin[d]);
       enqueue(s, d);
     }
-    inTransit[hop] -= batchLen[b];
-    freeBatches[freeBatchTop++] = b;
+    inTransit[hop] -= batches.length(b);
+    batches.release(b);
     tryDispatch(s);
   }
 
