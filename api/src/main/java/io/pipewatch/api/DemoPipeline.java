@@ -2,6 +2,10 @@ package io.pipewatch.api;
 
 import io.pipewatch.collector.CborSerializable;
 import io.pipewatch.collector.Collector;
+import io.pipewatch.collector.agent.Agent;
+import io.pipewatch.optimizer.AdaptiveOptimizer;
+import io.pipewatch.optimizer.KnobEndpoint;
+import io.pipewatch.optimizer.ObservationFeed;
 import io.pipewatch.simulator.FaultRequest;
 import io.pipewatch.simulator.GroundTruth;
 import io.pipewatch.simulator.InvalidFaultException;
@@ -22,6 +26,7 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 
 /**
  * Owns the simulated demo pipeline of this node: starts it in real time (its agents report to the
@@ -66,7 +71,35 @@ final class DemoPipeline {
   private DemoPipeline() {}
 
   static Behavior<Command> create(SimulatorSettings settings, Consumer<Collector.Ingest> sink) {
-    return Behaviors.setup(ctx -> running(ctx, PipelineSimulator.startRealTime(settings, sink)));
+    return create(settings, sink, null, 1000);
+  }
+
+  /**
+   * The demo pipeline whose services are tuned by {@code optimizers} (if not null): one {@link
+   * KnobEndpoint} per simulated service reports its knobs and an observation every {@code
+   * observationMillis}, and applies the settings that come back. It starts untuned ({@code
+   * demo.untuned}).
+   */
+  static Behavior<Command> create(
+      SimulatorSettings settings,
+      Consumer<Collector.Ingest> sink,
+      ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> optimizers,
+      long observationMillis) {
+    return Behaviors.setup(
+        ctx -> {
+          ObservationFeed feed = new ObservationFeed(observationMillis);
+          PipelineSimulator simulator =
+              PipelineSimulator.startRealTime(settings, sink.andThen(feed));
+          simulator.applyKnobs(settings.demo().untuned());
+          if (optimizers != null) {
+            for (Agent agent : simulator.agents().values()) {
+              ActorRef<KnobEndpoint.Command> endpoint =
+                  ctx.spawn(KnobEndpoint.create(agent, optimizers), "knobs-" + agent.sourceId());
+              feed.connect(agent.sourceId(), o -> endpoint.tell(new KnobEndpoint.Observed(o)));
+            }
+          }
+          return running(ctx, simulator);
+        });
   }
 
   /** Drives {@code simulator} (already running or not), which it owns and closes from now on. */

@@ -12,6 +12,7 @@ import io.pipewatch.collector.SourceDirectory;
 import io.pipewatch.collector.probe.HostProbe;
 import io.pipewatch.collector.scrape.Scraper;
 import io.pipewatch.optimizer.AdaptiveOptimizer;
+import io.pipewatch.optimizer.OptimizationTopic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -85,7 +86,14 @@ public final class Guardian {
                       alerts,
                       AnalysisTopic.get(ctx.getSystem())));
           ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> optimizers =
-              watch(ctx, alive, "adaptive-optimizer", AdaptiveOptimizer.init(ctx.getSystem()));
+              watch(
+                  ctx,
+                  alive,
+                  "adaptive-optimizer",
+                  AdaptiveOptimizer.init(
+                      ctx.getSystem(),
+                      settings.optimizer(),
+                      OptimizationTopic.get(ctx.getSystem())));
           ActorRef<Topic.Command<AnalysisEvent>> topic = AnalysisTopic.get(ctx.getSystem());
           ActorRef<BottleneckBoard.Command> board =
               spawn(
@@ -128,11 +136,23 @@ public final class Guardian {
                           ctx,
                           alive,
                           "demo-pipeline",
-                          DemoPipeline.create(settings.simulator(), toCollectors)))
+                          DemoPipeline.create(
+                              settings.simulator(),
+                              toCollectors,
+                              optimizers,
+                              settings.optimizer().observationPeriod().toMillis())))
                   : Optional.empty();
           TopLevelActors actors =
               new TopLevelActors(
-                  ctx.getSelf(), directory, collectors, fleet, alerts, board, startHistory, demo);
+                  ctx.getSelf(),
+                  directory,
+                  collectors,
+                  fleet,
+                  alerts,
+                  board,
+                  startHistory,
+                  demo,
+                  optimizers);
           spawn(ctx, alive, "http-server", HttpServer.create(server, actors));
           return running(Collections.unmodifiableMap(alive), null);
         });

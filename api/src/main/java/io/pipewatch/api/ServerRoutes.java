@@ -33,6 +33,9 @@ final class ServerRoutes {
                 .route(),
             new SilenceRoutes(system, actors.alertRouter(), server.settings().api().askTimeout())
                 .route(),
+            new OptimizationRoutes(
+                    system, actors.optimizers(), server.settings().api().askTimeout())
+                .route(),
             new SimulatorRoutes(
                     system,
                     actors.demoPipeline().orElse(null),

@@ -7,6 +7,7 @@ import io.pipewatch.collector.CollectorSettings;
 import io.pipewatch.collector.ingest.IngestSettings;
 import io.pipewatch.collector.probe.ProbeSettings;
 import io.pipewatch.collector.scrape.ScrapeSettings;
+import io.pipewatch.optimizer.OptimizerSettings;
 import io.pipewatch.persistence.PersistenceSettings;
 import io.pipewatch.simulator.SimulatorSettings;
 
@@ -23,7 +24,8 @@ record ServerSettings(
     ScrapeSettings scrape,
     SimulatorSettings simulator,
     AnalyzerSettings analyzer,
-    AlertSettings alerts) {
+    AlertSettings alerts,
+    OptimizerSettings optimizer) {
 
   static ServerSettings create(Config config) {
     ServerSettings settings =
@@ -36,7 +38,8 @@ record ServerSettings(
             ScrapeSettings.create(config),
             SimulatorSettings.create(config),
             AnalyzerSettings.create(config),
-            AlertSettings.create(config));
+            AlertSettings.create(config),
+            OptimizerSettings.create(config));
     IngestFrameCheck.check(settings.ingest(), config);
     return settings;
   }

@@ -5,6 +5,7 @@ import io.pipewatch.analyzer.BottleneckBoard;
 import io.pipewatch.analyzer.FleetAnalyzer;
 import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.SourceDirectory;
+import io.pipewatch.optimizer.AdaptiveOptimizer;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
@@ -18,4 +19,5 @@ record TopLevelActors(
     ActorRef<AlertRouter.Command> alertRouter,
     ActorRef<BottleneckBoard.Command> bottleneckBoard,
     ActorRef<StartHistory.Command> startHistory,
-    Optional<ActorRef<DemoPipeline.Command>> demoPipeline) {}
+    Optional<ActorRef<DemoPipeline.Command>> demoPipeline,
+    ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> optimizers) {}

@@ -2,15 +2,25 @@ package io.pipewatch.optimizer;
 
 import io.pipewatch.analyzer.AnalysisEvent;
 import io.pipewatch.analyzer.Bottleneck;
+import io.pipewatch.analyzer.BottleneckKind;
+import io.pipewatch.analyzer.Severity;
 import io.pipewatch.collector.CborSerializable;
+import io.pipewatch.collector.agent.KnobSpec;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeApplied;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeApproved;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeKept;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeProposed;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeRejected;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeRolledBack;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -22,29 +32,27 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The closed-loop optimizer of one metric source (sharded by source id), event-sourced into the
- * Cassandra journal so every decision it took survives restarts and can be audited.
- *
- * <p>For now it keeps the source's knobs and the settings applied to them: a knob is registered
- * with its bounds and current value ({@link RegisterKnob} &rarr; {@link KnobRegistered}); a new
- * value is applied within those bounds ({@link ApplySetting} &rarr; {@link SettingApplied}, with
- * the old value and the reason). Commands are validated against the state before anything is
- * persisted; a rejected command persists nothing and answers an error. The proposal / evaluation /
- * keep / roll-back cycle builds on these events.
+ * Cassandra journal so every decision survives restarts and can be audited. The service's {@link
+ * KnobEndpoint} reports its knobs and an observation every second ({@link Report}); the {@link
+ * ChangeLoop} decides, this behavior persists what it decided ({@link OptimizerEvent}: Proposed →
+ * Approved | Rejected → Applied → Evaluated → Kept | RolledBack), then sends the settings to the
+ * endpoint ({@link KnobEndpoint.ChangeSetting}) and publishes applied, kept and rolled-back changes
+ * on the {@code optimizations} topic. A persist failure restarts it with backoff; on recovery the
+ * next report says which value the service actually has, so an approved change is acknowledged or
+ * sent once, and a rolled-back one restored — never applied twice.
  *
  * <pre>{@code
- * ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> region = AdaptiveOptimizer.init(system);
- * region.tell(new ShardingEnvelope<>("ocr-stage",
- *     new AdaptiveOptimizer.RegisterKnob("workers", 1, 32, 4, replyTo)));
+ * ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> region =
+ *     AdaptiveOptimizer.init(system, settings, OptimizationTopic.get(system));
+ * region.tell(new ShardingEnvelope<>("docpipe-embed", new AdaptiveOptimizer.GetStatus(replyTo)));
  * }</pre>
  */
 public final class AdaptiveOptimizer
     extends EventSourcedBehaviorWithEnforcedReplies<
-        AdaptiveOptimizer.Command, AdaptiveOptimizer.Event, AdaptiveOptimizer.State> {
+        AdaptiveOptimizer.Command, OptimizerEvent, OptimizerState> {
 
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "AdaptiveOptimizer");
@@ -54,100 +62,100 @@ public final class AdaptiveOptimizer
 
   private static final Set<String> TAGS = Set.of(TAG);
 
+  private static final Set<BottleneckKind> CAPACITY_KINDS =
+      java.util.EnumSet.of(
+          BottleneckKind.CPU,
+          BottleneckKind.MEMORY,
+          BottleneckKind.QUEUE,
+          BottleneckKind.THROUGHPUT,
+          BottleneckKind.IPC);
+
   /** Everything an AdaptiveOptimizer understands. */
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * Registers knob {@code name} with its bounds and current value (again: updates them). Answers
-   * the knob, or an error if {@code min <= value <= max} does not hold.
+   * The service's periodic report: its knobs with their current values, an observation (null if
+   * none yet), and where to send settings.
    */
-  public record RegisterKnob(
-      String name, double min, double max, double value, ActorRef<StatusReply<Knob>> replyTo)
-      implements Command {}
+  public record Report(
+      List<KnobSpec> knobs, Observation observation, ActorRef<KnobEndpoint.Command> endpoint)
+      implements Command {
+    public Report {
+      knobs = List.copyOf(knobs);
+    }
+  }
 
-  /**
-   * Applies {@code value} to a registered knob, within its bounds, for {@code reason}. Answers the
-   * knob with its new value, or an error (unknown knob, value out of bounds).
-   */
-  public record ApplySetting(
-      String knob, double value, String reason, ActorRef<StatusReply<Knob>> replyTo)
-      implements Command {}
+  /** The service applied the setting of change {@code changeId}: the value it now has. */
+  public record SettingAcked(String changeId, String knob, double applied) implements Command {}
 
-  /** Asks for the whole state. */
-  public record GetState(ActorRef<State> replyTo) implements Command {}
+  /** The service refused the setting of change {@code changeId}. */
+  public record SettingRefused(String changeId, String knob, String reason) implements Command {}
 
-  /**
-   * A bottleneck event from the source's analyzer. The closed loop that acts on it comes with the
-   * optimizer issue; for now it is logged and nothing is persisted or answered.
-   */
+  /** A bottleneck event from the source's analyzer (CRITICAL ones hold new changes back). */
   public record ObserveBottleneck(AnalysisEvent.BottleneckEvent event) implements Command {}
 
-  /** What happened to an optimizer: its journal. */
-  public sealed interface Event extends CborSerializable {}
+  /** Asks for the status; answers {@link Status}. */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
-  /** Knob {@code name} was registered (or re-registered) with these bounds and value. */
-  public record KnobRegistered(String name, double min, double max, double value)
-      implements Event {}
+  /** An operator approves a proposal. */
+  public record Approve(String changeId, String by, ActorRef<StatusReply<Status>> replyTo)
+      implements Command {}
 
-  /** Knob {@code knob} was changed from {@code oldValue} to {@code newValue} for {@code reason}. */
-  public record SettingApplied(String knob, double oldValue, double newValue, String reason)
-      implements Event {}
+  /** An operator rejects a proposal. */
+  public record Reject(
+      String changeId, String by, String reason, ActorRef<StatusReply<Status>> replyTo)
+      implements Command {}
 
-  /** A tunable setting of the source and its bounds. */
-  public record Knob(String name, double min, double max, double value)
+  /** An operator rolls back the change in flight. */
+  public record Rollback(String changeId, String by, ActorRef<StatusReply<Status>> replyTo)
+      implements Command {}
+
+  /** An operator sets the mode. */
+  public record SetMode(Mode mode, String by, ActorRef<StatusReply<Status>> replyTo)
+      implements Command {}
+
+  /** An operator forces {@code knob = value}; evaluated (and rolled back if harmful) as any. */
+  public record ForceChange(
+      String knob, double value, String reason, ActorRef<StatusReply<Status>> replyTo)
+      implements Command {}
+
+  /** The optimizer's status: source, mode in force, state. */
+  public record Status(String sourceId, Mode mode, OptimizerState state)
       implements CborSerializable {}
 
-  /**
-   * The optimizer's state: its knobs by name and how many settings it has applied.
-   *
-   * @param knobs knobs by name (immutable)
-   * @param settingsApplied number of {@link SettingApplied} events so far
-   */
-  public record State(Map<String, Knob> knobs, long settingsApplied) implements CborSerializable {
-    public State {
-      knobs = Map.copyOf(knobs);
-    }
-
-    public static State empty() {
-      return new State(Map.of(), 0);
-    }
-
-    /** The state after {@code event}. */
-    public State apply(Event event) {
-      if (event instanceof KnobRegistered registered) {
-        return withKnob(
-            new Knob(registered.name(), registered.min(), registered.max(), registered.value()),
-            settingsApplied);
-      }
-      if (event instanceof SettingApplied applied) {
-        Knob knob = knobs.get(applied.knob());
-        return withKnob(
-            new Knob(knob.name(), knob.min(), knob.max(), applied.newValue()), settingsApplied + 1);
-      }
-      throw new IllegalArgumentException("unknown event " + event);
-    }
-
-    private State withKnob(Knob knob, long applied) {
-      Map<String, Knob> next = new HashMap<>(knobs);
-      next.put(knob.name(), knob);
-      return new State(next, applied);
-    }
-  }
-
-  private static final Logger LOG = LoggerFactory.getLogger(AdaptiveOptimizer.class);
-
+  private final String sourceId;
   private final OptimizerSettings settings;
+  private final ChangeLoop loop;
+  private final ActorRef<Topic.Command<OptimizationNotice>> topic;
+  private final Supplier<Long> clock;
+  private ActorRef<KnobEndpoint.Command> endpoint;
 
-  /** Starts the sharding region for optimizers (settings from the system's config). */
-  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system) {
-    OptimizerSettings settings = OptimizerSettings.create(system.settings().config());
+  /** Starts the sharding region for optimizers. */
+  public static ActorRef<ShardingEnvelope<Command>> init(
+      ActorSystem<?> system,
+      OptimizerSettings settings,
+      ActorRef<Topic.Command<OptimizationNotice>> topic) {
     return ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+        .init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, topic)));
   }
 
-  /** The optimizer of {@code sourceId}; its persistence id is {@code AdaptiveOptimizer|<id>}. */
-  public static Behavior<Command> create(String sourceId, OptimizerSettings settings) {
-    return new AdaptiveOptimizer(sourceId, settings);
+  /** The optimizer of {@code sourceId} with the default strategies. */
+  public static Behavior<Command> create(
+      String sourceId,
+      OptimizerSettings settings,
+      ActorRef<Topic.Command<OptimizationNotice>> topic) {
+    return new AdaptiveOptimizer(
+        sourceId, settings, Strategies.defaults(settings), topic, System::currentTimeMillis);
+  }
+
+  /** The optimizer of {@code sourceId} with these strategies and clock (tests). */
+  public static Behavior<Command> create(
+      String sourceId,
+      OptimizerSettings settings,
+      List<OptimizationStrategy> strategies,
+      ActorRef<Topic.Command<OptimizationNotice>> topic,
+      Supplier<Long> clock) {
+    return new AdaptiveOptimizer(sourceId, settings, strategies, topic, clock);
   }
 
   /** The persistence id of the optimizer of {@code sourceId}. */
@@ -155,102 +163,237 @@ public final class AdaptiveOptimizer
     return PersistenceId.of(TYPE_KEY.name(), sourceId);
   }
 
-  private AdaptiveOptimizer(String sourceId, OptimizerSettings settings) {
+  private AdaptiveOptimizer(
+      String sourceId,
+      OptimizerSettings settings,
+      List<OptimizationStrategy> strategies,
+      ActorRef<Topic.Command<OptimizationNotice>> topic,
+      Supplier<Long> clock) {
     super(
         persistenceId(sourceId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.sourceId = sourceId;
     this.settings = settings;
+    this.loop = new ChangeLoop(sourceId, settings, strategies);
+    this.topic = topic;
+    this.clock = clock;
   }
 
   @Override
-  public State emptyState() {
-    return State.empty();
+  public OptimizerState emptyState() {
+    return OptimizerState.empty();
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<Command, OptimizerEvent, OptimizerState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(RegisterKnob.class, this::onRegisterKnob)
-        .onCommand(ApplySetting.class, this::onApplySetting)
-        .onCommand(GetState.class, (state, query) -> Effect().reply(query.replyTo(), state))
-        .onCommand(ObserveBottleneck.class, this::onObserveBottleneck)
+        .onCommand(Report.class, this::onReport)
+        .onCommand(
+            SettingAcked.class,
+            (state, ack) ->
+                run(state, loop.onAck(state, ack.changeId(), ack.knob(), ack.applied(), now())))
+        .onCommand(
+            SettingRefused.class,
+            (state, refused) ->
+                run(state, loop.onRefused(state, refused.changeId(), refused.reason(), now())))
+        .onCommand(ObserveBottleneck.class, this::onBottleneck)
+        .onCommand(
+            GetStatus.class, (state, query) -> Effect().reply(query.replyTo(), status(state)))
+        .onCommand(
+            Approve.class,
+            (state, c) ->
+                operator(
+                    state, c.replyTo(), () -> loop.approve(state, c.changeId(), c.by(), now())))
+        .onCommand(
+            Reject.class,
+            (state, c) ->
+                operator(
+                    state,
+                    c.replyTo(),
+                    () -> loop.reject(state, c.changeId(), c.by(), c.reason(), now())))
+        .onCommand(
+            Rollback.class,
+            (state, c) ->
+                operator(
+                    state, c.replyTo(), () -> loop.rollback(state, c.changeId(), c.by(), now())))
+        .onCommand(
+            SetMode.class,
+            (state, c) ->
+                operator(state, c.replyTo(), () -> loop.setMode(state, c.mode(), c.by(), now())))
+        .onCommand(
+            ForceChange.class,
+            (state, c) ->
+                operator(
+                    state,
+                    c.replyTo(),
+                    () -> loop.force(state, c.knob(), c.value(), c.reason(), now())))
         .build();
   }
 
-  private ReplyEffect<Event, State> onObserveBottleneck(State state, ObserveBottleneck observed) {
+  /** The loop's time: the service's clock as last observed (wall clock before that). */
+  private long now() {
+    return loop.now(clock.get());
+  }
+
+  private Status status(OptimizerState state) {
+    return new Status(sourceId, loop.mode(state), state);
+  }
+
+  private ReplyEffect<OptimizerEvent, OptimizerState> onReport(
+      OptimizerState state, Report report) {
+    if (report.endpoint() != null) {
+      endpoint = report.endpoint();
+    }
+    long at = report.observation() != null ? report.observation().atMillis() : now();
+    ChangeLoop.Step step = loop.onReport(state, report.knobs(), at);
+    OptimizerState after = state;
+    for (OptimizerEvent e : step.events()) {
+      after = after.apply(e);
+    }
+    if (report.observation() != null) {
+      ChangeLoop.Step observed = loop.onObservation(after, report.observation());
+      step =
+          new ChangeLoop.Step(
+              concat(step.events(), observed.events()), concat(step.sends(), observed.sends()));
+    }
+    return run(state, step);
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    java.util.ArrayList<T> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private ReplyEffect<OptimizerEvent, OptimizerState> onBottleneck(
+      OptimizerState state, ObserveBottleneck observed) {
     Bottleneck b = observed.event().bottleneck();
-    LOG.info(
-        "Optimizer of '{}' observed {} {} ({} impact {})",
-        b.sourceId(),
-        observed.event().getClass().getSimpleName(),
-        b.id(),
-        b.kind(),
-        b.impact());
+    boolean critical = b.severity().compareTo(Severity.CRITICAL) >= 0;
+    // capacity bottlenecks (cpu, memory, queue, throughput, ipc) are what the strategies work on:
+    // explained by the settings; errors, io and custom ones are not, and hold changes back
+    boolean unexplained = !CAPACITY_KINDS.contains(b.kind());
+    loop.criticalBottleneck(b.id(), critical && unexplained && b.active());
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> onRegisterKnob(State state, RegisterKnob command) {
-    if (command.name() == null || command.name().isBlank()) {
-      return Effect().reply(command.replyTo(), StatusReply.error("knob name must not be blank"));
+  private ReplyEffect<OptimizerEvent, OptimizerState> run(
+      OptimizerState state, ChangeLoop.Step step) {
+    if (step.events().isEmpty()) {
+      send(step.sends());
+      return Effect().noReply();
     }
-    if (!(command.min() <= command.value() && command.value() <= command.max())) {
-      return Effect()
-          .reply(
-              command.replyTo(),
-              StatusReply.error(
-                  "knob "
-                      + command.name()
-                      + ": expected min <= value <= max, got "
-                      + command.min()
-                      + " <= "
-                      + command.value()
-                      + " <= "
-                      + command.max()));
-    }
-    Knob knob = new Knob(command.name(), command.min(), command.max(), command.value());
-    if (knob.equals(state.knobs().get(command.name()))) {
-      return Effect().reply(command.replyTo(), StatusReply.success(knob));
-    }
+    List<OptimizerEvent> events = step.events();
     return Effect()
-        .persist(new KnobRegistered(knob.name(), knob.min(), knob.max(), knob.value()))
-        .thenReply(
-            command.replyTo(), updated -> StatusReply.success(updated.knobs().get(knob.name())));
+        .persist(events)
+        .thenRun(after -> afterPersist(state, after, events, step.sends()))
+        .thenNoReply();
   }
 
-  private ReplyEffect<Event, State> onApplySetting(State state, ApplySetting command) {
-    Knob knob = state.knobs().get(command.knob());
-    if (knob == null) {
-      return Effect().reply(command.replyTo(), StatusReply.error("unknown knob " + command.knob()));
+  private ReplyEffect<OptimizerEvent, OptimizerState> operator(
+      OptimizerState state,
+      ActorRef<StatusReply<Status>> replyTo,
+      Supplier<ChangeLoop.Step> decide) {
+    ChangeLoop.Step step;
+    try {
+      step = decide.get();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return Effect().reply(replyTo, StatusReply.error(e.getMessage()));
     }
-    if (!(knob.min() <= command.value() && command.value() <= knob.max())) {
-      return Effect()
-          .reply(
-              command.replyTo(),
-              StatusReply.error(
-                  "knob "
-                      + knob.name()
-                      + ": "
-                      + command.value()
-                      + " is outside ["
-                      + knob.min()
-                      + ", "
-                      + knob.max()
-                      + "]"));
+    if (step.events().isEmpty()) {
+      return Effect().reply(replyTo, StatusReply.success(status(state)));
     }
+    List<OptimizerEvent> events = step.events();
     return Effect()
-        .persist(new SettingApplied(knob.name(), knob.value(), command.value(), command.reason()))
-        .thenReply(
-            command.replyTo(), updated -> StatusReply.success(updated.knobs().get(knob.name())));
+        .persist(events)
+        .thenRun(after -> afterPersist(state, after, events, step.sends()))
+        .thenReply(replyTo, after -> StatusReply.success(status(after)));
+  }
+
+  private void afterPersist(
+      OptimizerState before,
+      OptimizerState after,
+      List<OptimizerEvent> events,
+      List<ChangeLoop.Send> sends) {
+    List<ChangeLoop.Send> all = concat(sends, loop.sendsFor(after, events));
+    send(all);
+    OptimizerState s = before;
+    for (OptimizerEvent e : events) {
+      notice(s, e);
+      s = s.apply(e);
+    }
+  }
+
+  private void send(List<ChangeLoop.Send> sends) {
+    if (endpoint == null) {
+      return; // the next report brings the endpoint, and the loop sends again
+    }
+    for (ChangeLoop.Send s : sends) {
+      endpoint.tell(new KnobEndpoint.ChangeSetting(s.changeId(), s.knob(), s.value(), sourceId));
+    }
+  }
+
+  private void notice(OptimizerState state, OptimizerEvent e) {
+    OptimizerState.InFlight change = state.inFlight();
+    if (e instanceof ChangeProposed p) {
+      OptimizerMetrics.node().count("proposals", p.proposal().strategy());
+      return;
+    }
+    if (change == null) {
+      return;
+    }
+    Proposal p = change.proposal();
+    String outcome = null;
+    String reason = p.reason();
+    double effect = Double.NaN;
+    if (e instanceof ChangeApplied) {
+      outcome = "applied";
+    } else if (e instanceof ChangeKept k) {
+      outcome = "kept";
+      reason = k.evaluation().reason();
+      effect = k.evaluation().effectPct();
+    } else if (e instanceof ChangeRolledBack r) {
+      outcome = "rolled-back";
+      reason = r.reason();
+      effect = r.evaluation() == null ? Double.NaN : r.evaluation().effectPct();
+    } else if (e instanceof ChangeRejected) {
+      OptimizerMetrics.node().count("rejected", p.strategy());
+    } else if (e instanceof ChangeApproved) {
+      OptimizerMetrics.node().count("approved", p.strategy());
+    }
+    if (outcome == null) {
+      return;
+    }
+    OptimizerMetrics.node().count(outcome.replace('-', '_'), p.strategy());
+    if (topic != null) {
+      topic.tell(
+          Topic.publish(
+              new OptimizationNotice(
+                  sourceId,
+                  change.id(),
+                  p.knob(),
+                  p.from(),
+                  p.to(),
+                  outcome,
+                  reason,
+                  effect,
+                  e.atMillis())));
+    }
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  public EventHandler<OptimizerState, OptimizerEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(OptimizerState::apply);
   }
 
   @Override
-  public Set<String> tagsFor(Event event) {
+  public Set<String> tagsFor(OptimizerEvent event) {
     return TAGS;
   }
 

@@ -3,25 +3,34 @@ package io.pipewatch.optimizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
-import io.pipewatch.optimizer.AdaptiveOptimizer.ApplySetting;
+import io.pipewatch.collector.agent.KnobSpec;
 import io.pipewatch.optimizer.AdaptiveOptimizer.Command;
-import io.pipewatch.optimizer.AdaptiveOptimizer.Event;
-import io.pipewatch.optimizer.AdaptiveOptimizer.GetState;
-import io.pipewatch.optimizer.AdaptiveOptimizer.Knob;
-import io.pipewatch.optimizer.AdaptiveOptimizer.KnobRegistered;
-import io.pipewatch.optimizer.AdaptiveOptimizer.RegisterKnob;
-import io.pipewatch.optimizer.AdaptiveOptimizer.SettingApplied;
-import io.pipewatch.optimizer.AdaptiveOptimizer.State;
+import io.pipewatch.optimizer.AdaptiveOptimizer.ForceChange;
+import io.pipewatch.optimizer.AdaptiveOptimizer.Report;
+import io.pipewatch.optimizer.AdaptiveOptimizer.SetMode;
+import io.pipewatch.optimizer.AdaptiveOptimizer.SettingAcked;
+import io.pipewatch.optimizer.AdaptiveOptimizer.Status;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeApplied;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeApproved;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeEvaluated;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeKept;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeProposed;
+import io.pipewatch.optimizer.OptimizerEvent.ChangeRolledBack;
+import io.pipewatch.optimizer.OptimizerEvent.KnobsDeclared;
+import io.pipewatch.optimizer.OptimizerEvent.ModeChanged;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -40,146 +49,150 @@ final class AdaptiveOptimizerTest {
                   .withFallback(ConfigFactory.load("application-test")))
           .build();
 
-  private EventSourcedBehaviorTestKit<Command, Event, State> optimizer;
+  private final OptimizerSettings settings =
+      OptimizerSettings.create(ConfigFactory.load()).withSnapshots(5, 2);
+  private final AtomicLong clock = new AtomicLong(1_000_000);
+  private EventSourcedBehaviorTestKit<Command, OptimizerEvent, OptimizerState> optimizer;
+  private TestProbe<KnobEndpoint.Command> endpoint;
+  private long t;
+  private final java.util.Random random = new java.util.Random(5);
 
   @BeforeEach
   void setUp() {
-    if (optimizer == null) {
-      optimizer =
-          EventSourcedBehaviorTestKit.create(
-              testKit.system(), AdaptiveOptimizer.create("ocr", new OptimizerSettings(3, 2)));
-    }
+    endpoint = testKit.createTestProbe();
+    optimizer =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            AdaptiveOptimizer.create(
+                "docpipe-embed", settings, Strategies.defaults(settings), null, clock::get));
     optimizer.clear();
+    t = 1_000_000;
+  }
+
+  private static List<KnobSpec> knobs(double workers) {
+    return List.of(KnobSpec.numeric("concurrency", "workers", 1, 64, 1, workers));
+  }
+
+  /** Reports observations until a change is approved (at most a minute); answers the events. */
+  private List<OptimizerEvent> observeUntilApproved(double workers, double throughput) {
+    List<OptimizerEvent> events = new ArrayList<>();
+    for (int i = 0; i < 60 && events.stream().noneMatch(ChangeApproved.class::isInstance); i++) {
+      events.addAll(observe(1, workers, throughput));
+    }
+    return events;
+  }
+
+  /** Reports {@code seconds} observations; answers every event persisted meanwhile. */
+  private List<OptimizerEvent> observe(int seconds, double workers, double throughput) {
+    List<OptimizerEvent> events = new ArrayList<>();
+    for (int i = 0; i < seconds; i++) {
+      t += 1000;
+      clock.set(t);
+      Observation o =
+          new Observation(
+              t,
+              Map.of(
+                  Signals.THROUGHPUT, throughput * (1 + 0.01 * random.nextGaussian()),
+                  Signals.IN_FLIGHT, workers,
+                  Signals.QUEUE_FILL, 0.8,
+                  Signals.LATENCY_P99, 0.5,
+                  Signals.ERROR_RATIO, 0.001));
+      events.addAll(
+          optimizer.runCommand(new Report(knobs(workers), o, endpoint.getRef())).events());
+    }
+    return events;
   }
 
   @Test
-  void registeringAKnobPersistsItAndAnswersIt() {
-    CommandResultWithReply<Command, Event, State, StatusReply<Knob>> result =
-        optimizer.runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
+  void aChangeGoesFromProposedToKeptAndItsSettingReachesTheService() {
+    List<OptimizerEvent> first = observeUntilApproved(64, 280);
 
-    assertThat(result.event()).isEqualTo(new KnobRegistered("workers", 1, 32, 4));
-    assertThat(result.reply().getValue()).isEqualTo(new Knob("workers", 1, 32, 4));
-    assertThat(result.state().knobs()).containsOnlyKeys("workers");
+    assertThat(first.get(0)).isInstanceOf(KnobsDeclared.class);
+    ChangeProposed proposed =
+        first.stream()
+            .filter(ChangeProposed.class::isInstance)
+            .map(ChangeProposed.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(proposed.proposal().knob()).isEqualTo("concurrency");
+    assertThat(proposed.proposal().to()).isEqualTo(48);
+    assertThat(first).anyMatch(e -> e instanceof ChangeApproved a && a.by().equals("auto"));
+    KnobEndpoint.ChangeSetting sent = (KnobEndpoint.ChangeSetting) endpoint.receiveMessage();
+    assertThat(sent.knob()).isEqualTo("concurrency");
+    assertThat(sent.value()).isEqualTo(48);
+
+    var acked = optimizer.runCommand(new SettingAcked(sent.changeId(), "concurrency", 48));
+    assertThat(acked.events()).containsExactly(new ChangeApplied(sent.changeId(), 48, t));
+
+    List<OptimizerEvent> after = observe(45, 48, 320);
+    ChangeEvaluated evaluated =
+        after.stream()
+            .filter(ChangeEvaluated.class::isInstance)
+            .map(ChangeEvaluated.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(evaluated.keep()).isTrue();
+    assertThat(evaluated.effectPct()).isBetween(10.0, 20.0);
+    assertThat(after).anyMatch(ChangeKept.class::isInstance);
+    OptimizerState state = optimizer.getState();
+    assertThat(state.decisions()).extracting(OptimizerState.Decision::outcome).contains("kept");
+    assertThat(state.decisions().get(0).id()).isEqualTo(sent.changeId());
+    assertThat(state.knobs().get("concurrency").value()).isEqualTo(48);
   }
 
   @Test
-  void anObservedBottleneckChangesNothingYet() {
-    optimizer.<StatusReply<Knob>>runCommand(
-        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
-    State before = optimizer.getState();
-    io.pipewatch.analyzer.Bottleneck bottleneck =
-        new io.pipewatch.analyzer.Bottleneck(
-            "b-1",
-            "svc",
-            io.pipewatch.analyzer.BottleneckKind.CPU,
-            io.pipewatch.analyzer.Severity.WARNING,
-            0.5,
-            0.8,
-            java.util.List.of(),
-            1,
-            1,
-            0,
-            0);
+  void aForcedHarmfulChangeIsRolledBackWithinOneWindowAndRestoredAtTheService() {
+    optimizer.<StatusReply<Status>>runCommand(replyTo -> new SetMode(Mode.OFF, "test", replyTo));
+    observe(35, 24, 380);
+    var forced =
+        optimizer.<StatusReply<Status>>runCommand(
+            replyTo -> new ForceChange("concurrency", 64, "harmful on purpose", replyTo));
+    assertThat(forced.reply().isSuccess()).isTrue();
+    KnobEndpoint.ChangeSetting sent = (KnobEndpoint.ChangeSetting) endpoint.receiveMessage();
+    optimizer.runCommand(new SettingAcked(sent.changeId(), "concurrency", 64));
+    long applied = t;
 
-    var result =
-        optimizer.runCommand(
-            new AdaptiveOptimizer.ObserveBottleneck(
-                new io.pipewatch.analyzer.BottleneckAnalyzer.BottleneckDetected(bottleneck)));
+    List<OptimizerEvent> after = observe(60, 64, 280);
 
-    assertThat(result.hasNoEvents()).isTrue();
-    assertThat(optimizer.getState()).isEqualTo(before);
+    ChangeRolledBack rolledBack =
+        after.stream()
+            .filter(ChangeRolledBack.class::isInstance)
+            .map(ChangeRolledBack.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(rolledBack.reason()).startsWith("harmful");
+    assertThat(rolledBack.atMillis() - applied)
+        .isLessThanOrEqualTo(settings.transientTime().plus(settings.window()).toMillis() + 2000);
+    KnobEndpoint.ChangeSetting restore =
+        (KnobEndpoint.ChangeSetting) endpoint.receiveMessage(Duration.ofSeconds(3));
+    assertThat(restore.value()).isEqualTo(24);
+    assertThat(after).noneMatch(ChangeProposed.class::isInstance); // mode off
   }
 
   @Test
-  void registeringTheSameKnobTwicePersistsOnce() {
-    optimizer.<StatusReply<Knob>>runCommand(
-        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
-
-    CommandResultWithReply<Command, Event, State, StatusReply<Knob>> again =
-        optimizer.runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
-
-    assertThat(again.hasNoEvents()).isTrue();
-    assertThat(again.reply().isSuccess()).isTrue();
-  }
-
-  @Test
-  void aKnobWhoseValueIsOutsideItsBoundsIsRejectedWithoutAnEvent() {
-    CommandResultWithReply<Command, Event, State, StatusReply<Knob>> result =
-        optimizer.runCommand(replyTo -> new RegisterKnob("workers", 1, 32, 64, replyTo));
-
-    assertThat(result.hasNoEvents()).isTrue();
-    assertThat(result.reply().isError()).isTrue();
-    assertThat(result.reply().getError()).hasMessageContaining("workers");
-    assertThat(result.state().knobs()).isEmpty();
-  }
-
-  @Test
-  void applyingASettingRecordsOldAndNewValueAndReason() {
-    optimizer.<StatusReply<Knob>>runCommand(
-        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
-
-    CommandResultWithReply<Command, Event, State, StatusReply<Knob>> result =
-        optimizer.runCommand(replyTo -> new ApplySetting("workers", 8, "queue growing", replyTo));
-
-    assertThat(result.event()).isEqualTo(new SettingApplied("workers", 4, 8, "queue growing"));
-    assertThat(result.reply().getValue()).isEqualTo(new Knob("workers", 1, 32, 8));
-    assertThat(result.state().settingsApplied()).isEqualTo(1);
-  }
-
-  @Test
-  void settingsOutsideTheBoundsOrOfUnknownKnobsAreRejected() {
-    optimizer.<StatusReply<Knob>>runCommand(
-        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
-
-    CommandResultWithReply<Command, Event, State, StatusReply<Knob>> tooHigh =
-        optimizer.runCommand(replyTo -> new ApplySetting("workers", 33, "more", replyTo));
-    CommandResultWithReply<Command, Event, State, StatusReply<Knob>> unknown =
-        optimizer.runCommand(replyTo -> new ApplySetting("batch-size", 10, "more", replyTo));
-
-    assertThat(tooHigh.hasNoEvents()).isTrue();
-    assertThat(tooHigh.reply().getError()).hasMessageContaining("outside");
-    assertThat(unknown.hasNoEvents()).isTrue();
-    assertThat(unknown.reply().getError()).hasMessageContaining("unknown knob batch-size");
-    assertThat(unknown.state().knobs().get("workers").value()).isEqualTo(4);
-  }
-
-  @Test
-  void getStateAnswersTheStateAndTheStateSurvivesARestart() {
-    optimizer.<StatusReply<Knob>>runCommand(
-        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
-    optimizer.<StatusReply<Knob>>runCommand(
-        replyTo -> new ApplySetting("workers", 6, "a", replyTo));
+  void recoveryReadsTheServiceValueAndNeverSendsAnAppliedChangeAgain() {
+    optimizer.<StatusReply<Status>>runCommand(replyTo -> new SetMode(Mode.AUTO, "test", replyTo));
+    observeUntilApproved(64, 280);
+    KnobEndpoint.ChangeSetting sent = (KnobEndpoint.ChangeSetting) endpoint.receiveMessage();
+    OptimizerState before = optimizer.getState();
+    assertThat(before.inFlight().phase()).isEqualTo(OptimizerState.Phase.APPROVED);
 
     optimizer.restart();
-    CommandResultWithReply<Command, Event, State, State> result =
-        optimizer.runCommand(GetState::new);
+    assertThat(optimizer.getState()).isEqualTo(before);
 
-    assertThat(result.hasNoEvents()).isTrue();
-    assertThat(result.reply().knobs().get("workers")).isEqualTo(new Knob("workers", 1, 32, 6));
-    assertThat(result.reply().settingsApplied()).isEqualTo(1);
+    // the service applied it before the crash: the report says 48, so it is acknowledged, not sent
+    List<OptimizerEvent> events = observe(1, 48, 300);
+    assertThat(events).anyMatch(e -> e instanceof ChangeApplied a && a.reportedValue() == 48);
+    endpoint.expectNoMessage(Duration.ofMillis(200));
+    assertThat(optimizer.getState().inFlight().id()).isEqualTo(sent.changeId());
   }
 
   @Test
-  void eventsAreTaggedAndSnapshotsAreTakenEverySoManyEvents() {
-    optimizer.<StatusReply<Knob>>runCommand(
-        replyTo -> new RegisterKnob("workers", 1, 32, 4, replyTo));
-    optimizer.<StatusReply<Knob>>runCommand(
-        replyTo -> new ApplySetting("workers", 5, "a", replyTo));
-    optimizer.<StatusReply<Knob>>runCommand(
-        replyTo -> new ApplySetting("workers", 6, "b", replyTo));
-
-    PersistenceId id = AdaptiveOptimizer.persistenceId("ocr");
-    assertThat(id.id()).isEqualTo("AdaptiveOptimizer|ocr");
-    assertThat(optimizer.persistenceTestKit().persistedInStorage(id.id())).hasSize(3);
-    // snapshotEvery(3): the third event's state is snapshotted.
-    optimizer
-        .snapshotTestKit()
-        .orElseThrow()
-        .expectNextPersisted(
-            id.id(), new State(Map.of("workers", new Knob("workers", 1, 32, 6)), 2));
-    AdaptiveOptimizer behavior =
-        (AdaptiveOptimizer) AdaptiveOptimizer.create("ocr", new OptimizerSettings(3, 2));
-    assertThat(behavior.tagsFor(new SettingApplied("workers", 5, 6, "b")))
-        .containsExactly(AdaptiveOptimizer.TAG);
+  void modeChangesArePersisted() {
+    var result =
+        optimizer.<StatusReply<Status>>runCommand(replyTo -> new SetMode(Mode.OFF, "op", replyTo));
+    assertThat(result.events()).containsExactly(new ModeChanged(Mode.OFF, "op", clock.get()));
+    assertThat(result.reply().getValue().mode()).isEqualTo(Mode.OFF);
+    assertThat(observe(60, 64, 280)).noneMatch(ChangeProposed.class::isInstance);
   }
 }

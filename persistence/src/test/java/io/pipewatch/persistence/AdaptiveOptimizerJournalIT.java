@@ -4,20 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.pipewatch.collector.agent.KnobSpec;
 import io.pipewatch.optimizer.AdaptiveOptimizer;
-import io.pipewatch.optimizer.AdaptiveOptimizer.ApplySetting;
 import io.pipewatch.optimizer.AdaptiveOptimizer.Command;
-import io.pipewatch.optimizer.AdaptiveOptimizer.GetState;
-import io.pipewatch.optimizer.AdaptiveOptimizer.Knob;
-import io.pipewatch.optimizer.AdaptiveOptimizer.RegisterKnob;
-import io.pipewatch.optimizer.AdaptiveOptimizer.State;
+import io.pipewatch.optimizer.AdaptiveOptimizer.ForceChange;
+import io.pipewatch.optimizer.AdaptiveOptimizer.GetStatus;
+import io.pipewatch.optimizer.AdaptiveOptimizer.Report;
+import io.pipewatch.optimizer.AdaptiveOptimizer.SetMode;
+import io.pipewatch.optimizer.AdaptiveOptimizer.SettingAcked;
+import io.pipewatch.optimizer.AdaptiveOptimizer.Status;
+import io.pipewatch.optimizer.KnobEndpoint;
+import io.pipewatch.optimizer.Mode;
+import io.pipewatch.optimizer.Observation;
 import io.pipewatch.optimizer.OptimizerSettings;
+import io.pipewatch.optimizer.OptimizerState;
+import io.pipewatch.optimizer.Signals;
 import io.pipewatch.persistence.testkit.TestCassandra;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -33,7 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 final class AdaptiveOptimizerJournalIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final OptimizerSettings SNAPSHOT_EVERY_3 = new OptimizerSettings(3, 2);
+  private static final OptimizerSettings SETTINGS =
+      OptimizerSettings.create(ConfigFactory.load()).withSnapshots(3, 2);
 
   private static Config config() {
     return TestCassandra.get().pekkoConfig().withFallback(ConfigFactory.load("application-test"));
@@ -57,63 +66,87 @@ final class AdaptiveOptimizerJournalIT {
   }
 
   @Test
-  void whatOneActorSystemPersistsAFreshOneRecovers() {
+  void whatOneActorSystemPersistsAFreshOneRecoversAndResumesTheEvaluation() {
     String sourceId = "ocr-" + UUID.randomUUID();
     Config config = configWithFreshKeyspaces();
-    State written;
+    OptimizerSettings settings = SETTINGS;
+    Status written;
 
     ActorTestKit first = ActorTestKit.create("journal-write", config);
     try {
-      ActorRef<Command> optimizer =
-          first.spawn(AdaptiveOptimizer.create(sourceId, SNAPSHOT_EVERY_3));
-      TestProbe<StatusReply<Knob>> replies = first.createTestProbe();
+      ActorRef<Command> optimizer = first.spawn(AdaptiveOptimizer.create(sourceId, settings, null));
+      TestProbe<StatusReply<Status>> replies = first.createTestProbe();
+      TestProbe<KnobEndpoint.Command> endpoint = first.createTestProbe();
 
       long firstWrite = System.nanoTime();
-      optimizer.tell(new RegisterKnob("workers", 1, 32, 4, replies.getRef()));
+      CLOCK.set(System.currentTimeMillis() - 60_000); // a minute of observations up to now
+      optimizer.tell(new SetMode(Mode.OFF, "test", replies.getRef()));
       assertThat(replies.receiveMessage(TIMEOUT).isSuccess()).isTrue();
       System.out.printf(
           "journal: first write, creating keyspaces and tables, %d ms%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstWrite));
-
-      optimizer.tell(new RegisterKnob("batch-size", 1, 512, 64, replies.getRef()));
-      replies.receiveMessage(TIMEOUT);
-      for (int workers = 5; workers <= 8; workers++) {
-        optimizer.tell(new ApplySetting("workers", workers, "queue growing", replies.getRef()));
-        assertThat(replies.receiveMessage(TIMEOUT).isSuccess()).isTrue();
+      for (int i = 0; i < 30; i++) {
+        optimizer.tell(new Report(knobs(8), observation(280), endpoint.getRef()));
       }
-      optimizer.tell(new ApplySetting("workers", 99, "too far", replies.getRef()));
-      assertThat(replies.receiveMessage(TIMEOUT).isError()).isTrue();
+      optimizer.tell(new ForceChange("workers", 12, "operator test", replies.getRef()));
+      assertThat(replies.receiveMessage(TIMEOUT).isSuccess()).isTrue();
+      KnobEndpoint.ChangeSetting sent =
+          endpoint.expectMessageClass(KnobEndpoint.ChangeSetting.class, TIMEOUT);
+      assertThat(sent.value()).isEqualTo(12);
+      optimizer.tell(new SettingAcked(sent.changeId(), "workers", 12));
 
-      TestProbe<State> state = first.createTestProbe();
-      optimizer.tell(new GetState(state.getRef()));
-      written = state.expectMessageClass(State.class, TIMEOUT);
+      TestProbe<Status> state = first.createTestProbe();
+      optimizer.tell(new GetStatus(state.getRef()));
+      written = state.expectMessageClass(Status.class, TIMEOUT);
+      assertThat(written.state().inFlight().phase()).isEqualTo(OptimizerState.Phase.APPLIED);
     } finally {
+      // the node goes away in the middle of the observation window
       first.shutdownTestKit();
     }
-    assertThat(written)
-        .isEqualTo(
-            new State(
-                Map.of(
-                    "workers", new Knob("workers", 1, 32, 8),
-                    "batch-size", new Knob("batch-size", 1, 512, 64)),
-                4));
 
     ActorTestKit second = ActorTestKit.create("journal-read", config);
     try {
       long recoveryStart = System.nanoTime();
       ActorRef<Command> recovered =
-          second.spawn(AdaptiveOptimizer.create(sourceId, SNAPSHOT_EVERY_3));
-      TestProbe<State> state = second.createTestProbe();
-      recovered.tell(new GetState(state.getRef()));
-      State read = state.expectMessageClass(State.class, TIMEOUT);
+          second.spawn(AdaptiveOptimizer.create(sourceId, settings, null));
+      TestProbe<Status> state = second.createTestProbe();
+      recovered.tell(new GetStatus(state.getRef()));
+      Status read = state.expectMessageClass(Status.class, TIMEOUT);
       System.out.printf(
           "journal: recovery in a fresh actor system (snapshot + events) %d ms%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recoveryStart));
-
       assertThat(read).isEqualTo(written);
+
+      // the service reports the value it has: the evaluation resumes, nothing is sent again
+      TestProbe<KnobEndpoint.Command> endpoint = second.createTestProbe();
+      CLOCK.set(System.currentTimeMillis()); // the service's clock: now, as the node comes back
+      for (int i = 0; i < 60; i++) {
+        recovered.tell(new Report(knobs(12), observation(200), endpoint.getRef()));
+      }
+      KnobEndpoint.ChangeSetting restore =
+          endpoint.expectMessageClass(KnobEndpoint.ChangeSetting.class, TIMEOUT);
+      assertThat(restore.value()).as("harmful change rolled back to its old value").isEqualTo(8);
+      recovered.tell(new GetStatus(state.getRef()));
+      Status after = state.expectMessageClass(Status.class, TIMEOUT);
+      assertThat(after.state().inFlight()).isNull();
+      assertThat(after.state().decisions())
+          .extracting(OptimizerState.Decision::outcome)
+          .containsExactly("rolled-back");
     } finally {
       second.shutdownTestKit();
     }
+  }
+
+  private static final AtomicLong CLOCK = new AtomicLong(System.currentTimeMillis());
+
+  private static Observation observation(double throughput) {
+    return new Observation(
+        CLOCK.addAndGet(1000),
+        Map.of(Signals.THROUGHPUT, throughput + Math.random(), Signals.ERROR_RATIO, 0.0));
+  }
+
+  private static List<KnobSpec> knobs(double workers) {
+    return List.of(KnobSpec.numeric("workers", "", 1, 32, 1, workers));
   }
 
   @Test

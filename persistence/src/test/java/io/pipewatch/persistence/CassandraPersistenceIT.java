@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import io.pipewatch.optimizer.AdaptiveOptimizer;
-import io.pipewatch.optimizer.AdaptiveOptimizer.Knob;
-import io.pipewatch.optimizer.AdaptiveOptimizer.RegisterKnob;
+import io.pipewatch.optimizer.AdaptiveOptimizer.SetMode;
+import io.pipewatch.optimizer.AdaptiveOptimizer.Status;
+import io.pipewatch.optimizer.Mode;
 import io.pipewatch.optimizer.OptimizerSettings;
 import io.pipewatch.persistence.testkit.TestCassandra;
 import java.nio.file.Path;
@@ -51,11 +52,13 @@ final class CassandraPersistenceIT {
               "open-embedded",
               cassandra.pekkoConfig().withFallback(ConfigFactory.load("application-test")));
       cassandra.stopWithActorSystem(kit.system());
-      TestProbe<StatusReply<Knob>> replies = kit.createTestProbe();
-      kit.spawn(AdaptiveOptimizer.create("open", new OptimizerSettings(100, 2)))
-          .tell(new RegisterKnob("workers", 1, 8, 2, replies.getRef()));
-      assertThat(replies.receiveMessage(Duration.ofSeconds(60)).getValue())
-          .isEqualTo(new Knob("workers", 1, 8, 2));
+      TestProbe<StatusReply<Status>> replies = kit.createTestProbe();
+      kit.spawn(
+              AdaptiveOptimizer.create(
+                  "open", OptimizerSettings.create(ConfigFactory.load()), null))
+          .tell(new SetMode(Mode.AUTO, "test", replies.getRef()));
+      assertThat(replies.receiveMessage(Duration.ofSeconds(60)).getValue().mode())
+          .isEqualTo(Mode.AUTO);
 
       kit.shutdownTestKit();
 

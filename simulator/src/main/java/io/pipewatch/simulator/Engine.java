@@ -58,6 +58,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       times (1 - its error ratio, at most halved).
  * </ul>
  *
+ * <p>Parts with one job each: {@link FaultEffects} (what the acting faults do), {@link IpcBatches}
+ * (the hops' batches and their cost), {@link StageReporter} (an interval's telemetry from a {@link
+ * StageSample}; reporting changes no state). The engine owns the events and the state.
+ *
  * <p>Time is a {@code long} of nanoseconds since the start of the run. Faults take effect at the
  * exact simulated instant of their start and end; a cascade's upstream steps and the demo script
  * advance at flush ticks.
@@ -161,54 +165,14 @@ final class Engine {
   private final int[] openBatch = new int[HOPS];
   private final long[] linkFreeAt = new long[HOPS];
   private final int[] inTransit = new int[HOPS];
-  private int[][] batchDocs = new int[16][];
-  private int[] batchLen = new int[16];
-  private int[] batchEpoch = new int[16];
-  private int[] batchHop = new int[16];
-  private int[] freeBatches = new int[16];
-  private int freeBatchTop;
-  private int batchCount;
+  private final IpcBatches batches = new IpcBatches(MAX_BATCH);
 
-  // fault effects (recomputed when faults start or end and every tick)
-  private final List<Fault> faults = new ArrayList<>();
-  private final double[] cpuSteal = new double[Stage.COUNT];
-  private final double[] slowFactor = new double[Stage.COUNT];
-  private final double[] errorExtra = new double[Stage.COUNT];
-  private final double[] timeoutExtra = new double[Stage.COUNT];
-  private final boolean[] stalled = new boolean[Stage.COUNT];
+  // faults and their effects (recomputed when faults start or end and every tick)
+  private final List<InjectedFault> faults = new ArrayList<>();
+  private final FaultEffects fx = new FaultEffects();
 
-  /**
-   * Share of a stage's documents a load-imbalance fault of intensity 1 sends to one worker (a hot
-   * key): at 0.5 a quarter of the traffic, four times the fair share of a 16-worker stage, enough
-   * to saturate that worker while the others idle, as a hot key that pages someone does.
-   */
-  static final double HOT_KEY_SHARE = 0.5;
-
-  private final double[] imbalance = new double[Stage.COUNT];
-  private final boolean[] silent = new boolean[Stage.COUNT];
-  private final double[] leakMbPerSecond = new double[Stage.COUNT];
-  private final double[] ipcOverheadFactor = new double[HOPS];
-  private final double[] ipcBandwidthFactor = new double[HOPS];
-  private double dbFactor = 1;
   private long nextDemoNanos;
   private int demoIndex;
-
-  /** One injected fault and its ground truth. */
-  private static final class Fault {
-    final FaultSpec spec;
-    final String id;
-    final long startNanos;
-    long endNanos;
-    boolean started;
-    boolean ended;
-
-    Fault(FaultSpec spec, String id, long startNanos, long endNanos) {
-      this.spec = spec;
-      this.id = id;
-      this.startNanos = startNanos;
-      this.endNanos = endNanos;
-    }
-  }
 
   Engine(SimulatorSettings settings, Agent pipelineAgent, Agent[] stageAgents, long startMillis) {
     this.settings = settings;
@@ -237,7 +201,6 @@ final class Engine {
       registerKnobs(s);
     }
     Arrays.fill(openBatch, -1);
-    resetFaultEffects();
     nextDemoNanos = settings.demo().firstFaultAfter().toNanos();
     for (SimulatorSettings.ScheduledFault scheduled : settings.faults()) {
       inject(scheduled.spec(), scheduled.at().toNanos());
@@ -361,7 +324,7 @@ final class Engine {
         batchSize[s] = v;
         reconnect(s);
         int b = openBatch[s];
-        if (b >= 0 && batchLen[b] >= v) {
+        if (b >= 0 && batches.length(b) >= v) {
           send(s);
         }
       }
@@ -441,7 +404,7 @@ final class Engine {
     received[s]++;
     docStageStart[d] = now;
     queuedBytes[s] += docSize[d];
-    if (imbalance[s] > 0 && rng.nextDouble() < imbalance[s]) {
+    if (fx.imbalance[s] > 0 && rng.nextDouble() < fx.imbalance[s]) {
       docFlags[d] |= F_HOT;
       hot[s].add(d);
     } else {
@@ -461,7 +424,7 @@ final class Engine {
   }
 
   private void tryDispatch(int s) {
-    if (stalled[s] || now < pausedUntil[s]) {
+    if (fx.stalled[s] || now < pausedUntil[s]) {
       return;
     }
     int started = 0;
@@ -481,7 +444,7 @@ final class Engine {
       } else if (!queue[s].isEmpty()) {
         w = nextIdle(s, avail);
         d = queue[s].poll();
-      } else if (!hot[s].isEmpty() && imbalance[s] == 0) {
+      } else if (!hot[s].isEmpty() && fx.imbalance[s] == 0) {
         w = nextIdle(s, avail);
         d = hot[s].poll();
       } else {
@@ -538,7 +501,7 @@ final class Engine {
     }
     x *= gcFactor[s];
     double cpu = x * cpuShare;
-    x *= slowFactor[s];
+    x *= fx.slowFactor[s];
     if ((docFlags[d] & F_COMPRESSED) != 0) {
       double extra = docSize[d] * settings.ipc().decompressNanosPerByte();
       x += extra;
@@ -554,7 +517,7 @@ final class Engine {
       double db =
           settings.db().queryTime().toNanos()
               * Math.exp(q * rng.nextGaussian() - 0.5 * q * q)
-              * dbFactor;
+              * fx.dbFactor;
       tel[s].dbLatency.recordNanos((long) db);
       x += db;
     }
@@ -589,12 +552,12 @@ final class Engine {
       freeDoc(d);
     } else {
       double u = rng.nextDouble();
-      double pError = cfg[s].errorRate() + errorExtra[s];
+      double pError = cfg[s].errorRate() + fx.errorExtra[s];
       if (u < pError) {
         errProcessing[s]++;
         failed++;
         freeDoc(d);
-      } else if (u < pError + timeoutExtra[s]) {
+      } else if (u < pError + fx.timeoutExtra[s]) {
         errTimeout[s]++;
         failed++;
         freeDoc(d);
@@ -614,44 +577,23 @@ final class Engine {
 
   // ---------------------------------------------------------------- IPC
 
-  private int allocBatch(int hop) {
-    int b;
-    if (freeBatchTop > 0) {
-      b = freeBatches[--freeBatchTop];
-    } else {
-      if (batchCount == batchDocs.length) {
-        int n = batchDocs.length * 2;
-        batchDocs = Arrays.copyOf(batchDocs, n);
-        batchLen = Arrays.copyOf(batchLen, n);
-        batchEpoch = Arrays.copyOf(batchEpoch, n);
-        batchHop = Arrays.copyOf(batchHop, n);
-        freeBatches = Arrays.copyOf(freeBatches, n);
-      }
-      b = batchCount++;
-      batchDocs[b] = new int[MAX_BATCH];
-    }
-    batchLen[b] = 0;
-    batchHop[b] = hop;
-    return b;
-  }
-
   private void addToBatch(int hop, int d) {
     int b = openBatch[hop];
     if (b < 0) {
-      b = allocBatch(hop);
+      b = batches.alloc();
       openBatch[hop] = b;
-      events.push(now + settings.ipc().linger().toNanos(), EV_LINGER, hop, b, batchEpoch[b]);
+      events.push(now + settings.ipc().linger().toNanos(), EV_LINGER, hop, b, batches.epoch(b));
     }
-    batchDocs[b][batchLen[b]++] = d;
+    batches.add(b, d);
     docBatchJoin[d] = now;
     inTransit[hop]++;
-    if (batchLen[b] >= batchSize[hop]) {
+    if (batches.length(b) >= batchSize[hop]) {
       send(hop);
     }
   }
 
   private void onLinger(int hop, int b, int epoch) {
-    if (openBatch[hop] == b && batchEpoch[b] == epoch) {
+    if (openBatch[hop] == b && batches.epoch(b) == epoch) {
       if (linkFreeAt[hop] > now) {
         // the connection is busy: keep filling the batch until it is free (or the batch is full)
         events.push(linkFreeAt[hop], EV_LINGER, hop, b, epoch);
@@ -664,13 +606,13 @@ final class Engine {
   private void send(int hop) {
     int b = openBatch[hop];
     openBatch[hop] = -1;
-    batchEpoch[b]++;
+    batches.nextEpoch(b);
     double factor = cfg[hop].outputSizeFactor();
     boolean compress = compression[hop];
     double ratio = compress ? settings.ipc().compressionRatio() : 1.0;
     long wire = BATCH_HEADER_BYTES;
-    int[] docs = batchDocs[b];
-    for (int i = 0, n = batchLen[b]; i < n; i++) {
+    int[] docs = batches.docs(b);
+    for (int i = 0, n = batches.length(b); i < n; i++) {
       int d = docs[i];
       int out = (int) Math.max(1, Math.min(Integer.MAX_VALUE, docSize[d] * factor));
       docSize[d] = out;
@@ -681,9 +623,7 @@ final class Engine {
         docFlags[d] &= ~F_COMPRESSED;
       }
     }
-    double bandwidth = settings.ipc().bandwidthMbPerSecond() * MB * ipcBandwidthFactor[hop];
-    double transfer =
-        settings.ipc().overhead().toNanos() * ipcOverheadFactor[hop] + wire / bandwidth * 1e9;
+    double transfer = IpcBatches.transferNanos(settings.ipc(), wire, fx, hop);
     long begin = Math.max(now, linkFreeAt[hop]);
     long finish = begin + (long) transfer;
     linkFreeAt[hop] = finish;
@@ -694,14 +634,14 @@ final class Engine {
 
   private void onDeliver(int hop, int b) {
     int s = hop + 1;
-    int[] docs = batchDocs[b];
-    for (int i = 0, n = batchLen[b]; i < n; i++) {
+    int[] docs = batches.docs(b);
+    for (int i = 0, n = batches.length(b); i < n; i++) {
       int d = docs[i];
       tel[hop].ipcLatency.recordNanos(now - docBatchJoin[d]);
       enqueue(s, d);
     }
-    inTransit[hop] -= batchLen[b];
-    freeBatches[freeBatchTop++] = b;
+    inTransit[hop] -= batches.length(b);
+    batches.release(b);
     tryDispatch(s);
   }
 
@@ -715,7 +655,7 @@ final class Engine {
   private GroundTruth inject(FaultSpec spec, long offsetNanos) {
     long start = now + offsetNanos + spec.delay().toNanos();
     long end = start + spec.duration().toNanos();
-    Fault fault = new Fault(spec, "fault-" + (faults.size() + 1), start, end);
+    InjectedFault fault = new InjectedFault(spec, "fault-" + (faults.size() + 1), start, end);
     int index = faults.size();
     faults.add(fault);
     if (start <= now) {
@@ -730,7 +670,7 @@ final class Engine {
 
   /** Ends the fault now; false if it is unknown or already over. */
   boolean clear(String id) {
-    for (Fault fault : faults) {
+    for (InjectedFault fault : faults) {
       if (fault.id.equals(id) && !fault.ended) {
         fault.endNanos = Math.max(now, fault.startNanos);
         fault.ended = true;
@@ -743,7 +683,7 @@ final class Engine {
 
   List<GroundTruth> groundTruth() {
     List<GroundTruth> out = new ArrayList<>(faults.size());
-    for (Fault fault : faults) {
+    for (InjectedFault fault : faults) {
       out.add(truth(fault));
     }
     return List.copyOf(out);
@@ -751,7 +691,7 @@ final class Engine {
 
   List<GroundTruth> activeFaults() {
     List<GroundTruth> out = new ArrayList<>();
-    for (Fault fault : faults) {
+    for (InjectedFault fault : faults) {
       if (fault.started && !fault.ended) {
         out.add(truth(fault));
       }
@@ -759,7 +699,7 @@ final class Engine {
     return List.copyOf(out);
   }
 
-  private GroundTruth truth(Fault fault) {
+  private GroundTruth truth(InjectedFault fault) {
     Stage stage = fault.spec.stage();
     return new GroundTruth(
         fault.id,
@@ -772,7 +712,7 @@ final class Engine {
   }
 
   private void onFault(int index, boolean end) {
-    Fault fault = faults.get(index);
+    InjectedFault fault = faults.get(index);
     if (end) {
       if (fault.ended) {
         return;
@@ -787,58 +727,8 @@ final class Engine {
     recomputeFaultEffects();
   }
 
-  private void resetFaultEffects() {
-    for (int s = 0; s < Stage.COUNT; s++) {
-      cpuSteal[s] = 0;
-      slowFactor[s] = 1;
-      errorExtra[s] = 0;
-      timeoutExtra[s] = 0;
-      stalled[s] = false;
-      imbalance[s] = 0;
-      silent[s] = false;
-      leakMbPerSecond[s] = 0;
-    }
-    Arrays.fill(ipcOverheadFactor, 1.0);
-    Arrays.fill(ipcBandwidthFactor, 1.0);
-    dbFactor = 1;
-  }
-
   private void recomputeFaultEffects() {
-    resetFaultEffects();
-    for (Fault fault : faults) {
-      if (!fault.started || fault.ended) {
-        continue;
-      }
-      double i = fault.spec.intensity();
-      int s = fault.spec.stage().ordinal();
-      switch (fault.spec.kind()) {
-        case CPU_SATURATION -> {
-          cpuSteal[s] = Math.max(cpuSteal[s], i);
-          slowFactor[s] *= 1.0 / (1.0 - 0.8 * i);
-        }
-        case MEMORY_LEAK -> leakMbPerSecond[s] += 10.0 * i;
-        case SLOW_IPC -> {
-          ipcOverheadFactor[s] *= 1.0 + 20.0 * i;
-          ipcBandwidthFactor[s] /= 1.0 + 9.0 * i;
-        }
-        case STAGE_STALL -> stalled[s] = true;
-        case ERROR_BURST -> errorExtra[s] += 0.5 * i;
-        case DB_CONTENTION -> dbFactor *= 1.0 + 9.0 * i;
-        case LOAD_IMBALANCE -> imbalance[s] = Math.max(imbalance[s], HOT_KEY_SHARE * i);
-        case CASCADING_FAILURE -> {
-          slowFactor[s] *= 1.0 + 9.0 * i;
-          timeoutExtra[s] += 0.3 * i;
-          long delay = settings.cascadeDelay().toNanos();
-          for (int j = s - 1; j >= 0; j--) {
-            if (now >= fault.startNanos + (s - j) * delay) {
-              slowFactor[j] *= 1.0 + 2.0 * i;
-              timeoutExtra[j] += 0.15 * i;
-            }
-          }
-        }
-        case SOURCE_SILENT -> silent[s] = true;
-      }
-    }
+    fx.recompute(faults, now, settings.cascadeDelay().toNanos());
     for (int s = 0; s < Stage.COUNT; s++) {
       tryDispatch(s);
     }
@@ -872,7 +762,7 @@ final class Engine {
     long timestamp = epochMillis(now);
     pipelineAgent.flush(timestamp);
     for (int s = 0; s < Stage.COUNT; s++) {
-      if (!silent[s]) {
+      if (!fx.silent[s]) {
         agents[s].flush(timestamp);
       }
     }
@@ -880,9 +770,17 @@ final class Engine {
     events.push(now + tickNanos, EV_TICK, 0, 0, 0);
   }
 
-  /** Sets stage {@code s}'s gauges and counters for the interval just ended; returns its health. */
+  /** Closes stage {@code s}'s interval and reports it; returns its health. */
   private double reportStage(int s, double interval, double seconds) {
-    StageTelemetry t = tel[s];
+    return StageReporter.report(tel[s], closeInterval(s, interval, seconds));
+  }
+
+  /**
+   * Ends stage {@code s}'s interval: accounts the busy workers' time, advances memory (leaks, GC
+   * pressure, out of memory), gathers what the interval measured and resets its accumulators. The
+   * only place where the end of an interval changes state; reporting then just reads the sample.
+   */
+  private StageSample closeInterval(int s, double interval, double seconds) {
     StageSettings c = cfg[s];
     int active = concurrency[s];
     double busyMax = 0;
@@ -898,7 +796,7 @@ final class Engine {
       }
       workerBusyNs[s][w] = 0;
     }
-    double cpu = Math.min(1.0, cpuNs[s] / (interval * c.cpuCores()) + cpuSteal[s]);
+    double cpu = Math.min(1.0, cpuNs[s] / (interval * c.cpuCores()) + fx.cpuSteal[s]);
     // memory
     double workMb = c.workingMemoryMb();
     double weightsMb = 0;
@@ -908,7 +806,7 @@ final class Engine {
     }
     double poolUsedMb = busy[s] * workMb;
     double overflowMb = Math.max(0, poolUsedMb - poolMb[s]);
-    leakedMb[s] += leakMbPerSecond[s] * seconds;
+    leakedMb[s] += fx.leakMbPerSecond[s] * seconds;
     double queuedMb = queuedBytes[s] * 2.0 / MB;
     double heapMb = 0.5 * c.baseMemoryMb() + leakedMb[s] + overflowMb + queuedMb;
     double heapFill = heapMb / c.heapMaxMb();
@@ -920,54 +818,38 @@ final class Engine {
     double pressure = Math.max(0, (heapFill - 0.75) / 0.25);
     gcFactor[s] = 1.0 + 6.0 * pressure * pressure;
     double memoryMb = 0.5 * c.baseMemoryMb() + poolMb[s] + heapMb + weightsMb;
-    int depth = queue[s].size() + hot[s].size();
-    // counters
-    long errors = errProcessing[s] + errTimeout[s] + errOom[s] + (s == 0 ? rejected : 0);
-    t.received.inc(received[s]);
-    t.processed.inc(processed[s]);
-    t.errorsProcessing.inc(errProcessing[s]);
-    t.errorsTimeout.inc(errTimeout[s]);
-    t.errorsOutOfMemory.inc(errOom[s]);
-    if (t.errorsQueueFull != null) {
-      t.errorsQueueFull.inc(rejected);
-    }
-    if (t.ipcBytes != null) {
-      t.ipcBytes.inc(ipcBytes[s]);
-      t.ipcBatches.inc(ipcBatches[s]);
+    boolean hasHop = tel[s].ipcBytes != null;
+    StageSample sample =
+        new StageSample(
+            received[s],
+            processed[s],
+            errProcessing[s],
+            errTimeout[s],
+            errOom[s],
+            s == 0 ? rejected : 0,
+            hasHop ? ipcBytes[s] : 0,
+            hasHop ? ipcBatches[s] : 0,
+            queue[s].size() + hot[s].size(),
+            queueCap[s],
+            busy[s],
+            active,
+            waitCount[s] == 0 ? 0 : waitNs[s] / waitCount[s] / 1e9,
+            cpu,
+            memoryMb * MB,
+            busyMax,
+            busySum / active,
+            Math.min(poolUsedMb, poolMb[s]) * MB,
+            poolMb[s] * MB,
+            heapMb * MB,
+            c.heapMaxMb() * MB,
+            s == Stage.EMBED.ordinal() ? model().quality() : Double.NaN,
+            weightsMb * MB,
+            pressure,
+            now < pausedUntil[s]);
+    if (hasHop) {
       ipcBytes[s] = 0;
       ipcBatches[s] = 0;
     }
-    // gauges
-    t.queueDepth.set(depth);
-    t.queueCapacity.set(queueCap[s]);
-    t.inFlight.set(busy[s]);
-    t.concurrency.set(active);
-    t.queueWait.set(waitCount[s] == 0 ? 0 : waitNs[s] / waitCount[s] / 1e9);
-    t.cpu.set(cpu);
-    t.memory.set(memoryMb * MB);
-    t.busyMax.set(busyMax);
-    t.busyMean.set(busySum / active);
-    t.bufferPoolUsed.set(Math.min(poolUsedMb, poolMb[s]) * MB);
-    t.bufferPoolCapacity.set(poolMb[s] * MB);
-    t.heapUsed.set(heapMb * MB);
-    t.heapCapacity.set(c.heapMaxMb() * MB);
-    if (t.quality != null) {
-      t.quality.set(model().quality());
-      t.modelPoolUsed.set(weightsMb * MB);
-      t.modelPoolCapacity.set(weightsMb * MB);
-    }
-    double total = processed[s] + errors;
-    double errorRatio = total == 0 ? 0 : errors / total;
-    double fill = depth / (double) queueCap[s];
-    double health =
-        1.0
-            - 0.35 * Math.min(1.0, fill * fill)
-            - Math.min(0.4, 4.0 * errorRatio)
-            - 0.25 * Math.max(0, (cpu - 0.85) / 0.15)
-            - 0.2 * Math.min(1.0, pressure)
-            - (now < pausedUntil[s] ? 0.3 : 0);
-    health = Math.max(0, Math.min(1, health));
-    t.health.set(health);
     received[s] = 0;
     processed[s] = 0;
     errProcessing[s] = 0;
@@ -976,7 +858,7 @@ final class Engine {
     cpuNs[s] = 0;
     waitNs[s] = 0;
     waitCount[s] = 0;
-    return health;
+    return sample;
   }
 
   private void outOfMemory(int s) {

@@ -2,6 +2,7 @@ package io.pipewatch.simulator;
 
 import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.agent.Agent;
+import io.pipewatch.collector.agent.KnobSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -228,6 +229,45 @@ public final class PipelineSimulator implements AutoCloseable {
   /** The agent of {@code stage}. */
   public Agent agent(Stage stage) {
     return agents.get(settings.sourceId(stage));
+  }
+
+  /**
+   * Applies knob settings {@code "stage.knob=value"} (value a number, or one of a categorical
+   * knob's choices) through the stages' agents, as the optimizer would.
+   *
+   * @throws IllegalArgumentException naming the entry that is not a valid setting
+   */
+  public void applyKnobs(List<String> entries) {
+    for (String entry : entries) {
+      int dot = entry.indexOf('.');
+      int eq = entry.indexOf('=');
+      Stage stage = dot < 1 ? null : Stage.find(entry.substring(0, dot));
+      if (stage == null || eq < dot + 2) {
+        throw new IllegalArgumentException("not a \"stage.knob=value\" setting: " + entry);
+      }
+      String knob = entry.substring(dot + 1, eq).trim();
+      String text = entry.substring(eq + 1).trim();
+      Agent agent = agent(stage);
+      KnobSpec spec =
+          agent.knobs().stream()
+              .filter(k -> k.name().equals(knob))
+              .findFirst()
+              .orElseThrow(() -> new IllegalArgumentException("unknown knob in " + entry));
+      double value;
+      if (spec.isCategorical()) {
+        value = spec.choices().indexOf(text);
+        if (value < 0) {
+          throw new IllegalArgumentException(entry + ": expected one of " + spec.choices());
+        }
+      } else {
+        try {
+          value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(entry + ": not a number");
+        }
+      }
+      agent.changeSetting(knob, value);
+    }
   }
 
   /** The settings this simulator runs with. */

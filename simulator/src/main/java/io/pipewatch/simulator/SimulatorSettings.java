@@ -114,16 +114,22 @@ public record SimulatorSettings(
     }
   }
 
-  /** The demo scenario: the script's faults one after the other, cycling. */
+  /**
+   * The demo scenario: the script's faults one after the other, cycling; {@code untuned} are knob
+   * settings ({@code "stage.knob=value"}, value a number or a choice) the demo starts with, as a
+   * freshly deployed, untuned pipeline would, for the optimizer to correct.
+   */
   public record Demo(
       boolean enabled,
       Duration firstFaultAfter,
       Duration faultEvery,
       Duration faultDuration,
       double intensity,
-      List<FaultSpec> script) {
+      List<FaultSpec> script,
+      List<String> untuned) {
     public Demo {
       script = List.copyOf(script);
+      untuned = List.copyOf(untuned);
     }
   }
 
@@ -215,7 +221,8 @@ public record SimulatorSettings(
             demo.faultEvery(),
             demo.faultDuration(),
             demo.intensity(),
-            demo.script());
+            demo.script(),
+            demo.untuned());
     return new SimulatorSettings(
         pipeline,
         seed,
@@ -357,12 +364,26 @@ public record SimulatorSettings(
             entry);
       }
     }
+    List<String> untuned = in.has("untuned") ? in.stringList("untuned") : List.of();
+    for (int i = 0; i < untuned.size(); i++) {
+      String entry = untuned.get(i);
+      int dot = entry.indexOf('.');
+      int eq = entry.indexOf('=');
+      if (dot < 1
+          || eq < dot + 2
+          || eq == entry.length() - 1
+          || Stage.find(entry.substring(0, dot)) == null) {
+        throw new InvalidSettingException(
+            in.key("untuned") + "[" + i + "]", "\"stage.knob=value\" with a valid stage", entry);
+      }
+    }
     return new Demo(
         in.bool("enabled"),
         in.positiveDuration("first-fault-after"),
         in.positiveDuration("fault-every"),
         duration,
         intensity,
-        specs);
+        specs,
+        untuned);
   }
 }

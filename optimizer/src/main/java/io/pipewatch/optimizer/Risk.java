@@ -1,0 +1,8 @@
+package io.pipewatch.optimizer;
+
+/** The effort or risk of a proposal or recommendation. */
+public enum Risk {
+  LOW,
+  MEDIUM,
+  HIGH
+}
