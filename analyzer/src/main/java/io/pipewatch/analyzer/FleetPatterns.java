@@ -306,7 +306,7 @@ final class FleetPatterns {
 
   private static boolean hasDimension(Bottleneck b, Dimension d) {
     for (Evidence e : b.evidence()) {
-      if (e.dimension().equals(d.id())) {
+      if (e.dimension() == d) {
         return true;
       }
     }

@@ -56,7 +56,7 @@ final class AnalysisSignals {
               "%s: %s (%s) = %.4g, threshold %.4g, baseline %.4g",
               e.rule(),
               e.seriesId(),
-              e.dimension(),
+              e.dimension().id(),
               e.value(),
               e.threshold(),
               e.baseline()));
