@@ -17,8 +17,11 @@ import io.pipewatch.collector.MetricsExposition;
 import io.pipewatch.collector.SeriesPoint;
 import io.pipewatch.collector.SourceDirectory;
 import io.pipewatch.collector.SourceSnapshot;
+import io.pipewatch.optimizer.OptimizerMetrics;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
@@ -259,7 +262,9 @@ final class MetricsRoutes {
     String contentType = MetricsExposition.contentType(accept);
     // the router's own figures win over collected series of the same name (Pipewatch scraping
     // its own /metrics collects them too)
-    List<MetricSnapshot> own = alerts == null ? List.of() : AlertMetrics.snapshots(alerts);
+    List<MetricSnapshot> own =
+        new java.util.ArrayList<>(alerts == null ? List.of() : AlertMetrics.snapshots(alerts));
+    own.addAll(optimizerSnapshots());
     java.util.Set<String> ownNames = new java.util.HashSet<>();
     own.forEach(m -> ownNames.add(m.getMetadata().getPrometheusName()));
     List<MetricSnapshot> all = new java.util.ArrayList<>(own);
@@ -278,6 +283,29 @@ final class MetricsRoutes {
     }
     ContentType type = ContentTypes.parse(contentType.replace("; ", ";"));
     return HttpResponse.create().withEntity(HttpEntities.create(type, body.toByteArray()));
+  }
+
+  /** The node's optimizer counters ({@code pipewatch_optimizer_<what>_total{strategy}}). */
+  private static List<MetricSnapshot> optimizerSnapshots() {
+    List<MetricSnapshot> out = new java.util.ArrayList<>();
+    OptimizerMetrics.node()
+        .snapshot()
+        .forEach(
+            (what, byStrategy) -> {
+              CounterSnapshot.Builder counter =
+                  CounterSnapshot.builder()
+                      .name("pipewatch_optimizer_" + what)
+                      .help("Optimizer changes " + what.replace('_', ' ') + ", by strategy");
+              byStrategy.forEach(
+                  (strategy, value) ->
+                      counter.dataPoint(
+                          CounterSnapshot.CounterDataPointSnapshot.builder()
+                              .labels(Labels.of("strategy", strategy))
+                              .value(value)
+                              .build()));
+              out.add(counter.build());
+            });
+    return out;
   }
 
   private <T> CompletionStage<T> ask(
