@@ -32,7 +32,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *       /api/alerts?status=firing&severity=critical&source=svc-a&since=15m&offset=0&limit=100} —
  *       newest first, every filter optional ({@code since}: ISO time, epoch ms or a duration back);
  *       {@code {"alerts": [...], "total", "offset", "limit"}};
- *   <li>{@code GET /api/alerts/{id}} — one alert with its history and notification log;
+ *   <li><code>GET /api/alerts/</code><var>id</var> — one alert with its history and notification
+ *       log;
  *   <li>{@code POST /api/alerts/{id}/ack} with {@code {"who": "ana", "note": "on it"}};
  *   <li>{@code POST /api/alerts/{id}/resolve} with optional {@code {"who", "note"}};
  *   <li>{@code POST /api/test-alert} with optional {@code {"severity", "channel", "note"}} — a test
@@ -43,8 +44,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * a resolved alert: 409.
  *
  * <pre>{@code
- * curl -s -XPOST localhost:8080/api/alerts/$ID/ack -H 'Content-Type: application/json' \
- *   -d '{"who":"ana","note":"looking"}'
+ * curl -s -XPOST localhost:8080/api/test-alert -H 'Content-Type: application/json' \
+ *   -d '{"severity":"warning","note":"checking the pager"}'
  * }</pre>
  */
 final class AlertRoutes {

@@ -45,9 +45,10 @@ import org.apache.pekko.pattern.StatusReply;
  * <ul>
  *   <li>{@code GET /api/optimizations} — per source: mode, knobs with current values, the change in
  *       flight, the last decisions, open recommendations;
- *   <li>{@code GET /api/optimizations/history?source=&since=&limit=} — every event from the journal
- *       in Cassandra ({@code since} epoch milliseconds or ISO-8601 instant, {@code limit} 1..10000,
- *       default 1000: the most recent);
+ *   <li>{@code GET
+ *       /api/optimizations/history?source=docpipe-embed&since=2026-01-01T00:00:00Z&limit=50} —
+ *       every event from the journal in Cassandra ({@code since} epoch milliseconds or ISO-8601
+ *       instant, {@code limit} 1..10000, default 1000: the most recent);
  *   <li>{@code POST /api/optimizations/{id}/approve|reject|rollback} — {@code id} as in the
  *       history, e.g. {@code docpipe-embed#3} ({@code %23} in a URL);
  *   <li>{@code PUT /api/optimizations/mode} — body {@code {"source": "docpipe-embed" | "all",

@@ -84,6 +84,8 @@ class AlertRoutesIT {
         RunningServer.start(
             name,
             "pipewatch.collector.probe.enabled = false\n"
+                // the test posts 40 s of past history at once
+                + "pipewatch.collector.ingest.reorder-window = 1m\n"
                 + "pipewatch.alerts.journal.recovery-timeout = 60s\n"
                 + "pipewatch.alerts.channels.webhook.route = [\"origin!=system\"]\n"
                 + "pipewatch.alerts.channels.webhook.url = \""
