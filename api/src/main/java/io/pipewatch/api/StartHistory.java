@@ -3,18 +3,32 @@ package io.pipewatch.api;
 import io.pipewatch.collector.CborSerializable;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The event-sourced record of this node's starts: each start of the server persists one {@link
  * NodeStarted}, so an operator sees restarts (a crash loop shows as a climbing count) and a restart
  * shows that the journal recovered what earlier runs wrote. Answers {@code GET /api/node}.
+ *
+ * <p>Survives a journal outage: a failed write or replay restarts it with the given backoff (not
+ * the default stop), and after every recovery it records this run's start ({@code startedAt})
+ * unless the journal already holds it, so a start that could not be written while Cassandra was
+ * down is written once it is back, exactly once.
+ *
+ * <pre>{@code
+ * ctx.spawn(StartHistory.create(nodeId, Instant.now(), persistence.journalBackoff().strategy()),
+ *     "start-history");
+ * }</pre>
  */
 public final class StartHistory
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -45,12 +59,33 @@ public final class StartHistory
     }
   }
 
-  public static Behavior<Command> create(String nodeId) {
-    return new StartHistory(PersistenceId.of("StartHistory", nodeId));
+  /**
+   * The start history of {@code nodeId}, recording the start at {@code startedAt}; journal failures
+   * restart it with {@code onJournalFailure}.
+   */
+  public static Behavior<Command> create(
+      String nodeId, Instant startedAt, BackoffSupervisorStrategy onJournalFailure) {
+    return Behaviors.setup(
+        ctx ->
+            new StartHistory(
+                PersistenceId.of("StartHistory", nodeId),
+                onJournalFailure,
+                () -> ctx.getSelf().tell(new RecordStart(startedAt, ctx.getSystem().ignoreRef()))));
   }
 
-  private StartHistory(PersistenceId id) {
-    super(id);
+  private final Runnable recordThisStart;
+
+  private StartHistory(
+      PersistenceId id, BackoffSupervisorStrategy onJournalFailure, Runnable recordThisStart) {
+    super(id, onJournalFailure);
+    this.recordThisStart = recordThisStart;
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> recordThisStart.run())
+        .build();
   }
 
   @Override
@@ -68,6 +103,10 @@ public final class StartHistory
   }
 
   private ReplyEffect<Event, State> onRecordStart(State state, RecordStart command) {
+    if (command.at().equals(state.lastStartedAt())) {
+      // Already recorded (asked again after a restart): idempotent.
+      return Effect().reply(command.replyTo(), state);
+    }
     return Effect().persist(new NodeStarted(command.at())).thenReply(command.replyTo(), s -> s);
   }
 

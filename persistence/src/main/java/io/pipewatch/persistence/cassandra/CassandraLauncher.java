@@ -9,13 +9,17 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,22 +61,65 @@ public final class CassandraLauncher {
   private static final String HOST = "127.0.0.1";
   private static final String READY_PREFIX = "Starting listening for CQL clients on /" + HOST + ":";
   private static final int ATTEMPTS = 3;
-  private static final long LOG_ROTATE_BYTES = 10L * 1024 * 1024;
+  private static final long OUT_ROTATE_BYTES = 1024L * 1024;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
   private static final long POLL_MILLIS = 100;
   private static final Path[] SETPRIV = {Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv")};
 
   private CassandraLauncher() {}
 
   /**
-   * Starts a Cassandra with these settings and returns once it serves CQL.
+   * Starts a Cassandra with these settings and returns once it serves CQL. Nothing restarts it
+   * should it die: the server uses {@link SupervisedCassandra}, which does.
    *
    * @throws CassandraStartException if no JDK 11/17 is found, the data directory is in use, the
    *     server dies or is not ready within {@code startTimeout} (with the tail of its log)
    */
   public static RunningCassandra start(PersistenceSettings.Embedded settings) {
+    Path dataDir = prepareDataDir(settings);
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    try {
+      JavaRuntime java = JavaRuntime.find(settings.javaHome());
+      RunningCassandra running = startWithRetries(settings, dataDir, java, lock);
+      logStarted(running, java);
+      return running;
+    } catch (RuntimeException e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  static void logStarted(RunningCassandra running, JavaRuntime java) {
+    LOG.info(
+        "Cassandra {} (pid {}, JDK {}) serves CQL on {} after {} ms; data in {}",
+        CassandraServerJvm.CASSANDRA_VERSION,
+        running.pid(),
+        java.feature(),
+        running.contactPoint(),
+        running.startupTime().toMillis(),
+        running.dataDirectory());
+  }
+
+  /**
+   * The absolute data directory, created readable by its owner only ({@code rwx------}) if it does
+   * not exist: it holds every event and the server's configuration.
+   */
+  static Path prepareDataDir(PersistenceSettings.Embedded settings) {
     Path dataDir = settings.dataDir().toAbsolutePath().normalize();
     try {
-      Files.createDirectories(dataDir);
+      if (!Files.isDirectory(dataDir)) {
+        if (dataDir.getParent() != null) {
+          Files.createDirectories(dataDir.getParent());
+        }
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+          Files.createDirectory(dataDir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+          // The umask cannot widen rwx------, but say it explicitly.
+          Files.setPosixFilePermissions(dataDir, OWNER_ONLY);
+        } else {
+          Files.createDirectory(dataDir);
+        }
+      }
     } catch (IOException e) {
       throw new CassandraStartException(
           "Cannot create the Cassandra data directory "
@@ -81,26 +128,14 @@ public final class CassandraLauncher {
               + e,
           e);
     }
-    DataDirLock lock = DataDirLock.acquire(dataDir);
-    try {
-      JavaRuntime java = JavaRuntime.find(settings.javaHome());
-      RunningCassandra running = startWithRetries(settings, dataDir, java, lock);
-      LOG.info(
-          "Cassandra {} (pid {}, JDK {}) serves CQL on {} after {} ms; data in {}",
-          CassandraServerJvm.CASSANDRA_VERSION,
-          running.pid(),
-          java.feature(),
-          running.contactPoint(),
-          running.startupTime().toMillis(),
-          dataDir);
-      return running;
-    } catch (RuntimeException e) {
-      lock.release();
-      throw e;
-    }
+    return dataDir;
   }
 
-  private static RunningCassandra startWithRetries(
+  /**
+   * Launches until a server serves CQL; picks new ports on "in use" when they are ours to pick. The
+   * server owns {@code lock} (may be null when a supervisor holds the lock).
+   */
+  static RunningCassandra startWithRetries(
       PersistenceSettings.Embedded settings, Path dataDir, JavaRuntime java, DataDirLock lock) {
     // Retrying only helps when both ports are ours to choose: a configured port stays taken.
     boolean pickPorts = settings.nativePort() == 0 && settings.storagePort() == 0;
@@ -117,10 +152,21 @@ public final class CassandraLauncher {
     }
   }
 
-  /** Either a running server or why not; {@code portInUse} tells whether a retry may help. */
-  private record Attempt(RunningCassandra running, String failure, boolean portInUse) {}
+  /**
+   * Either a running server or why not (one line, then the log's last lines); {@code portInUse}
+   * tells whether a retry on other ports may help.
+   */
+  record Attempt(RunningCassandra running, String reason, String tail, boolean portInUse) {
+    String failure() {
+      return reason + tail;
+    }
+  }
 
-  private static Attempt launchOnce(
+  /**
+   * One launch on these ports, waiting until the server serves CQL, dies or times out. An interrupt
+   * kills the starting server and throws {@link CassandraStartException}.
+   */
+  static Attempt launchOnce(
       PersistenceSettings.Embedded settings,
       Path dataDir,
       JavaRuntime java,
@@ -128,19 +174,20 @@ public final class CassandraLauncher {
       int storagePort,
       DataDirLock lock) {
     Path log = dataDir.resolve(ServerFiles.LOG);
+    Path out = dataDir.resolve(ServerFiles.OUT);
     long startNanos = System.nanoTime();
     Process process;
-    long logStart;
+    LogFollower follower;
     try {
-      Path yaml = ServerFiles.writeYaml(dataDir, nativePort, storagePort);
-      Path logback = ServerFiles.writeLogback(dataDir);
-      rotate(log);
-      logStart = Files.exists(log) ? Files.size(log) : 0;
+      Path yaml = ServerFiles.writeYaml(dataDir, nativePort, storagePort, settings);
+      Path logback = ServerFiles.writeLogback(dataDir, settings.log());
+      rotate(out);
+      follower = LogFollower.fromEnd(log);
       ProcessBuilder builder =
           new ProcessBuilder(command(settings, dataDir, java, yaml, logback))
               .directory(dataDir.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
       // Standard input stays a pipe held open by this process: its end is the server's signal.
       process = builder.start();
     } catch (IOException e) {
@@ -148,7 +195,6 @@ public final class CassandraLauncher {
           "Cannot launch the Cassandra JVM " + java.executable() + ": " + e, e);
     }
     String ready = READY_PREFIX + nativePort;
-    LogFollower follower = new LogFollower(log, logStart);
     long deadline = startNanos + settings.startTimeout().toNanos();
     try {
       while (true) {
@@ -158,7 +204,16 @@ public final class CassandraLauncher {
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             return new Attempt(
                 new RunningCassandra(
-                    process, HOST, nativePort, storagePort, dataDir, log, took, lock),
+                    process,
+                    HOST,
+                    nativePort,
+                    storagePort,
+                    dataDir,
+                    log,
+                    took,
+                    settings.stopTimeout(),
+                    lock),
+                null,
                 null,
                 false);
           }
@@ -173,7 +228,10 @@ public final class CassandraLauncher {
                   ? "Cassandra could not bind port " + nativePort + " or " + storagePort
                   : "Cassandra exited with status " + process.exitValue() + " before serving CQL";
           return new Attempt(
-              null, why + "; last lines of " + log + ":" + follower.tail(), portInUse);
+              null,
+              why,
+              "; last lines of " + log + ":" + follower.tail() + outTail(out),
+              portInUse);
         }
         if (System.nanoTime() - deadline > 0) {
           process.destroyForcibly();
@@ -186,28 +244,45 @@ public final class CassandraLauncher {
                   + nativePort
                   + " within "
                   + settings.startTimeout().toSeconds()
-                  + " s (setting"
-                  + " 'pipewatch.persistence.embedded.start-timeout'); last lines of "
-                  + log
-                  + ":"
-                  + follower.tail(),
+                  + " s (setting 'pipewatch.persistence.embedded.start-timeout')",
+              "; last lines of " + log + ":" + follower.tail(),
               false);
         }
         Thread.sleep(POLL_MILLIS);
       }
     } catch (IOException e) {
-      process.destroyForcibly();
+      kill(process);
       throw new CassandraStartException("Cannot read the Cassandra log " + log + ": " + e, e);
     } catch (InterruptedException e) {
-      process.destroyForcibly();
+      kill(process);
       Thread.currentThread().interrupt();
       throw new CassandraStartException("Interrupted while waiting for Cassandra to start", e);
     }
   }
 
-  /** Keeps the log of a long-lived data directory bounded: past 10 MB it becomes .log.1. */
+  /** Kills a starting server and waits (briefly) until it is gone, even when interrupted. */
+  private static void kill(Process process) {
+    boolean interrupted = Thread.interrupted();
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The JVM's own output, when it has any: why a server died before its logging started. */
+  private static String outTail(Path out) {
+    String tail = LogFollower.tailOf(out, 10);
+    return tail.isEmpty() ? "" : "\n  last lines of " + out + ":" + tail;
+  }
+
+  /** Keeps the JVM output file bounded: past 1 MB at a launch it becomes .out.1. */
   private static void rotate(Path log) throws IOException {
-    if (Files.exists(log) && Files.size(log) > LOG_ROTATE_BYTES) {
+    if (Files.exists(log) && Files.size(log) > OUT_ROTATE_BYTES) {
       Files.move(
           log,
           log.resolveSibling(log.getFileName() + ".1"),
@@ -309,8 +384,14 @@ public final class CassandraLauncher {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  /** An exclusive lock on {@code launcher.lock} in a data directory, held while a server runs. */
+  /**
+   * An exclusive lock on {@code launcher.lock} in a data directory, held while a server runs; the
+   * file names the owner ({@code pid=<pid> started=<instant>}) so a second server can say who holds
+   * it.
+   */
   static final class DataDirLock {
+    static final String FILE = "launcher.lock";
+
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -320,12 +401,20 @@ public final class CassandraLauncher {
     }
 
     static DataDirLock acquire(Path dataDir) {
-      Path file = dataDir.resolve("launcher.lock");
+      Path file = dataDir.resolve(FILE);
       FileChannel channel = null;
       try {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        channel =
+            FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();
         if (lock != null) {
+          String owner =
+              "pid=" + ProcessHandle.current().pid() + " started=" + java.time.Instant.now() + "\n";
+          channel.truncate(0);
+          channel.write(
+              java.nio.ByteBuffer.wrap(owner.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+          channel.force(false);
           return new DataDirLock(channel, lock);
         }
       } catch (OverlappingFileLockException e) {
@@ -338,12 +427,23 @@ public final class CassandraLauncher {
       throw new CassandraStartException(
           "The Cassandra data directory "
               + dataDir
-              + " is in use by another running Pipewatch"
-              + " (lock "
+              + " is in use by another running Pipewatch ("
+              + owner(file)
+              + ", lock "
               + file
-              + " is held); stop it or set"
+              + "); stop it or set"
               + " 'pipewatch.persistence.embedded.data-dir' (env PIPEWATCH_CASSANDRA_DATA_DIR)"
               + " to another directory");
+    }
+
+    /** What the lock file says about its owner, on one line. */
+    private static String owner(Path file) {
+      try {
+        String text = Files.readString(file).trim();
+        return text.isEmpty() ? "owner unknown" : text.replaceAll("\\s+", " ");
+      } catch (IOException e) {
+        return "owner unknown: " + e.getMessage();
+      }
     }
 
     void release() {
