@@ -331,10 +331,13 @@ public final class CassandraLauncher {
     command.add("-Dcassandra.ring_delay_ms=0");
     // A single node has nobody to announce its shutdown to: don't wait 2 s for it.
     command.add("-Dcassandra.shutdown_announce_in_ms=0");
-    command.add("-Dcassandra.test.flush_local_schema_changes=false");
     command.add("-Dcassandra.test.ignore_sigar=true");
     command.add("-Dcassandra.skip_paxos_state_rebuild=true");
     if (settings.skipSync()) {
+      // Throwaway servers only: schema changes stay in memtables. On a kept data directory they
+      // must be flushed, or a kill -9 loses the keyspaces and, with them, every acknowledged
+      // event (the commit log's mutations of unknown tables are dropped on replay).
+      command.add("-Dcassandra.test.flush_local_schema_changes=false");
       command.add("-Dcassandra.unsafesystem=true");
       command.add("-Dcassandra.skip_sync=true");
     }

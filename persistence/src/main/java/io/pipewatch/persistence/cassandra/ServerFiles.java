@@ -84,6 +84,7 @@ final class ServerFiles {
             "    <triggeringPolicy"
                 + " class=\"ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy\">",
             "      <maxFileSize>" + rotation.maxFileBytes() + "</maxFileSize>",
+            "      <checkIncrement>1 second</checkIncrement>",
             "    </triggeringPolicy>",
             "    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern>"
                 + "</encoder>",
