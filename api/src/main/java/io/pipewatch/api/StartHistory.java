@@ -70,15 +70,26 @@ public final class StartHistory
             new StartHistory(
                 PersistenceId.of("StartHistory", nodeId),
                 onJournalFailure,
+                startedAt,
                 () -> ctx.getSelf().tell(new RecordStart(startedAt, ctx.getSystem().ignoreRef()))));
   }
 
+  private final Instant startedAt;
   private final Runnable recordThisStart;
 
   private StartHistory(
-      PersistenceId id, BackoffSupervisorStrategy onJournalFailure, Runnable recordThisStart) {
+      PersistenceId id,
+      BackoffSupervisorStrategy onJournalFailure,
+      Instant startedAt,
+      Runnable recordThisStart) {
     super(id, onJournalFailure);
+    this.startedAt = startedAt;
     this.recordThisStart = recordThisStart;
+  }
+
+  /** Whether the journal holds this run's start (or a later one). */
+  private boolean recordsThisStart(State state) {
+    return state.lastStartedAt() != null && !state.lastStartedAt().isBefore(startedAt);
   }
 
   @Override
@@ -98,12 +109,20 @@ public final class StartHistory
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(RecordStart.class, this::onRecordStart)
-        .onCommand(GetStarts.class, (state, query) -> Effect().reply(query.replyTo(), state))
+        .onCommand(GetStarts.class, this::onGetStarts)
         .build();
   }
 
+  /** Answers the state, recording this run's start first if a query came before it. */
+  private ReplyEffect<Event, State> onGetStarts(State state, GetStarts query) {
+    if (!recordsThisStart(state)) {
+      return Effect().persist(new NodeStarted(startedAt)).thenReply(query.replyTo(), s -> s);
+    }
+    return Effect().reply(query.replyTo(), state);
+  }
+
   private ReplyEffect<Event, State> onRecordStart(State state, RecordStart command) {
-    if (command.at().equals(state.lastStartedAt())) {
+    if (state.lastStartedAt() != null && !state.lastStartedAt().isBefore(command.at())) {
       // Already recorded (asked again after a restart): idempotent.
       return Effect().reply(command.replyTo(), state);
     }
