@@ -51,18 +51,25 @@ public final class JournalWriteBench {
   public static void main(String[] args) throws Exception {
     List<String> modes = args.length == 0 ? List.of("periodic", "group") : List.of(args);
     for (String mode : modes) {
-      run(PersistenceSettings.CommitLogSync.valueOf(mode.toUpperCase(Locale.ROOT)));
+      // mode[:window in ms], e.g. group:2
+      String[] parts = mode.split(":");
+      PersistenceSettings.CommitLogSync sync =
+          PersistenceSettings.CommitLogSync.valueOf(parts[0].toUpperCase(Locale.ROOT));
+      Duration window =
+          parts.length > 1
+              ? Duration.ofMillis(Long.parseLong(parts[1]))
+              : sync == PersistenceSettings.CommitLogSync.PERIODIC
+                  ? Duration.ofSeconds(10)
+                  : Duration.ofMillis(10);
+      run(sync, window);
     }
     System.exit(0);
   }
 
-  private static void run(PersistenceSettings.CommitLogSync sync) throws Exception {
+  private static void run(PersistenceSettings.CommitLogSync sync, Duration window)
+      throws Exception {
     PersistenceSettings base =
         TestCassandra.throwawaySettings(TestCassandra.freshDataDir("bench-"));
-    Duration window =
-        sync == PersistenceSettings.CommitLogSync.PERIODIC
-            ? Duration.ofSeconds(10)
-            : Duration.ofMillis(10);
     PersistenceSettings.Embedded embedded =
         base.embedded().withSkipSync(false).withCommitLog(sync, window);
     SupervisedCassandra cassandra = SupervisedCassandra.start(embedded);
