@@ -67,7 +67,7 @@ public record PersistenceSettings(
     contactPoints = List.copyOf(contactPoints);
   }
 
-  /** Settings with the default reconnect delay (2 s) and journal backoff (200 ms to 5 s). */
+  /** Settings with the default reconnect delay (2 s) and journal backoff (200 ms to 3 s). */
   public PersistenceSettings(
       List<ContactPoint> contactPoints,
       String localDatacenter,
@@ -86,7 +86,7 @@ public record PersistenceSettings(
         replicationFactor,
         healthCheckTimeout,
         Duration.ofSeconds(2),
-        new JournalBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2),
+        new JournalBackoff(Duration.ofMillis(200), Duration.ofSeconds(3), 0.2),
         embedded);
   }
 
@@ -223,7 +223,7 @@ public record PersistenceSettings(
       LogRotation log) {
 
     /**
-     * Settings with the reference defaults for the rest: batch commit log, 3 s stop, the reference
+     * Settings with the reference defaults for the rest: batch commit log, 2 s stop, the reference
      * restart policy and log rotation.
      */
     public Embedded(
@@ -244,7 +244,7 @@ public record PersistenceSettings(
           skipSync,
           CommitLogSync.BATCH,
           Duration.ofMillis(10),
-          Duration.ofSeconds(3),
+          Duration.ofSeconds(2),
           new Restart(
               Duration.ofSeconds(1),
               Duration.ofSeconds(15),

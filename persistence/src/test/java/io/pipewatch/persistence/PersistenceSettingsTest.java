@@ -45,11 +45,11 @@ final class PersistenceSettingsTest {
     assertThat(settings.healthCheckTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(settings.embedded().commitLogSync())
         .isEqualTo(PersistenceSettings.CommitLogSync.BATCH);
-    assertThat(settings.embedded().stopTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(settings.embedded().stopTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(settings.embedded().restart().maxFailures()).isEqualTo(5);
     assertThat(settings.embedded().log())
         .isEqualTo(new PersistenceSettings.LogRotation(10L * 1024 * 1024, 5));
-    assertThat(settings.journalBackoff().max()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(settings.journalBackoff().max()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test
@@ -180,7 +180,7 @@ final class PersistenceSettingsTest {
     assertThat(
             overlay.getDuration(
                 "pekko.persistence.cassandra.journal.circuit-breaker.reset-timeout"))
-        .isEqualTo(Duration.ofSeconds(5));
+        .isEqualTo(Duration.ofSeconds(3));
     assertThatThrownBy(() -> CassandraJournalConfig.overlay(List.of(), settings))
         .isInstanceOf(IllegalArgumentException.class);
   }

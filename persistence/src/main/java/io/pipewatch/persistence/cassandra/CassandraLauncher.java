@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +17,15 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +86,7 @@ public final class CassandraLauncher {
     DataDirLock lock = DataDirLock.acquire(dataDir);
     try {
       JavaRuntime java = JavaRuntime.find(settings.javaHome());
-      RunningCassandra running = startWithRetries(settings, dataDir, java, lock);
+      RunningCassandra running = startWithRetries(settings, dataDir, java, lock, true);
       logStarted(running, java);
       return running;
     } catch (RuntimeException e) {
@@ -133,15 +138,21 @@ public final class CassandraLauncher {
 
   /**
    * Launches until a server serves CQL; picks new ports on "in use" when they are ours to pick. The
-   * server owns {@code lock} (may be null when a supervisor holds the lock).
+   * Each launched server's pid is recorded in {@code lock}; the server releases the lock when it
+   * stops if {@code serverOwnsLock} (else a supervisor holds it).
    */
   static RunningCassandra startWithRetries(
-      PersistenceSettings.Embedded settings, Path dataDir, JavaRuntime java, DataDirLock lock) {
+      PersistenceSettings.Embedded settings,
+      Path dataDir,
+      JavaRuntime java,
+      DataDirLock lock,
+      boolean serverOwnsLock) {
     // Retrying only helps when both ports are ours to choose: a configured port stays taken.
     boolean pickPorts = settings.nativePort() == 0 && settings.storagePort() == 0;
     for (int attempt = 1; ; attempt++) {
       int[] ports = ports(settings);
-      Attempt result = launchOnce(settings, dataDir, java, ports[0], ports[1], lock);
+      Attempt result =
+          launchOnce(settings, dataDir, java, ports[0], ports[1], lock, serverOwnsLock);
       if (result.running() != null) {
         return result.running();
       }
@@ -172,7 +183,8 @@ public final class CassandraLauncher {
       JavaRuntime java,
       int nativePort,
       int storagePort,
-      DataDirLock lock) {
+      DataDirLock lock,
+      boolean serverOwnsLock) {
     Path log = dataDir.resolve(ServerFiles.LOG);
     Path out = dataDir.resolve(ServerFiles.OUT);
     long startNanos = System.nanoTime();
@@ -190,6 +202,7 @@ public final class CassandraLauncher {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
       // Standard input stays a pipe held open by this process: its end is the server's signal.
       process = builder.start();
+      lock.recordServer(process.pid());
     } catch (IOException e) {
       throw new CassandraStartException(
           "Cannot launch the Cassandra JVM " + java.executable() + ": " + e, e);
@@ -212,7 +225,7 @@ public final class CassandraLauncher {
                     log,
                     took,
                     settings.stopTimeout(),
-                    lock),
+                    serverOwnsLock ? lock : null),
                 null,
                 null,
                 false);
@@ -395,12 +408,69 @@ public final class CassandraLauncher {
   static final class DataDirLock {
     static final String FILE = "launcher.lock";
 
+    private static final Pattern SERVER = Pattern.compile("cassandra=(\\d+)");
+
+    /** How long a Cassandra left by a Pipewatch that died may take to finish its drain. */
+    private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(15);
+
     private final FileChannel channel;
     private final FileLock lock;
+    private final String owner;
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(FileChannel channel, FileLock lock, String owner) {
       this.channel = channel;
       this.lock = lock;
+      this.owner = owner;
+    }
+
+    /** Records the Cassandra now launched on this directory, for the next owner to find. */
+    void recordServer(long pid) throws IOException {
+      write(owner + " cassandra=" + pid + "\n");
+    }
+
+    private void write(String text) throws IOException {
+      channel.truncate(0);
+      channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
+      channel.force(false);
+    }
+
+    /**
+     * A Pipewatch killed with SIGKILL leaves its Cassandra draining for a few seconds (it exits
+     * when its standard input closes): never start a second server on the same files meanwhile.
+     * Waits for the recorded server to exit, then kills it.
+     */
+    private static void awaitLeftover(Path dataDir, String previous) {
+      Matcher matcher = SERVER.matcher(previous);
+      if (!matcher.find()) {
+        return;
+      }
+      String config = "-Dcassandra.config=" + dataDir.resolve(ServerFiles.YAML).toUri();
+      Optional<ProcessHandle> leftover =
+          ProcessHandle.of(Long.parseLong(matcher.group(1)))
+              .filter(ProcessHandle::isAlive)
+              .filter(p -> p.info().commandLine().map(c -> c.contains(config)).orElse(false));
+      if (leftover.isEmpty()) {
+        return;
+      }
+      ProcessHandle server = leftover.get();
+      LOG.warn(
+          "A Cassandra (pid {}) of a previous Pipewatch still runs on {}; waiting for it to exit",
+          server.pid(),
+          dataDir);
+      try {
+        server.onExit().get(LEFTOVER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        server.destroyForcibly();
+        try {
+          server.onExit().get(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // Reported by the start itself if it is still there.
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // onExit does not fail.
+      }
     }
 
     static DataDirLock acquire(Path dataDir) {
@@ -412,13 +482,12 @@ public final class CassandraLauncher {
                 file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();
         if (lock != null) {
-          String owner =
-              "pid=" + ProcessHandle.current().pid() + " started=" + java.time.Instant.now() + "\n";
-          channel.truncate(0);
-          channel.write(
-              java.nio.ByteBuffer.wrap(owner.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
-          channel.force(false);
-          return new DataDirLock(channel, lock);
+          String previous = Files.readString(file);
+          String owner = "pid=" + ProcessHandle.current().pid() + " started=" + Instant.now();
+          DataDirLock acquired = new DataDirLock(channel, lock, owner);
+          acquired.write(owner + "\n");
+          awaitLeftover(dataDir, previous);
+          return acquired;
         }
       } catch (OverlappingFileLockException e) {
         // Held by this very JVM: fall through to the same error.

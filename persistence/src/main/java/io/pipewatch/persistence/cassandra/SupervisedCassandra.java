@@ -126,7 +126,8 @@ public final class SupervisedCassandra implements AutoCloseable {
     CassandraLauncher.DataDirLock lock = CassandraLauncher.DataDirLock.acquire(dataDir);
     try {
       JavaRuntime java = JavaRuntime.find(settings.javaHome());
-      RunningCassandra first = CassandraLauncher.startWithRetries(settings, dataDir, java, null);
+      RunningCassandra first =
+          CassandraLauncher.startWithRetries(settings, dataDir, java, lock, false);
       CassandraLauncher.logStarted(first, java);
       return new SupervisedCassandra(settings, dataDir, java, lock, first);
     } catch (RuntimeException e) {
@@ -270,7 +271,7 @@ public final class SupervisedCassandra implements AutoCloseable {
     try {
       attempt =
           CassandraLauncher.launchOnce(
-              settings, dataDir, java, contactPoint.port(), storagePort, null);
+              settings, dataDir, java, contactPoint.port(), storagePort, lock, false);
     } catch (CassandraStartException e) {
       if (!isStopping()) {
         failed(e.getMessage(), "");
