@@ -413,19 +413,30 @@ public final class CassandraLauncher {
     /** How long a Cassandra left by a Pipewatch that died may take to finish its drain. */
     private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(15);
 
+    static final String PID_FILE = "cassandra.pid";
+
     private final FileChannel channel;
     private final FileLock lock;
-    private final String owner;
+    private final Path dataDir;
 
-    private DataDirLock(FileChannel channel, FileLock lock, String owner) {
+    private DataDirLock(FileChannel channel, FileLock lock, Path dataDir) {
       this.channel = channel;
       this.lock = lock;
-      this.owner = owner;
+      this.dataDir = dataDir;
     }
 
-    /** Records the Cassandra now launched on this directory, for the next owner to find. */
-    void recordServer(long pid) throws IOException {
-      write(owner + " cassandra=" + pid + "\n");
+    /**
+     * Records the Cassandra now launched on this directory in {@code cassandra.pid}, for the next
+     * owner to find; best effort (not through the lock's channel: an interrupt would close it and
+     * release the lock).
+     */
+    void recordServer(long pid) {
+      try {
+        Files.writeString(dataDir.resolve(PID_FILE), "cassandra=" + pid + "\n");
+      } catch (IOException e) {
+        LOG.warn(
+            "Cannot record the Cassandra pid in {}: {}", dataDir.resolve(PID_FILE), e.toString());
+      }
     }
 
     private void write(String text) throws IOException {
@@ -482,10 +493,11 @@ public final class CassandraLauncher {
                 file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();
         if (lock != null) {
-          String previous = Files.readString(file);
-          String owner = "pid=" + ProcessHandle.current().pid() + " started=" + Instant.now();
-          DataDirLock acquired = new DataDirLock(channel, lock, owner);
-          acquired.write(owner + "\n");
+          Path pidFile = dataDir.resolve(PID_FILE);
+          String previous = Files.exists(pidFile) ? Files.readString(pidFile) : "";
+          DataDirLock acquired = new DataDirLock(channel, lock, dataDir);
+          acquired.write(
+              "pid=" + ProcessHandle.current().pid() + " started=" + Instant.now() + "\n");
           awaitLeftover(dataDir, previous);
           return acquired;
         }

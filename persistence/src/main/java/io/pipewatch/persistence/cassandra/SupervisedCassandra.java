@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,6 +81,7 @@ public final class SupervisedCassandra implements AutoCloseable {
 
   private RunningCassandra current; // guarded by this
   private boolean stopping; // guarded by this
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile Status status;
   private int consecutiveFailures; // worker thread only
   private volatile int restarts; // written by the worker thread only
@@ -324,14 +326,27 @@ public final class SupervisedCassandra implements AutoCloseable {
    */
   public void stop() {
     RunningCassandra running;
+    boolean first;
     synchronized (this) {
-      if (stopping) {
-        return;
-      }
+      first = !stopping;
       stopping = true;
       running = current;
       current = null;
     }
+    if (!first) {
+      // Another thread is stopping it: return only once that is done (a JVM shutdown hook that
+      // returned early would let the JVM halt in the middle of the other thread's stop).
+      stopped.join();
+      return;
+    }
+    try {
+      stopNow(running);
+    } finally {
+      stopped.complete(null);
+    }
+  }
+
+  private void stopNow(RunningCassandra running) {
     long start = System.nanoTime();
     // Interrupts a start in progress: the launcher kills the half-started server.
     worker.shutdownNow();
