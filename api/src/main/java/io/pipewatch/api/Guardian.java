@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -36,6 +37,11 @@ import org.apache.pekko.cluster.typed.Join;
  * The root of the server's actor tree: joins the node to its cluster, starts every top-level actor
  * under supervision, watches them, and answers which are alive. Its children are named after the
  * parts of ARCHITECTURE.md.
+ *
+ * <p>Event-sourced actors survive a journal outage only with a backoff strategy of their own: pass
+ * {@code settings.persistence().journalBackoff().strategy()} to the behavior (which hands it to
+ * {@code super(persistenceId, strategy)}), as {@link StartHistory} does; the generic supervision
+ * below does not see journal failures.
  */
 public final class Guardian {
 
@@ -67,10 +73,16 @@ public final class Guardian {
           ServerSettings settings = server.settings();
           Map<String, Boolean> alive = new LinkedHashMap<>();
 
+          // Event-sourced children take the journal backoff: an outer supervise never sees a
+          // journal failure (Pekko stops the behavior unless it was given its own strategy).
+          BackoffSupervisorStrategy onJournalFailure =
+              settings.persistence().journalBackoff().strategy();
           ActorRef<StartHistory.Command> startHistory =
-              spawn(ctx, alive, "start-history", StartHistory.create(settings.api().nodeId()));
-          startHistory.tell(
-              new StartHistory.RecordStart(Instant.now(), ctx.getSystem().ignoreRef()));
+              spawn(
+                  ctx,
+                  alive,
+                  "start-history",
+                  StartHistory.create(settings.api().nodeId(), Instant.now(), onJournalFailure));
           ActorRef<SourceDirectory.Command> directory =
               spawn(ctx, alive, "source-directory", SourceDirectory.create(settings.collector()));
           ActorRef<AlertRouter.Command> alerts =

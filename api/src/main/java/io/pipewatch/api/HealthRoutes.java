@@ -6,10 +6,12 @@ import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.pipewatch.persistence.JournalUnavailableException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -88,10 +90,18 @@ final class HealthRoutes {
             .toCompletableFuture()
             .completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS)
             .handle(
-                (ok, failure) ->
-                    Boolean.TRUE.equals(ok)
-                        ? Part.up("journal answered a query")
-                        : Part.down("journal did not answer within " + timeout.toMillis() + " ms"));
+                (ok, failure) -> {
+                  if (Boolean.TRUE.equals(ok)) {
+                    return Part.up("journal answered a query");
+                  }
+                  Throwable cause =
+                      failure instanceof CompletionException && failure.getCause() != null
+                          ? failure.getCause()
+                          : failure;
+                  return cause instanceof JournalUnavailableException
+                      ? Part.down(cause.getMessage())
+                      : Part.down("journal did not answer within " + timeout.toMillis() + " ms");
+                });
     CompletableFuture<Guardian.ActorsStatus> actors =
         AskPattern.<Guardian.Command, Guardian.ActorsStatus>ask(
                 guardian, Guardian.GetActorsStatus::new, timeout, system.scheduler())

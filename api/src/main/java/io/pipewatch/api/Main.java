@@ -4,9 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.pipewatch.collector.settings.InvalidSettingException;
 import io.pipewatch.persistence.CassandraPersistence;
-import io.pipewatch.persistence.JournalHealthCheck;
 import io.pipewatch.persistence.PersistenceSettings;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -60,10 +58,8 @@ public final class Main {
       System.exit(EXIT_FAILED);
       return;
     }
-    Duration journalTimeout = settings.persistence().healthCheckTimeout();
     ServerContext context =
-        new ServerContext(
-            settings, system -> JournalHealthCheck.create(system, journalTimeout)::check);
+        new ServerContext(settings, system -> storage.healthCheck(system)::check);
     ActorSystem<Guardian.Command> system;
     try {
       system =

@@ -2,6 +2,7 @@ package io.pipewatch.persistence;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,16 @@ public final class CassandraJournalConfig {
   /** The CQL the journal's health check runs (cheap, served by any live node). */
   static final String HEALTH_CHECK_CQL = "SELECT release_version FROM system.local";
 
+  private static final Duration BASE_DELAY = Duration.ofMillis(500);
+
   private CassandraJournalConfig() {}
 
   /**
    * The overlay for these contact points (at least one) and settings: journal and snapshot plugins,
-   * keyspaces, schema auto-creation, driver contact points and local datacenter, and {@code
-   * reconnect-on-init} so a journal started before Cassandra answers keeps trying.
+   * keyspaces, schema auto-creation, driver contact points and local datacenter, {@code
+   * reconnect-on-init} so a journal started before Cassandra answers keeps trying, a reconnection
+   * delay of at most {@code reconnect-max-delay} and circuit breakers that close again within the
+   * journal backoff, so the journal is usable again seconds after Cassandra is.
    */
   public static Config overlay(List<ContactPoint> contactPoints, PersistenceSettings settings) {
     if (contactPoints.isEmpty()) {
@@ -57,6 +62,19 @@ public final class CassandraJournalConfig {
         "datastax-java-driver.basic.load-balancing-policy.local-datacenter",
         settings.localDatacenter());
     values.put("datastax-java-driver.advanced.reconnect-on-init", true);
+    // Back within seconds of Cassandra: the driver's default waits up to 60 s between attempts.
+    Duration maxDelay = settings.reconnectMaxDelay();
+    Duration baseDelay = maxDelay.compareTo(BASE_DELAY) < 0 ? maxDelay : BASE_DELAY;
+    values.put(
+        "datastax-java-driver.advanced.reconnection-policy.base-delay",
+        baseDelay.toMillis() + "ms");
+    values.put(
+        "datastax-java-driver.advanced.reconnection-policy.max-delay", maxDelay.toMillis() + "ms");
+    // After 10 failed calls the journal's circuit breaker fails every call at once for its reset
+    // timeout (30 s by default, 60 s for snapshots): keep that within the actors' backoff.
+    String reset = settings.journalBackoff().max().toMillis() + "ms";
+    values.put(PLUGIN + ".journal.circuit-breaker.reset-timeout", reset);
+    values.put(PLUGIN + ".snapshot.circuit-breaker.reset-timeout", reset);
     return ConfigFactory.parseMap(values, "pipewatch persistence overlay");
   }
 

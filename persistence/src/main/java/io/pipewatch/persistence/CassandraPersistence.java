@@ -1,8 +1,7 @@
 package io.pipewatch.persistence;
 
 import com.typesafe.config.Config;
-import io.pipewatch.persistence.cassandra.CassandraLauncher;
-import io.pipewatch.persistence.cassandra.RunningCassandra;
+import io.pipewatch.persistence.cassandra.SupervisedCassandra;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,23 +11,27 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * The journal's Cassandra as the server sees it: in {@link PersistenceSettings.Mode#EMBEDDED} mode
- * a Cassandra started for this process, in {@link PersistenceSettings.Mode#EXTERNAL} mode the
- * configured cluster; either way the Pekko configuration overlay pointing the journal at it.
+ * a Cassandra started for this process and restarted whenever it dies ({@link
+ * SupervisedCassandra}), in {@link PersistenceSettings.Mode#EXTERNAL} mode the configured cluster;
+ * either way the Pekko configuration overlay pointing the journal at it, and the journal's health
+ * check.
  *
  * <pre>{@code
  * PersistenceSettings settings = PersistenceSettings.create(config);
  * CassandraPersistence cassandra = CassandraPersistence.open(settings); // may take ~5-8 s
  * ActorSystem<Void> system =
  *     ActorSystem.create(guardian, "pipewatch", cassandra.pekkoConfig().withFallback(config));
+ * JournalHealthCheck health = cassandra.healthCheck(system); // knows why an embedded one is down
  * cassandra.stopWithActorSystem(system); // stops the embedded server at CoordinatedShutdown
  * }</pre>
  */
 public final class CassandraPersistence implements AutoCloseable {
   private final PersistenceSettings settings;
-  private final Optional<RunningCassandra> embedded;
+  private final Optional<SupervisedCassandra> embedded;
   private final Config pekkoConfig;
 
-  private CassandraPersistence(PersistenceSettings settings, Optional<RunningCassandra> embedded) {
+  private CassandraPersistence(
+      PersistenceSettings settings, Optional<SupervisedCassandra> embedded) {
     this.settings = settings;
     this.embedded = embedded;
     this.pekkoConfig = CassandraJournalConfig.overlay(settings);
@@ -45,7 +48,7 @@ public final class CassandraPersistence implements AutoCloseable {
     if (settings.mode() == PersistenceSettings.Mode.EXTERNAL) {
       return new CassandraPersistence(settings, Optional.empty());
     }
-    RunningCassandra server = CassandraLauncher.start(settings.embedded());
+    SupervisedCassandra server = SupervisedCassandra.start(settings.embedded());
     return new CassandraPersistence(
         settings.withContactPoints(List.of(server.contactPoint())), Optional.of(server));
   }
@@ -64,16 +67,25 @@ public final class CassandraPersistence implements AutoCloseable {
     return pekkoConfig;
   }
 
+  /**
+   * The journal's health check for {@code system} (created with {@link #pekkoConfig()}): with an
+   * embedded server that is not up, it fails at once with the supervisor's reason instead of
+   * waiting for the query to time out.
+   */
+  public JournalHealthCheck healthCheck(ActorSystem<?> system) {
+    return JournalHealthCheck.create(
+        system, settings.healthCheckTimeout(), embedded.map(server -> server::status));
+  }
+
   /** The embedded server, if this process started one. */
-  public Optional<RunningCassandra> embedded() {
+  public Optional<SupervisedCassandra> embedded() {
     return embedded;
   }
 
   /**
    * Stops the embedded server (if any) when {@code system} shuts down, in CoordinatedShutdown's
    * phase {@code before-actor-system-terminate}, i.e. after sharded entities (and their journal
-   * writes) have stopped. The drain takes ~3-6 s; should it outlast the phase's timeout, the server
-   * still finishes it on its own (and exits at the latest when this JVM is gone).
+   * writes) have stopped. The drain is bounded by {@code embedded.stop-timeout}.
    */
   public void stopWithActorSystem(ActorSystem<?> system) {
     if (embedded.isEmpty()) {
@@ -96,9 +108,12 @@ public final class CassandraPersistence implements AutoCloseable {
                     }));
   }
 
-  /** Stops the embedded server, if any (blocks up to ~12 s while it drains). */
+  /**
+   * Stops the embedded server, if any, in whatever state it is (blocks up to {@code
+   * embedded.stop-timeout} while it drains, then kills it).
+   */
   @Override
   public void close() {
-    embedded.ifPresent(RunningCassandra::stop);
+    embedded.ifPresent(SupervisedCassandra::stop);
   }
 }

@@ -1,9 +1,12 @@
 package io.pipewatch.persistence;
 
+import io.pipewatch.persistence.cassandra.SupervisedCassandra;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.cassandra.healthcheck.CassandraHealthCheck;
@@ -21,17 +24,26 @@ import scala.jdk.javaapi.FutureConverters;
  *
  * <pre>{@code
  * JournalHealthCheck health = JournalHealthCheck.create(system, settings.healthCheckTimeout());
- * health.check().thenAccept(up -> ...); // never fails: false on error or timeout
+ * health.check().thenAccept(up -> ...); // false on error or timeout
  * }</pre>
+ *
+ * <p>With an embedded server ({@link CassandraPersistence#healthCheck}) the check first asks its
+ * supervisor: while that server is restarting or failing, the check fails at once with a {@link
+ * JournalUnavailableException} saying why (and, when it keeps failing, the log's last lines).
  */
 public final class JournalHealthCheck {
   private final ActorSystem<?> system;
   private final Duration timeout;
+  private final Optional<Supplier<SupervisedCassandra.Status>> embedded;
   private volatile CassandraHealthCheck check;
 
-  private JournalHealthCheck(ActorSystem<?> system, Duration timeout) {
+  private JournalHealthCheck(
+      ActorSystem<?> system,
+      Duration timeout,
+      Optional<Supplier<SupervisedCassandra.Status>> embedded) {
     this.system = system;
     this.timeout = timeout;
+    this.embedded = embedded;
   }
 
   /**
@@ -41,11 +53,28 @@ public final class JournalHealthCheck {
    * whole check (including starting the journal plugin on first use).
    */
   public static JournalHealthCheck create(ActorSystem<?> system, Duration timeout) {
-    return new JournalHealthCheck(system, timeout);
+    return new JournalHealthCheck(system, timeout, Optional.empty());
   }
 
-  /** Completes with true if Cassandra answered in time, false otherwise; never fails. */
+  /** As {@link #create(ActorSystem, Duration)}, also asking an embedded server's supervisor. */
+  public static JournalHealthCheck create(
+      ActorSystem<?> system,
+      Duration timeout,
+      Optional<Supplier<SupervisedCassandra.Status>> embedded) {
+    return new JournalHealthCheck(system, timeout, embedded);
+  }
+
+  /**
+   * Completes with true if Cassandra answered in time, false otherwise; fails with {@link
+   * JournalUnavailableException} only when an embedded server is known to be down.
+   */
   public CompletionStage<Boolean> check() {
+    if (embedded.isPresent()) {
+      SupervisedCassandra.Status status = embedded.get().get();
+      if (!status.isUp()) {
+        return CompletableFuture.failedFuture(new JournalUnavailableException(status.detail()));
+      }
+    }
     try {
       // Scala's Future[Boolean] arrives as a future of boxed Object.
       return FutureConverters.asJava(healthCheck().apply())

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 
 /**
  * The {@code pipewatch.persistence} section of the configuration: where the event journal lives.
@@ -29,6 +31,8 @@ import java.util.regex.Pattern;
  * @param schemaAutocreate whether the plugin creates keyspaces and tables it does not find
  * @param replicationFactor replication factor of keyspaces the plugin creates
  * @param healthCheckTimeout how long a journal health check may take before it counts as failed
+ * @param reconnectMaxDelay longest pause between the driver's attempts to reach a lost node
+ * @param journalBackoff how event-sourced actors restart after a journal failure
  * @param embedded how to run the embedded Cassandra
  */
 public record PersistenceSettings(
@@ -39,6 +43,8 @@ public record PersistenceSettings(
     boolean schemaAutocreate,
     int replicationFactor,
     Duration healthCheckTimeout,
+    Duration reconnectMaxDelay,
+    JournalBackoff journalBackoff,
     Embedded embedded) {
 
   /** The configuration section these settings are read from. */
@@ -61,6 +67,29 @@ public record PersistenceSettings(
     contactPoints = List.copyOf(contactPoints);
   }
 
+  /** Settings with the default reconnect delay (2 s) and journal backoff (200 ms to 3 s). */
+  public PersistenceSettings(
+      List<ContactPoint> contactPoints,
+      String localDatacenter,
+      String journalKeyspace,
+      String snapshotKeyspace,
+      boolean schemaAutocreate,
+      int replicationFactor,
+      Duration healthCheckTimeout,
+      Embedded embedded) {
+    this(
+        contactPoints,
+        localDatacenter,
+        journalKeyspace,
+        snapshotKeyspace,
+        schemaAutocreate,
+        replicationFactor,
+        healthCheckTimeout,
+        Duration.ofSeconds(2),
+        new JournalBackoff(Duration.ofMillis(200), Duration.ofSeconds(3), 0.2),
+        embedded);
+  }
+
   /** {@link Mode#EMBEDDED} when there are no contact points, else {@link Mode#EXTERNAL}. */
   public Mode mode() {
     return contactPoints.isEmpty() ? Mode.EMBEDDED : Mode.EXTERNAL;
@@ -76,6 +105,8 @@ public record PersistenceSettings(
         schemaAutocreate,
         replicationFactor,
         healthCheckTimeout,
+        reconnectMaxDelay,
+        journalBackoff,
         embedded);
   }
 
@@ -89,8 +120,76 @@ public record PersistenceSettings(
         schemaAutocreate,
         replicationFactor,
         healthCheckTimeout,
+        reconnectMaxDelay,
+        journalBackoff,
         value);
   }
+
+  /**
+   * How an event-sourced actor restarts when the journal fails a write or a replay (section {@code
+   * pipewatch.persistence.journal-backoff}). Pekko stops an {@code EventSourcedBehavior} on a
+   * journal failure unless the behavior itself is given a backoff strategy: an outer {@code
+   * Behaviors.supervise} never sees the failure. Every event-sourced actor therefore takes {@link
+   * #strategy()} as a constructor argument and passes it to {@code super(persistenceId, strategy)}.
+   *
+   * <pre>{@code
+   * BackoffSupervisorStrategy onJournalFailure = settings.persistence().journalBackoff().strategy();
+   * ctx.spawn(StartHistory.create(nodeId, Instant.now(), onJournalFailure), "start-history");
+   * }</pre>
+   *
+   * @param min first restart delay
+   * @param max longest restart delay (keep it well under 30 s so actors resume soon after the
+   *     journal does)
+   * @param randomFactor jitter added to each delay, 0 to 1
+   */
+  public record JournalBackoff(Duration min, Duration max, double randomFactor) {
+    /** The backoff strategy to pass to an event-sourced behavior's constructor. */
+    public BackoffSupervisorStrategy strategy() {
+      return SupervisorStrategy.restartWithBackoff(min, max, randomFactor);
+    }
+  }
+
+  /** How the commit log reaches the disk (Cassandra's {@code commitlog_sync}). */
+  public enum CommitLogSync {
+    /**
+     * Writes are acknowledged once fsynced; concurrent writes share one fsync every {@code
+     * commitlog-window}: an acknowledged write survives a crash of Cassandra, the server or the
+     * machine.
+     */
+    GROUP,
+    /**
+     * Each write is acknowledged once fsynced; writes arriving during an fsync share the next one
+     * (the window is not used). The default: as durable as {@code GROUP} with ~1 ms instead of
+     * ~window latency on the disks measured (docs/benchmarks.md).
+     */
+    BATCH,
+    /**
+     * Writes are acknowledged at once and fsynced every {@code commitlog-window}: a machine crash
+     * loses up to a window of acknowledged writes. Only for measuring the difference.
+     */
+    PERIODIC
+  }
+
+  /**
+   * How the embedded server is restarted when it exits without being asked (section {@code
+   * pipewatch.persistence.embedded.restart}): after the first exit it is started again after {@code
+   * minBackoff}, doubling per consecutive failure up to {@code maxBackoff}; once {@code
+   * maxFailures} exits or failed starts fall within {@code failureWindow}, the journal is reported
+   * failing (with the reason and the log's last lines) and a start is tried every {@code
+   * slowRetry}.
+   */
+  public record Restart(
+      Duration minBackoff,
+      Duration maxBackoff,
+      int maxFailures,
+      Duration failureWindow,
+      Duration slowRetry) {}
+
+  /**
+   * Size-based rotation of {@code cassandra.log} while the server runs: past {@code maxFileBytes}
+   * it becomes {@code cassandra.log.1} (older ones shift up), at most {@code files} files in all.
+   */
+  public record LogRotation(long maxFileBytes, int files) {}
 
   /**
    * How the embedded Cassandra runs (section {@code pipewatch.persistence.embedded}).
@@ -102,6 +201,12 @@ public record PersistenceSettings(
    * @param storagePort inter-node port; 0 picks a free one
    * @param startTimeout how long to wait for CQL to be served
    * @param skipSync throwaway server for tests: no fsync of data or commit log
+   * @param commitLogSync when an acknowledged write reaches the disk
+   * @param commitLogWindow the group window ({@code GROUP}) or sync period ({@code PERIODIC})
+   * @param stopTimeout how long the server may drain on stop before it is killed (acknowledged
+   *     writes are in the synced commit log either way)
+   * @param restart how the server is restarted when it dies
+   * @param log rotation of {@code cassandra.log}
    */
   public record Embedded(
       Path dataDir,
@@ -110,16 +215,145 @@ public record PersistenceSettings(
       int nativePort,
       int storagePort,
       Duration startTimeout,
-      boolean skipSync) {
+      boolean skipSync,
+      CommitLogSync commitLogSync,
+      Duration commitLogWindow,
+      Duration stopTimeout,
+      Restart restart,
+      LogRotation log) {
+
+    /**
+     * Settings with the reference defaults for the rest: batch commit log, 2 s stop, the reference
+     * restart policy and log rotation.
+     */
+    public Embedded(
+        Path dataDir,
+        Optional<Path> javaHome,
+        String heap,
+        int nativePort,
+        int storagePort,
+        Duration startTimeout,
+        boolean skipSync) {
+      this(
+          dataDir,
+          javaHome,
+          heap,
+          nativePort,
+          storagePort,
+          startTimeout,
+          skipSync,
+          CommitLogSync.BATCH,
+          Duration.ofMillis(10),
+          Duration.ofSeconds(2),
+          new Restart(
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(15),
+              5,
+              Duration.ofMinutes(5),
+              Duration.ofSeconds(30)),
+          new LogRotation(10L * 1024 * 1024, 5));
+    }
 
     /** These settings with another data directory. */
     public Embedded withDataDir(Path value) {
-      return new Embedded(value, javaHome, heap, nativePort, storagePort, startTimeout, skipSync);
+      return new Embedded(
+          value,
+          javaHome,
+          heap,
+          nativePort,
+          storagePort,
+          startTimeout,
+          skipSync,
+          commitLogSync,
+          commitLogWindow,
+          stopTimeout,
+          restart,
+          log);
     }
 
     /** These settings with {@code skipSync} set as given (true only for throwaway servers). */
     public Embedded withSkipSync(boolean value) {
-      return new Embedded(dataDir, javaHome, heap, nativePort, storagePort, startTimeout, value);
+      return new Embedded(
+          dataDir,
+          javaHome,
+          heap,
+          nativePort,
+          storagePort,
+          startTimeout,
+          value,
+          commitLogSync,
+          commitLogWindow,
+          stopTimeout,
+          restart,
+          log);
+    }
+
+    /** These settings with other ports (0 picks a free one). */
+    public Embedded withPorts(int nativeValue, int storageValue) {
+      return new Embedded(
+          dataDir,
+          javaHome,
+          heap,
+          nativeValue,
+          storageValue,
+          startTimeout,
+          skipSync,
+          commitLogSync,
+          commitLogWindow,
+          stopTimeout,
+          restart,
+          log);
+    }
+
+    /** These settings with another commit log mode. */
+    public Embedded withCommitLog(CommitLogSync sync, Duration window) {
+      return new Embedded(
+          dataDir,
+          javaHome,
+          heap,
+          nativePort,
+          storagePort,
+          startTimeout,
+          skipSync,
+          sync,
+          window,
+          stopTimeout,
+          restart,
+          log);
+    }
+
+    /** These settings with another restart policy. */
+    public Embedded withRestart(Restart value) {
+      return new Embedded(
+          dataDir,
+          javaHome,
+          heap,
+          nativePort,
+          storagePort,
+          startTimeout,
+          skipSync,
+          commitLogSync,
+          commitLogWindow,
+          stopTimeout,
+          value,
+          log);
+    }
+
+    /** These settings with another log rotation. */
+    public Embedded withLog(LogRotation value) {
+      return new Embedded(
+          dataDir,
+          javaHome,
+          heap,
+          nativePort,
+          storagePort,
+          startTimeout,
+          skipSync,
+          commitLogSync,
+          commitLogWindow,
+          stopTimeout,
+          restart,
+          value);
     }
   }
 
@@ -138,7 +372,49 @@ public record PersistenceSettings(
         in.bool("schema-autocreate"),
         in.intInRange("replication-factor", 1, 9),
         in.positiveDuration("health-check-timeout"),
+        in.positiveDuration("reconnect-max-delay"),
+        journalBackoff(in.section("journal-backoff")),
         embedded(in.section("embedded")));
+  }
+
+  private static JournalBackoff journalBackoff(SettingsReader in) {
+    Duration min = in.positiveDuration("min");
+    Duration max = in.positiveDuration("max");
+    if (max.compareTo(min) < 0) {
+      throw new InvalidSettingException(
+          in.key("max"), "a duration not below min (" + min + ")", max);
+    }
+    return new JournalBackoff(min, max, in.doubleInRange("random-factor", 0, 1));
+  }
+
+  private static Restart restart(SettingsReader in) {
+    Duration min = in.positiveDuration("min-backoff");
+    Duration max = in.positiveDuration("max-backoff");
+    if (max.compareTo(min) < 0) {
+      throw new InvalidSettingException(
+          in.key("max-backoff"), "a duration not below min-backoff (" + min + ")", max);
+    }
+    return new Restart(
+        min,
+        max,
+        in.intInRange("max-failures", 1, 1000),
+        in.positiveDuration("failure-window"),
+        in.positiveDuration("slow-retry"));
+  }
+
+  private static LogRotation logRotation(SettingsReader in) {
+    long bytes;
+    try {
+      bytes = in.config().getBytes("max-file-size");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new InvalidSettingException(
+          in.key("max-file-size"), "a size of at least 1KB such as 10MB", null);
+    }
+    if (bytes < 1024) {
+      throw new InvalidSettingException(
+          in.key("max-file-size"), "a size of at least 1KB such as 10MB", bytes);
+    }
+    return new LogRotation(bytes, in.intInRange("files", 2, 20));
   }
 
   private static Embedded embedded(SettingsReader in) {
@@ -160,7 +436,12 @@ public record PersistenceSettings(
         nativePort,
         storagePort,
         in.positiveDuration("start-timeout"),
-        in.bool("skip-sync"));
+        in.bool("skip-sync"),
+        in.enumValue("commitlog-sync", CommitLogSync.class),
+        in.positiveDuration("commitlog-window"),
+        in.positiveDuration("stop-timeout"),
+        restart(in.section("restart")),
+        logRotation(in.section("log")));
   }
 
   private static Path path(SettingsReader in, String key, String text) {

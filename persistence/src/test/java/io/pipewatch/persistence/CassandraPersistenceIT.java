@@ -43,7 +43,7 @@ final class CassandraPersistenceIT {
     CassandraPersistence cassandra =
         CassandraPersistence.open(TestCassandra.throwawaySettings(dir));
     try {
-      ProcessHandle server = cassandra.embedded().orElseThrow().processHandle();
+      ProcessHandle server = cassandra.embedded().orElseThrow().process().orElseThrow();
       assertThat(cassandra.contactPoints())
           .containsExactly(cassandra.embedded().orElseThrow().contactPoint());
 

@@ -43,6 +43,40 @@ final class PersistenceSettingsTest {
     assertThat(settings.embedded().heap()).isEqualTo("512m");
     assertThat(settings.embedded().skipSync()).isFalse();
     assertThat(settings.healthCheckTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(settings.embedded().commitLogSync())
+        .isEqualTo(PersistenceSettings.CommitLogSync.BATCH);
+    assertThat(settings.embedded().stopTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(settings.embedded().restart().maxFailures()).isEqualTo(5);
+    assertThat(settings.embedded().log())
+        .isEqualTo(new PersistenceSettings.LogRotation(10L * 1024 * 1024, 5));
+    assertThat(settings.journalBackoff().max()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void theCompactConstructorsUseTheReferenceDefaults() {
+    PersistenceSettings read = read("pipewatch.persistence.contact-points = []");
+    PersistenceSettings.Embedded e = read.embedded();
+    PersistenceSettings.Embedded compact =
+        new PersistenceSettings.Embedded(
+            e.dataDir(),
+            e.javaHome(),
+            e.heap(),
+            e.nativePort(),
+            e.storagePort(),
+            e.startTimeout(),
+            e.skipSync());
+    assertThat(compact).isEqualTo(e);
+    assertThat(
+            new PersistenceSettings(
+                read.contactPoints(),
+                read.localDatacenter(),
+                read.journalKeyspace(),
+                read.snapshotKeyspace(),
+                read.schemaAutocreate(),
+                read.replicationFactor(),
+                read.healthCheckTimeout(),
+                e))
+        .isEqualTo(read);
   }
 
   @Test
@@ -98,6 +132,17 @@ final class PersistenceSettingsTest {
         "embedded.start-timeout = soon                | pipewatch.persistence.embedded.start-timeout",
         "embedded.data-dir = \"\"                     | pipewatch.persistence.embedded.data-dir",
         "embedded = 3                                 | pipewatch.persistence.embedded",
+        "reconnect-max-delay = 0s                     | pipewatch.persistence.reconnect-max-delay",
+        "journal-backoff { min = 5s, max = 1s }       | pipewatch.persistence.journal-backoff.max",
+        "journal-backoff.random-factor = 2            | pipewatch.persistence.journal-backoff.random-factor",
+        "embedded.commitlog-sync = sometimes          | pipewatch.persistence.embedded.commitlog-sync",
+        "embedded.commitlog-window = 0ms              | pipewatch.persistence.embedded.commitlog-window",
+        "embedded.stop-timeout = never                | pipewatch.persistence.embedded.stop-timeout",
+        "embedded.restart.max-failures = 0            | pipewatch.persistence.embedded.restart.max-failures",
+        "embedded.restart { min-backoff = 9s, max-backoff = 1s } | pipewatch.persistence.embedded.restart.max-backoff",
+        "embedded.log.max-file-size = 10              | pipewatch.persistence.embedded.log.max-file-size",
+        "embedded.log.max-file-size = big             | pipewatch.persistence.embedded.log.max-file-size",
+        "embedded.log.files = 1                       | pipewatch.persistence.embedded.log.files",
       })
   void badValuesAreRejectedNamingTheKey(String override, String key) {
     assertThatThrownBy(() -> read("pipewatch.persistence." + override))
@@ -130,6 +175,12 @@ final class PersistenceSettingsTest {
         .isEqualTo("pipewatch_snapshot");
     assertThat(overlay.getDuration("pekko.persistence.cassandra.healthcheck.timeout"))
         .isEqualTo(Duration.ofSeconds(2));
+    assertThat(overlay.getDuration("datastax-java-driver.advanced.reconnection-policy.max-delay"))
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(
+            overlay.getDuration(
+                "pekko.persistence.cassandra.journal.circuit-breaker.reset-timeout"))
+        .isEqualTo(Duration.ofSeconds(3));
     assertThatThrownBy(() -> CassandraJournalConfig.overlay(List.of(), settings))
         .isInstanceOf(IllegalArgumentException.class);
   }

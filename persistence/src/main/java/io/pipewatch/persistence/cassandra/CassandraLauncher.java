@@ -9,14 +9,23 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,22 +66,65 @@ public final class CassandraLauncher {
   private static final String HOST = "127.0.0.1";
   private static final String READY_PREFIX = "Starting listening for CQL clients on /" + HOST + ":";
   private static final int ATTEMPTS = 3;
-  private static final long LOG_ROTATE_BYTES = 10L * 1024 * 1024;
+  private static final long OUT_ROTATE_BYTES = 1024L * 1024;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
   private static final long POLL_MILLIS = 100;
   private static final Path[] SETPRIV = {Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv")};
 
   private CassandraLauncher() {}
 
   /**
-   * Starts a Cassandra with these settings and returns once it serves CQL.
+   * Starts a Cassandra with these settings and returns once it serves CQL. Nothing restarts it
+   * should it die: the server uses {@link SupervisedCassandra}, which does.
    *
    * @throws CassandraStartException if no JDK 11/17 is found, the data directory is in use, the
    *     server dies or is not ready within {@code startTimeout} (with the tail of its log)
    */
   public static RunningCassandra start(PersistenceSettings.Embedded settings) {
+    Path dataDir = prepareDataDir(settings);
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    try {
+      JavaRuntime java = JavaRuntime.find(settings.javaHome());
+      RunningCassandra running = startWithRetries(settings, dataDir, java, lock, true);
+      logStarted(running, java);
+      return running;
+    } catch (RuntimeException e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  static void logStarted(RunningCassandra running, JavaRuntime java) {
+    LOG.info(
+        "Cassandra {} (pid {}, JDK {}) serves CQL on {} after {} ms; data in {}",
+        CassandraServerJvm.CASSANDRA_VERSION,
+        running.pid(),
+        java.feature(),
+        running.contactPoint(),
+        running.startupTime().toMillis(),
+        running.dataDirectory());
+  }
+
+  /**
+   * The absolute data directory, created readable by its owner only ({@code rwx------}) if it does
+   * not exist: it holds every event and the server's configuration.
+   */
+  static Path prepareDataDir(PersistenceSettings.Embedded settings) {
     Path dataDir = settings.dataDir().toAbsolutePath().normalize();
     try {
-      Files.createDirectories(dataDir);
+      if (!Files.isDirectory(dataDir)) {
+        if (dataDir.getParent() != null) {
+          Files.createDirectories(dataDir.getParent());
+        }
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+          Files.createDirectory(dataDir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+          // The umask cannot widen rwx------, but say it explicitly.
+          Files.setPosixFilePermissions(dataDir, OWNER_ONLY);
+        } else {
+          Files.createDirectory(dataDir);
+        }
+      }
     } catch (IOException e) {
       throw new CassandraStartException(
           "Cannot create the Cassandra data directory "
@@ -81,32 +133,26 @@ public final class CassandraLauncher {
               + e,
           e);
     }
-    DataDirLock lock = DataDirLock.acquire(dataDir);
-    try {
-      JavaRuntime java = JavaRuntime.find(settings.javaHome());
-      RunningCassandra running = startWithRetries(settings, dataDir, java, lock);
-      LOG.info(
-          "Cassandra {} (pid {}, JDK {}) serves CQL on {} after {} ms; data in {}",
-          CassandraServerJvm.CASSANDRA_VERSION,
-          running.pid(),
-          java.feature(),
-          running.contactPoint(),
-          running.startupTime().toMillis(),
-          dataDir);
-      return running;
-    } catch (RuntimeException e) {
-      lock.release();
-      throw e;
-    }
+    return dataDir;
   }
 
-  private static RunningCassandra startWithRetries(
-      PersistenceSettings.Embedded settings, Path dataDir, JavaRuntime java, DataDirLock lock) {
+  /**
+   * Launches until a server serves CQL; picks new ports on "in use" when they are ours to pick. The
+   * Each launched server's pid is recorded in {@code lock}; the server releases the lock when it
+   * stops if {@code serverOwnsLock} (else a supervisor holds it).
+   */
+  static RunningCassandra startWithRetries(
+      PersistenceSettings.Embedded settings,
+      Path dataDir,
+      JavaRuntime java,
+      DataDirLock lock,
+      boolean serverOwnsLock) {
     // Retrying only helps when both ports are ours to choose: a configured port stays taken.
     boolean pickPorts = settings.nativePort() == 0 && settings.storagePort() == 0;
     for (int attempt = 1; ; attempt++) {
       int[] ports = ports(settings);
-      Attempt result = launchOnce(settings, dataDir, java, ports[0], ports[1], lock);
+      Attempt result =
+          launchOnce(settings, dataDir, java, ports[0], ports[1], lock, serverOwnsLock);
       if (result.running() != null) {
         return result.running();
       }
@@ -117,38 +163,51 @@ public final class CassandraLauncher {
     }
   }
 
-  /** Either a running server or why not; {@code portInUse} tells whether a retry may help. */
-  private record Attempt(RunningCassandra running, String failure, boolean portInUse) {}
+  /**
+   * Either a running server or why not (one line, then the log's last lines); {@code portInUse}
+   * tells whether a retry on other ports may help.
+   */
+  record Attempt(RunningCassandra running, String reason, String tail, boolean portInUse) {
+    String failure() {
+      return reason + tail;
+    }
+  }
 
-  private static Attempt launchOnce(
+  /**
+   * One launch on these ports, waiting until the server serves CQL, dies or times out. An interrupt
+   * kills the starting server and throws {@link CassandraStartException}.
+   */
+  static Attempt launchOnce(
       PersistenceSettings.Embedded settings,
       Path dataDir,
       JavaRuntime java,
       int nativePort,
       int storagePort,
-      DataDirLock lock) {
+      DataDirLock lock,
+      boolean serverOwnsLock) {
     Path log = dataDir.resolve(ServerFiles.LOG);
+    Path out = dataDir.resolve(ServerFiles.OUT);
     long startNanos = System.nanoTime();
     Process process;
-    long logStart;
+    LogFollower follower;
     try {
-      Path yaml = ServerFiles.writeYaml(dataDir, nativePort, storagePort);
-      Path logback = ServerFiles.writeLogback(dataDir);
-      rotate(log);
-      logStart = Files.exists(log) ? Files.size(log) : 0;
+      Path yaml = ServerFiles.writeYaml(dataDir, nativePort, storagePort, settings);
+      Path logback = ServerFiles.writeLogback(dataDir, settings.log());
+      rotate(out);
+      follower = LogFollower.fromEnd(log);
       ProcessBuilder builder =
           new ProcessBuilder(command(settings, dataDir, java, yaml, logback))
               .directory(dataDir.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
       // Standard input stays a pipe held open by this process: its end is the server's signal.
       process = builder.start();
+      lock.recordServer(process.pid());
     } catch (IOException e) {
       throw new CassandraStartException(
           "Cannot launch the Cassandra JVM " + java.executable() + ": " + e, e);
     }
     String ready = READY_PREFIX + nativePort;
-    LogFollower follower = new LogFollower(log, logStart);
     long deadline = startNanos + settings.startTimeout().toNanos();
     try {
       while (true) {
@@ -158,7 +217,16 @@ public final class CassandraLauncher {
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             return new Attempt(
                 new RunningCassandra(
-                    process, HOST, nativePort, storagePort, dataDir, log, took, lock),
+                    process,
+                    HOST,
+                    nativePort,
+                    storagePort,
+                    dataDir,
+                    log,
+                    took,
+                    settings.stopTimeout(),
+                    serverOwnsLock ? lock : null),
+                null,
                 null,
                 false);
           }
@@ -173,7 +241,10 @@ public final class CassandraLauncher {
                   ? "Cassandra could not bind port " + nativePort + " or " + storagePort
                   : "Cassandra exited with status " + process.exitValue() + " before serving CQL";
           return new Attempt(
-              null, why + "; last lines of " + log + ":" + follower.tail(), portInUse);
+              null,
+              why,
+              "; last lines of " + log + ":" + follower.tail() + outTail(out),
+              portInUse);
         }
         if (System.nanoTime() - deadline > 0) {
           process.destroyForcibly();
@@ -186,28 +257,45 @@ public final class CassandraLauncher {
                   + nativePort
                   + " within "
                   + settings.startTimeout().toSeconds()
-                  + " s (setting"
-                  + " 'pipewatch.persistence.embedded.start-timeout'); last lines of "
-                  + log
-                  + ":"
-                  + follower.tail(),
+                  + " s (setting 'pipewatch.persistence.embedded.start-timeout')",
+              "; last lines of " + log + ":" + follower.tail(),
               false);
         }
         Thread.sleep(POLL_MILLIS);
       }
     } catch (IOException e) {
-      process.destroyForcibly();
+      kill(process);
       throw new CassandraStartException("Cannot read the Cassandra log " + log + ": " + e, e);
     } catch (InterruptedException e) {
-      process.destroyForcibly();
+      kill(process);
       Thread.currentThread().interrupt();
       throw new CassandraStartException("Interrupted while waiting for Cassandra to start", e);
     }
   }
 
-  /** Keeps the log of a long-lived data directory bounded: past 10 MB it becomes .log.1. */
+  /** Kills a starting server and waits (briefly) until it is gone, even when interrupted. */
+  private static void kill(Process process) {
+    boolean interrupted = Thread.interrupted();
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The JVM's own output, when it has any: why a server died before its logging started. */
+  private static String outTail(Path out) {
+    String tail = LogFollower.tailOf(out, 10);
+    return tail.isEmpty() ? "" : "\n  last lines of " + out + ":" + tail;
+  }
+
+  /** Keeps the JVM output file bounded: past 1 MB at a launch it becomes .out.1. */
   private static void rotate(Path log) throws IOException {
-    if (Files.exists(log) && Files.size(log) > LOG_ROTATE_BYTES) {
+    if (Files.exists(log) && Files.size(log) > OUT_ROTATE_BYTES) {
       Files.move(
           log,
           log.resolveSibling(log.getFileName() + ".1"),
@@ -256,10 +344,13 @@ public final class CassandraLauncher {
     command.add("-Dcassandra.ring_delay_ms=0");
     // A single node has nobody to announce its shutdown to: don't wait 2 s for it.
     command.add("-Dcassandra.shutdown_announce_in_ms=0");
-    command.add("-Dcassandra.test.flush_local_schema_changes=false");
     command.add("-Dcassandra.test.ignore_sigar=true");
     command.add("-Dcassandra.skip_paxos_state_rebuild=true");
     if (settings.skipSync()) {
+      // Throwaway servers only: schema changes stay in memtables. On a kept data directory they
+      // must be flushed, or a kill -9 loses the keyspaces and, with them, every acknowledged
+      // event (the commit log's mutations of unknown tables are dropped on replay).
+      command.add("-Dcassandra.test.flush_local_schema_changes=false");
       command.add("-Dcassandra.unsafesystem=true");
       command.add("-Dcassandra.skip_sync=true");
     }
@@ -309,24 +400,106 @@ public final class CassandraLauncher {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  /** An exclusive lock on {@code launcher.lock} in a data directory, held while a server runs. */
+  /**
+   * An exclusive lock on {@code launcher.lock} in a data directory, held while a server runs; the
+   * file names the owner ({@code pid=<pid> started=<instant>}) so a second server can say who holds
+   * it.
+   */
   static final class DataDirLock {
+    static final String FILE = "launcher.lock";
+
+    private static final Pattern SERVER = Pattern.compile("cassandra=(\\d+)");
+
+    /** How long a Cassandra left by a Pipewatch that died may take to finish its drain. */
+    private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(15);
+
+    static final String PID_FILE = "cassandra.pid";
+
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path dataDir;
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(FileChannel channel, FileLock lock, Path dataDir) {
       this.channel = channel;
       this.lock = lock;
+      this.dataDir = dataDir;
+    }
+
+    /**
+     * Records the Cassandra now launched on this directory in {@code cassandra.pid}, for the next
+     * owner to find; best effort (not through the lock's channel: an interrupt would close it and
+     * release the lock).
+     */
+    void recordServer(long pid) {
+      try {
+        Files.writeString(dataDir.resolve(PID_FILE), "cassandra=" + pid + "\n");
+      } catch (IOException e) {
+        LOG.warn(
+            "Cannot record the Cassandra pid in {}: {}", dataDir.resolve(PID_FILE), e.toString());
+      }
+    }
+
+    private void write(String text) throws IOException {
+      channel.truncate(0);
+      channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
+      channel.force(false);
+    }
+
+    /**
+     * A Pipewatch killed with SIGKILL leaves its Cassandra draining for a few seconds (it exits
+     * when its standard input closes): never start a second server on the same files meanwhile.
+     * Waits for the recorded server to exit, then kills it.
+     */
+    private static void awaitLeftover(Path dataDir, String previous) {
+      Matcher matcher = SERVER.matcher(previous);
+      if (!matcher.find()) {
+        return;
+      }
+      String config = "-Dcassandra.config=" + dataDir.resolve(ServerFiles.YAML).toUri();
+      Optional<ProcessHandle> leftover =
+          ProcessHandle.of(Long.parseLong(matcher.group(1)))
+              .filter(ProcessHandle::isAlive)
+              .filter(p -> p.info().commandLine().map(c -> c.contains(config)).orElse(false));
+      if (leftover.isEmpty()) {
+        return;
+      }
+      ProcessHandle server = leftover.get();
+      LOG.warn(
+          "A Cassandra (pid {}) of a previous Pipewatch still runs on {}; waiting for it to exit",
+          server.pid(),
+          dataDir);
+      try {
+        server.onExit().get(LEFTOVER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        server.destroyForcibly();
+        try {
+          server.onExit().get(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // Reported by the start itself if it is still there.
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // onExit does not fail.
+      }
     }
 
     static DataDirLock acquire(Path dataDir) {
-      Path file = dataDir.resolve("launcher.lock");
+      Path file = dataDir.resolve(FILE);
       FileChannel channel = null;
       try {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        channel =
+            FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();
         if (lock != null) {
-          return new DataDirLock(channel, lock);
+          Path pidFile = dataDir.resolve(PID_FILE);
+          String previous = Files.exists(pidFile) ? Files.readString(pidFile) : "";
+          DataDirLock acquired = new DataDirLock(channel, lock, dataDir);
+          acquired.write(
+              "pid=" + ProcessHandle.current().pid() + " started=" + Instant.now() + "\n");
+          awaitLeftover(dataDir, previous);
+          return acquired;
         }
       } catch (OverlappingFileLockException e) {
         // Held by this very JVM: fall through to the same error.
@@ -338,12 +511,23 @@ public final class CassandraLauncher {
       throw new CassandraStartException(
           "The Cassandra data directory "
               + dataDir
-              + " is in use by another running Pipewatch"
-              + " (lock "
+              + " is in use by another running Pipewatch ("
+              + owner(file)
+              + ", lock "
               + file
-              + " is held); stop it or set"
+              + "); stop it or set"
               + " 'pipewatch.persistence.embedded.data-dir' (env PIPEWATCH_CASSANDRA_DATA_DIR)"
               + " to another directory");
+    }
+
+    /** What the lock file says about its owner, on one line. */
+    private static String owner(Path file) {
+      try {
+        String text = Files.readString(file).trim();
+        return text.isEmpty() ? "owner unknown" : text.replaceAll("\\s+", " ");
+      } catch (IOException e) {
+        return "owner unknown: " + e.getMessage();
+      }
     }
 
     void release() {

@@ -23,15 +23,13 @@ import org.slf4j.LoggerFactory;
 public final class RunningCassandra implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunningCassandra.class);
 
-  /** Cassandra drains in ~6 s on SIGTERM; past this it is killed. */
-  static final Duration GRACEFUL_STOP = Duration.ofSeconds(12);
-
   private final Process process;
   private final ContactPoint contactPoint;
   private final int storagePort;
   private final Path dataDir;
   private final Path logFile;
   private final Duration startupTime;
+  private final Duration stopTimeout;
   private final CassandraLauncher.DataDirLock lock;
   private boolean stopped;
 
@@ -43,6 +41,7 @@ public final class RunningCassandra implements AutoCloseable {
       Path dataDir,
       Path logFile,
       Duration startupTime,
+      Duration stopTimeout,
       CassandraLauncher.DataDirLock lock) {
     this.process = process;
     this.contactPoint = new ContactPoint(host, nativePort);
@@ -50,6 +49,7 @@ public final class RunningCassandra implements AutoCloseable {
     this.dataDir = dataDir;
     this.logFile = logFile;
     this.startupTime = startupTime;
+    this.stopTimeout = stopTimeout;
     this.lock = lock;
   }
 
@@ -73,6 +73,16 @@ public final class RunningCassandra implements AutoCloseable {
     return process.toHandle();
   }
 
+  /** The exit status once the process has ended. */
+  int exitValue() {
+    return process.exitValue();
+  }
+
+  /** Whether {@link #stop()} was called. */
+  synchronized boolean stopRequested() {
+    return stopped;
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
@@ -93,8 +103,9 @@ public final class RunningCassandra implements AutoCloseable {
 
   /**
    * Stops the server: SIGTERM (Cassandra drains: flushes memtables, closes the commit log), up to
-   * {@link #GRACEFUL_STOP} to exit, then SIGKILL. Blocks until the process is gone; safe to call
-   * more than once and from any thread.
+   * {@code stop-timeout} to exit, then SIGKILL (acknowledged writes are in the synced commit log
+   * and replayed at the next start). Blocks until the process is gone; safe to call more than once
+   * and from any thread. Releases the data directory's lock if this server holds it.
    */
   public synchronized void stop() {
     if (stopped) {
@@ -104,11 +115,12 @@ public final class RunningCassandra implements AutoCloseable {
     long start = System.nanoTime();
     try {
       process.destroy();
-      if (!process.waitFor(GRACEFUL_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn(
-            "Cassandra (pid {}) did not drain within {} s; killing it",
+      if (!process.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.info(
+            "Cassandra (pid {}) did not finish draining within {} ms; killing it (the commit log"
+                + " holds every acknowledged write)",
             pid(),
-            GRACEFUL_STOP.toSeconds());
+            stopTimeout.toMillis());
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
       }
@@ -121,7 +133,9 @@ public final class RunningCassandra implements AutoCloseable {
       } catch (IOException e) {
         // The pipe is gone with the process.
       }
-      lock.release();
+      if (lock != null) {
+        lock.release();
+      }
     }
     LOG.info(
         "Cassandra (pid {}) stopped in {} ms",

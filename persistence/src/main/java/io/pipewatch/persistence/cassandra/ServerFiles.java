@@ -1,5 +1,6 @@
 package io.pipewatch.persistence.cassandra;
 
+import io.pipewatch.persistence.PersistenceSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,18 +8,22 @@ import java.nio.file.Path;
 
 /**
  * The files a single-node Cassandra needs in its data directory: a minimal {@code cassandra.yaml}
- * (one token, only the CQL and storage ports open, every directory under the data directory) and a
- * logback configuration that prints INFO to standard output, which the launcher sends to {@code
- * cassandra.log}.
+ * (one token, only the CQL and storage ports open, every directory under the data directory, the
+ * chosen commit log mode) and a logback configuration that writes INFO to {@code cassandra.log},
+ * rotated by size while the server runs. The JVM's own output (anything printed before logback
+ * starts, a crash report) goes to {@code cassandra.out}.
  */
 final class ServerFiles {
   static final String YAML = "cassandra.yaml";
   static final String LOGBACK = "logback-cassandra.xml";
   static final String LOG = "cassandra.log";
+  static final String OUT = "cassandra.out";
 
   private ServerFiles() {}
 
-  static Path writeYaml(Path dataDir, int nativePort, int storagePort) throws IOException {
+  static Path writeYaml(
+      Path dataDir, int nativePort, int storagePort, PersistenceSettings.Embedded settings)
+      throws IOException {
     String dir = dataDir.toString();
     String yaml =
         String.join(
@@ -43,8 +48,7 @@ final class ServerFiles {
             "saved_caches_directory: " + quoted(dir + "/saved_caches"),
             "hints_directory: " + quoted(dir + "/hints"),
             "cdc_raw_directory: " + quoted(dir + "/cdc_raw"),
-            "commitlog_sync: periodic",
-            "commitlog_sync_period: 10000ms",
+            commitLog(settings),
             "auto_snapshot: false",
             "");
     Path file = dataDir.resolve(YAML);
@@ -52,22 +56,49 @@ final class ServerFiles {
     return file;
   }
 
-  static Path writeLogback(Path dataDir) throws IOException {
+  /** The {@code commitlog_sync} lines of the YAML. */
+  static String commitLog(PersistenceSettings.Embedded settings) {
+    long window = settings.commitLogWindow().toMillis();
+    return switch (settings.commitLogSync()) {
+      case GROUP -> "commitlog_sync: group\ncommitlog_sync_group_window: " + window + "ms";
+      case BATCH -> "commitlog_sync: batch";
+      case PERIODIC -> "commitlog_sync: periodic\ncommitlog_sync_period: " + window + "ms";
+    };
+  }
+
+  static Path writeLogback(Path dataDir, PersistenceSettings.LogRotation rotation)
+      throws IOException {
+    String log = xml(dataDir.resolve(LOG).toString());
     String xml =
         String.join(
             "\n",
             "<configuration>",
-            "  <!-- Written by the Pipewatch launcher: standard output goes to cassandra.log. -->",
-            "  <appender name=\"STDOUT\" class=\"ch.qos.logback.core.ConsoleAppender\">",
+            "  <!-- Written by the Pipewatch launcher at every start; edits are lost. -->",
+            "  <appender name=\"FILE\" class=\"ch.qos.logback.core.rolling.RollingFileAppender\">",
+            "    <file>" + log + "</file>",
+            "    <rollingPolicy class=\"ch.qos.logback.core.rolling.FixedWindowRollingPolicy\">",
+            "      <fileNamePattern>" + log + ".%i</fileNamePattern>",
+            "      <minIndex>1</minIndex>",
+            "      <maxIndex>" + (rotation.files() - 1) + "</maxIndex>",
+            "    </rollingPolicy>",
+            "    <triggeringPolicy"
+                + " class=\"ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy\">",
+            "      <maxFileSize>" + rotation.maxFileBytes() + "</maxFileSize>",
+            "      <checkIncrement>1 second</checkIncrement>",
+            "    </triggeringPolicy>",
             "    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern>"
                 + "</encoder>",
             "  </appender>",
-            "  <root level=\"INFO\"><appender-ref ref=\"STDOUT\"/></root>",
+            "  <root level=\"INFO\"><appender-ref ref=\"FILE\"/></root>",
             "</configuration>",
             "");
     Path file = dataDir.resolve(LOGBACK);
     Files.writeString(file, xml, StandardCharsets.UTF_8);
     return file;
+  }
+
+  private static String xml(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   /** A YAML double-quoted scalar. */
