@@ -129,8 +129,17 @@ class ServerProcessIT {
       throw new AssertionError("not healthy within " + HEALTHY_WITHIN + ": " + last);
     }
 
+    /**
+     * The start history, once it answers: on a first start the journal may still be creating its
+     * tables when health turns UP, and the start-history actor retries with backoff meanwhile.
+     */
     JsonNode node() throws Exception {
+      long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
       HttpResponse<String> response = get("/api/node");
+      while (response.statusCode() != 200 && System.nanoTime() < deadline) {
+        process.waitFor(250, TimeUnit.MILLISECONDS);
+        response = get("/api/node");
+      }
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       return JsonSupport.MAPPER.readTree(response.body());
     }
