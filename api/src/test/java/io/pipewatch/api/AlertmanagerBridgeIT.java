@@ -274,6 +274,99 @@ class AlertmanagerBridgeIT {
         "extra");
   }
 
+  private void startServer(String name, String urls) {
+    server =
+        RunningServer.start(
+            name,
+            "pipewatch.collector.probe.enabled = false\n"
+                // the test sends 40 s of history at once
+                + "pipewatch.collector.ingest.reorder-window = 45s\n"
+                + "pipewatch.alerts.journal.recovery-timeout = 60s\n"
+                + "pipewatch.alerts.channels.alertmanager.urls = \""
+                + urls
+                + "\"\n",
+            freshJournal());
+    eventually(
+        () -> {
+          try {
+            assertThat(server.get("/api/alerts").statusCode()).isEqualTo(200);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+  }
+
+  private void ingest(String source, long timestamp, double cpu) throws Exception {
+    HttpResponse<String> response =
+        server.post(
+            "/api/ingest",
+            """
+            {"source":"%s","timestamp":%d,"samples":[
+              {"name":"pipeline_stage_cpu_usage_ratio","labels":{"stage":"embed"},"kind":"gauge","value":%s}
+            ]}"""
+                .formatted(source, timestamp, cpu));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+  }
+
+  private List<JsonNode> amAlertsOf(String source) {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    for (JsonNode a : amAlerts()) {
+      if (a.path("labels").path("source").asText().equals(source)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aSaturatedCpuFiresInAlertmanagerAndResolvesThereWhenItEnds() throws Exception {
+    startServer("am-cpu", amUrl);
+    long t0 = System.currentTimeMillis() - 40_000;
+    int i = 0;
+    for (; i < 300; i++) {
+      ingest("svc-am-hot", t0 + i * 100L, 0.30 + 0.02 * Math.sin(i));
+    }
+    long faultSent = System.nanoTime();
+    for (; i < 330; i++) {
+      ingest("svc-am-hot", t0 + i * 100L, 0.99);
+    }
+    eventually(() -> assertThat(amAlertsOf("svc-am-hot")).isNotEmpty());
+    long firedMs = (System.nanoTime() - faultSent) / 1_000_000;
+    JsonNode a = amAlertsOf("svc-am-hot").get(0);
+    assertThat(a.path("labels").path("kind").asText()).isEqualTo("cpu");
+    assertThat(a.path("annotations").path("summary").asText()).isNotBlank();
+    System.out.println(
+        "saturated CPU listed by Alertmanager "
+            + firedMs
+            + " ms after the first saturated sample was posted");
+
+    // the fault ends: the host is back to normal, Alertmanager's alert ends
+    long t1 = System.currentTimeMillis();
+    for (int j = 0; j < 100; j++) {
+      ingest("svc-am-hot", t1 + j * 100L, 0.30);
+    }
+    eventually(() -> assertThat(amAlertsOf("svc-am-hot")).isEmpty());
+  }
+
+  @Test
+  void anUnreachableAlertmanagerRaisesTheChannelFailingSystemAlert() throws Exception {
+    String dead = "http://127.0.0.1:" + RunningServer.freePort();
+    startServer("am-down", dead);
+    HttpResponse<String> test =
+        server.post("/api/test-alert", "{\"severity\":\"critical\",\"channel\":\"alertmanager\"}");
+    assertThat(test.statusCode()).as(test.body()).isEqualTo(201);
+    eventually(
+        () -> {
+          try {
+            JsonNode page = RunningServer.json(server.get("/api/alerts?status=firing"));
+            assertThat(page.get("alerts").findValuesAsText("failing-channel"))
+                .contains("alertmanager");
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+  }
+
   private static void assertError(HttpResponse<String> response, String field) throws IOException {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     assertThat(RunningServer.json(response).get("field").asText()).isEqualTo(field);
