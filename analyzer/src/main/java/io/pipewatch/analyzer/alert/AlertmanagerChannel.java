@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * retried, other 4xx failed for good).
  */
 final class AlertmanagerChannel implements AlertChannel {
+  /** The {@code origin} label of alerts received from Alertmanager. */
+  static final String FROM_ALERTMANAGER = "alertmanager";
+
   private final ChannelSettings settings;
   private final AlertmanagerSettings am;
   private final String externalUrl;
@@ -81,15 +84,24 @@ final class AlertmanagerChannel implements AlertChannel {
       return CompletableFuture.completedFuture(
           Delivery.delivered("summary not pushed (Alertmanager has every alert)"));
     }
+    // alerts that came from Alertmanager are never pushed back (whatever the channel's route says)
+    List<Alert> own =
+        n.alerts().stream()
+            .filter(a -> !FROM_ALERTMANAGER.equals(a.labels().get("origin")))
+            .toList();
+    if (own.isEmpty()) {
+      return CompletableFuture.completedFuture(
+          Delivery.delivered("from Alertmanager: not pushed back"));
+    }
     boolean resolved = n.kind() == Notification.Kind.RESOLVED;
-    for (Alert a : n.alerts()) {
+    for (Alert a : own) {
       if (resolved || !a.active()) {
         firing.remove(a.fingerprint());
       } else {
         firing.put(a.fingerprint(), a);
       }
     }
-    byte[] body = Payloads.bytes(alerts(n.alerts(), resolved, System.currentTimeMillis()));
+    byte[] body = Payloads.bytes(alerts(own, resolved, System.currentTimeMillis()));
     Set<URI> done = accepted.computeIfAbsent(n.id(), id -> ConcurrentHashMap.newKeySet());
     List<CompletableFuture<String>> attempts = new ArrayList<>();
     for (URI url : am.urls()) {

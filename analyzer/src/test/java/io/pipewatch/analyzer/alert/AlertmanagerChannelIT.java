@@ -222,6 +222,27 @@ class AlertmanagerChannelIT {
     assertThat(d.outcome()).isEqualTo(AlertChannel.Delivery.Outcome.DELIVERED);
     eventually(() -> assertThat(hookPayloads("resolved", "svc-am-1")).isNotEmpty());
     assertThat(amAlerts()).isEmpty();
+
+    // an alert that came from Alertmanager is not pushed back to it
+    Alert echo = alert("svc-am-echo", System.currentTimeMillis(), 0);
+    Map<String, String> labels = new java.util.HashMap<>(echo.labels());
+    labels.put("origin", "alertmanager");
+    echo =
+        echo.withContent(
+            echo.severity(),
+            echo.title(),
+            echo.description(),
+            labels,
+            echo.evidence(),
+            echo.sources(),
+            echo.startsMillis());
+    d =
+        channel
+            .deliver(notification(Notification.Kind.FIRING, echo))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertThat(d.detail()).contains("not pushed back");
+    assertThat(amAlerts()).isEmpty();
   }
 
   @Test
