@@ -34,6 +34,9 @@ final class AlertmanagerChannel implements AlertChannel {
   /** The {@code origin} label of alerts received from Alertmanager. */
   static final String FROM_ALERTMANAGER = "alertmanager";
 
+  /** Partly delivered notifications remembered at most. */
+  private static final int MAX_PARTIAL = 10_000;
+
   private final ChannelSettings settings;
   private final AlertmanagerSettings am;
   private final String externalUrl;
@@ -102,6 +105,11 @@ final class AlertmanagerChannel implements AlertChannel {
       }
     }
     byte[] body = Payloads.bytes(alerts(own, resolved, System.currentTimeMillis()));
+    if (accepted.size() > MAX_PARTIAL) {
+      // notifications given up while partly delivered; forgetting them only means a later retry
+      // may reach an instance again, which Alertmanager deduplicates
+      accepted.clear();
+    }
     Set<URI> done = accepted.computeIfAbsent(n.id(), id -> ConcurrentHashMap.newKeySet());
     List<CompletableFuture<String>> attempts = new ArrayList<>();
     for (URI url : am.urls()) {
