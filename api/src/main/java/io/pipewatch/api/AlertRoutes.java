@@ -36,6 +36,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *       log;
  *   <li>{@code POST /api/alerts/{id}/ack} with {@code {"who": "ana", "note": "on it"}};
  *   <li>{@code POST /api/alerts/{id}/resolve} with optional {@code {"who", "note"}};
+ *   <li>{@code POST /api/alerts/incoming} — Alertmanager's webhook payload ({@link
+ *       IncomingAlertRoutes});
  *   <li>{@code POST /api/test-alert} with optional {@code {"severity", "channel", "note"}} — a test
  *       alert routed like any other (201 with the alert).
  * </ul>
@@ -67,6 +69,7 @@ final class AlertRoutes {
 
   Route route() {
     return concat(
+        new IncomingAlertRoutes(system, router, timeout).route(),
         pathPrefix(
             segment("api").slash("alerts"),
             () ->

@@ -50,7 +50,8 @@ public record AlertSettings(
     LOG,
     WEBHOOK,
     EMAIL,
-    DASHBOARD
+    DASHBOARD,
+    ALERTMANAGER
   }
 
   /** Payload format of a webhook: Pipewatch's own JSON, or Alertmanager's webhook (version 4). */
@@ -87,7 +88,8 @@ public record AlertSettings(
       Severity immediateSeverity,
       RetrySettings retry,
       WebhookSettings webhook,
-      EmailSettings email) {
+      EmailSettings email,
+      AlertmanagerSettings alertmanager) {
     public ChannelSettings {
       route = List.copyOf(route);
       groupBy = List.copyOf(groupBy);
@@ -114,6 +116,17 @@ public record AlertSettings(
   public record WebhookSettings(URI url, WebhookFormat format, List<String> headers) {
     public WebhookSettings {
       headers = List.copyOf(headers);
+    }
+  }
+
+  /**
+   * The Alertmanager instances an alertmanager channel pushes to (every one of them: an HA pair
+   * gets each alert twice and deduplicates it) and how often firing alerts are sent again so that
+   * Alertmanager does not expire them.
+   */
+  public record AlertmanagerSettings(List<URI> urls, Duration resendInterval) {
+    public AlertmanagerSettings {
+      urls = List.copyOf(urls);
     }
   }
 
@@ -230,7 +243,26 @@ public record AlertSettings(
     ChannelType type = in.enumValue("type", ChannelType.class);
     WebhookSettings webhook = null;
     EmailSettings email = null;
-    if (type == ChannelType.WEBHOOK) {
+    AlertmanagerSettings alertmanager = null;
+    if (type == ChannelType.ALERTMANAGER) {
+      List<String> urls =
+          List.of(in.string("urls").split(",")).stream()
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .toList();
+      if (urls.isEmpty()) {
+        if (enabled.equals("true")) {
+          throw new InvalidSettingException(
+              in.key("urls"), "one or more http:// URLs, comma-separated", "");
+        }
+        return null;
+      }
+      List<URI> uris = new ArrayList<>();
+      for (String u : urls) {
+        uris.add(url(in, "urls", u));
+      }
+      alertmanager = new AlertmanagerSettings(uris, in.positiveDuration("resend-interval"));
+    } else if (type == ChannelType.WEBHOOK) {
       String url = in.string("url").trim();
       if (url.isEmpty()) {
         if (enabled.equals("true")) {
@@ -240,7 +272,9 @@ public record AlertSettings(
       }
       webhook =
           new WebhookSettings(
-              url(in, url), in.enumValue("format", WebhookFormat.class), in.stringList("headers"));
+              url(in, "url", url),
+              in.enumValue("format", WebhookFormat.class),
+              in.stringList("headers"));
     } else if (type == ChannelType.EMAIL) {
       String host = in.string("host").trim();
       List<String> to =
@@ -300,19 +334,20 @@ public record AlertSettings(
         in.enumValue("immediate-severity", Severity.class),
         retrySettings,
         webhook,
-        email);
+        email,
+        alertmanager);
   }
 
-  private static URI url(SettingsReader in, String text) {
+  private static URI url(SettingsReader in, String key, String text) {
     try {
       URI uri = new URI(text);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
           || uri.getHost() == null) {
-        throw new InvalidSettingException(in.key("url"), "an http:// or https:// URL", text);
+        throw new InvalidSettingException(in.key(key), "an http:// or https:// URL", text);
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new InvalidSettingException(in.key("url"), "an http:// or https:// URL", text);
+      throw new InvalidSettingException(in.key(key), "an http:// or https:// URL", text);
     }
   }
 

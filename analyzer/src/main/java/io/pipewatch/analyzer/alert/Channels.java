@@ -24,6 +24,7 @@ public final class Channels {
             case WEBHOOK -> new WebhookChannel(c, settings.externalUrl());
             case EMAIL -> new EmailChannel(c);
             case DASHBOARD -> new DashboardChannel(c.name(), AlertTopic.get(system));
+            case ALERTMANAGER -> new AlertmanagerChannel(c, settings.externalUrl());
           });
     }
     return out;

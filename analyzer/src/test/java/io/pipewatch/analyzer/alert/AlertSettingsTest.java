@@ -52,6 +52,29 @@ class AlertSettingsTest {
         .isEqualTo(AlertSettings.WebhookFormat.PIPEWATCH);
   }
 
+  @Test
+  void alertmanagerUrlsAddTheAlertmanagerChannel() {
+    AlertSettings s =
+        read(
+            "pipewatch.alerts.channels.alertmanager.urls = \"http://am-1:9093, http://am-2:9093/\"");
+    assertThat(s.channels())
+        .extracting(AlertSettings.ChannelSettings::name)
+        .containsExactly("alertmanager", "dashboard", "log");
+    AlertSettings.ChannelSettings am = s.channels().get(0);
+    assertThat(am.type()).isEqualTo(AlertSettings.ChannelType.ALERTMANAGER);
+    assertThat(am.alertmanager().urls())
+        .extracting(java.net.URI::toString)
+        .containsExactly("http://am-1:9093", "http://am-2:9093/");
+    assertThat(am.alertmanager().resendInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(am.groupWait()).isEqualTo(Duration.ZERO);
+    // alerts that came from Alertmanager are not pushed back
+    assertThat(am.route()).containsExactly(Matcher.parse("origin!=alertmanager"));
+    assertThat(AlertmanagerChannel.endpoint(am.alertmanager().urls().get(1)).toString())
+        .isEqualTo("http://am-2:9093/api/v2/alerts");
+    assertThat(AlertmanagerChannel.labelName("failing-channel")).isEqualTo("failing_channel");
+    assertThat(AlertmanagerChannel.labelName("9x")).isEqualTo("_9x");
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -66,6 +89,9 @@ class AlertSettingsTest {
         "pipewatch.alerts.channels.pager.type = pigeon|pipewatch.alerts.channels.pager.type",
         "pipewatch.alerts.channels.email { host = m, to = nobody }|pipewatch.alerts.channels.email.to",
         "pipewatch.alerts.channels.webhook.enabled = true|pipewatch.alerts.channels.webhook.url",
+        "pipewatch.alerts.channels.alertmanager.urls = \"http://a:9093, ftp://b\"|pipewatch.alerts.channels.alertmanager.urls",
+        "pipewatch.alerts.channels.alertmanager.enabled = true|pipewatch.alerts.channels.alertmanager.urls",
+        "pipewatch.alerts.channels.alertmanager { urls = \"http://a:9093\", resend-interval = 0s }|pipewatch.alerts.channels.alertmanager.resend-interval",
       })
   void aBadValueNamesItsKeyOnOneLine(String setting, String key) {
     assertThatThrownBy(() -> read(setting))
