@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
-import io.pipewatch.persistence.CassandraJournalConfig;
-import io.pipewatch.persistence.PersistenceSettings;
 import io.pipewatch.persistence.testkit.TestCassandra;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -101,18 +98,7 @@ class AlertmanagerBridgeIT {
 
   /** The test Cassandra with keyspaces of this test's own (the router is one per journal). */
   private static Config freshJournal() {
-    PersistenceSettings shared = TestCassandra.get().settings();
-    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    return CassandraJournalConfig.overlay(
-        new PersistenceSettings(
-            shared.contactPoints(),
-            shared.localDatacenter(),
-            "alerts_journal_" + suffix,
-            "alerts_snapshot_" + suffix,
-            true,
-            1,
-            shared.healthCheckTimeout(),
-            shared.embedded()));
+    return TestCassandra.get().freshKeyspaces("alerts");
   }
 
   private void eventually(Runnable check) {

@@ -97,6 +97,24 @@ public final class TestCassandra {
     return pekkoConfig;
   }
 
+  /**
+   * The Pekko overlay pointing at this server with journal and snapshot keyspaces of their own
+   * ({@code <prefix>_journal_<random>}), for a test whose persistence ids must start empty.
+   */
+  public Config freshKeyspaces(String prefix) {
+    String suffix = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    return CassandraJournalConfig.overlay(
+        new PersistenceSettings(
+            settings.contactPoints(),
+            settings.localDatacenter(),
+            prefix + "_journal_" + suffix,
+            prefix + "_snapshot_" + suffix,
+            true,
+            1,
+            settings.healthCheckTimeout(),
+            settings.embedded()));
+  }
+
   /** The server itself (pid, log file), for tests of the launcher. */
   public RunningCassandra server() {
     return server;
