@@ -105,7 +105,8 @@ public final class Guardian {
                   AdaptiveOptimizer.init(
                       ctx.getSystem(),
                       settings.optimizer(),
-                      OptimizationTopic.get(ctx.getSystem())));
+                      OptimizationTopic.get(ctx.getSystem()),
+                      onJournalFailure));
           ActorRef<Topic.Command<AnalysisEvent>> topic = AnalysisTopic.get(ctx.getSystem());
           ActorRef<BottleneckBoard.Command> board =
               spawn(

@@ -12,14 +12,13 @@ import io.pipewatch.optimizer.OptimizerEvent.ChangeKept;
 import io.pipewatch.optimizer.OptimizerEvent.ChangeProposed;
 import io.pipewatch.optimizer.OptimizerEvent.ChangeRejected;
 import io.pipewatch.optimizer.OptimizerEvent.ChangeRolledBack;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -40,13 +39,13 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * ChangeLoop} decides, this behavior persists what it decided ({@link OptimizerEvent}: Proposed →
  * Approved | Rejected → Applied → Evaluated → Kept | RolledBack), then sends the settings to the
  * endpoint ({@link KnobEndpoint.ChangeSetting}) and publishes applied, kept and rolled-back changes
- * on the {@code optimizations} topic. A persist failure restarts it with backoff; on recovery the
- * next report says which value the service actually has, so an approved change is acknowledged or
- * sent once, and a rolled-back one restored — never applied twice.
+ * on the {@code optimizations} topic. A persist failure restarts it with the journal backoff it is
+ * given; on recovery the next report says which value the service actually has, so an approved
+ * change is acknowledged or sent once, and a rolled-back one restored — never applied twice.
  *
  * <pre>{@code
  * ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> region =
- *     AdaptiveOptimizer.init(system, settings, OptimizationTopic.get(system));
+ *     AdaptiveOptimizer.init(system, settings, OptimizationTopic.get(system), onJournalFailure);
  * region.tell(new ShardingEnvelope<>("docpipe-embed", new AdaptiveOptimizer.GetStatus(replyTo)));
  * }</pre>
  */
@@ -130,22 +129,34 @@ public final class AdaptiveOptimizer
   private final Supplier<Long> clock;
   private ActorRef<KnobEndpoint.Command> endpoint;
 
-  /** Starts the sharding region for optimizers. */
+  /**
+   * Starts the sharding region for optimizers; {@code onJournalFailure} is how an optimizer
+   * restarts after a failed write or replay ({@code pipewatch.persistence.journal-backoff}).
+   */
   public static ActorRef<ShardingEnvelope<Command>> init(
       ActorSystem<?> system,
       OptimizerSettings settings,
-      ActorRef<Topic.Command<OptimizationNotice>> topic) {
+      ActorRef<Topic.Command<OptimizationNotice>> topic,
+      BackoffSupervisorStrategy onJournalFailure) {
     return ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, topic)));
+        .init(
+            Entity.of(
+                TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, topic, onJournalFailure)));
   }
 
   /** The optimizer of {@code sourceId} with the default strategies. */
   public static Behavior<Command> create(
       String sourceId,
       OptimizerSettings settings,
-      ActorRef<Topic.Command<OptimizationNotice>> topic) {
+      ActorRef<Topic.Command<OptimizationNotice>> topic,
+      BackoffSupervisorStrategy onJournalFailure) {
     return new AdaptiveOptimizer(
-        sourceId, settings, Strategies.defaults(settings), topic, System::currentTimeMillis);
+        sourceId,
+        settings,
+        Strategies.defaults(settings),
+        topic,
+        System::currentTimeMillis,
+        onJournalFailure);
   }
 
   /** The optimizer of {@code sourceId} with these strategies and clock (tests). */
@@ -154,8 +165,9 @@ public final class AdaptiveOptimizer
       OptimizerSettings settings,
       List<OptimizationStrategy> strategies,
       ActorRef<Topic.Command<OptimizationNotice>> topic,
-      Supplier<Long> clock) {
-    return new AdaptiveOptimizer(sourceId, settings, strategies, topic, clock);
+      Supplier<Long> clock,
+      BackoffSupervisorStrategy onJournalFailure) {
+    return new AdaptiveOptimizer(sourceId, settings, strategies, topic, clock, onJournalFailure);
   }
 
   /** The persistence id of the optimizer of {@code sourceId}. */
@@ -168,10 +180,9 @@ public final class AdaptiveOptimizer
       OptimizerSettings settings,
       List<OptimizationStrategy> strategies,
       ActorRef<Topic.Command<OptimizationNotice>> topic,
-      Supplier<Long> clock) {
-    super(
-        persistenceId(sourceId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+      Supplier<Long> clock,
+      BackoffSupervisorStrategy onJournalFailure) {
+    super(persistenceId(sourceId), onJournalFailure);
     this.sourceId = sourceId;
     this.settings = settings;
     this.loop = new ChangeLoop(sourceId, settings, strategies);

@@ -29,6 +29,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +65,13 @@ final class AdaptiveOptimizerTest {
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
             AdaptiveOptimizer.create(
-                "docpipe-embed", settings, Strategies.defaults(settings), null, clock::get));
+                "docpipe-embed",
+                settings,
+                Strategies.defaults(settings),
+                null,
+                clock::get,
+                SupervisorStrategy.restartWithBackoff(
+                    Duration.ofMillis(100), Duration.ofSeconds(2), 0.2)));
     optimizer.clear();
     t = 1_000_000;
   }

@@ -30,6 +30,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 final class AdaptiveOptimizerJournalIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final BackoffSupervisorStrategy BACKOFF =
+      SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(2), 0.2);
   private static final OptimizerSettings SETTINGS =
       OptimizerSettings.create(ConfigFactory.load()).withSnapshots(3, 2);
 
@@ -74,7 +78,8 @@ final class AdaptiveOptimizerJournalIT {
 
     ActorTestKit first = ActorTestKit.create("journal-write", config);
     try {
-      ActorRef<Command> optimizer = first.spawn(AdaptiveOptimizer.create(sourceId, settings, null));
+      ActorRef<Command> optimizer =
+          first.spawn(AdaptiveOptimizer.create(sourceId, settings, null, BACKOFF));
       TestProbe<StatusReply<Status>> replies = first.createTestProbe();
       TestProbe<KnobEndpoint.Command> endpoint = first.createTestProbe();
 
@@ -108,7 +113,7 @@ final class AdaptiveOptimizerJournalIT {
     try {
       long recoveryStart = System.nanoTime();
       ActorRef<Command> recovered =
-          second.spawn(AdaptiveOptimizer.create(sourceId, settings, null));
+          second.spawn(AdaptiveOptimizer.create(sourceId, settings, null, BACKOFF));
       TestProbe<Status> state = second.createTestProbe();
       recovered.tell(new GetStatus(state.getRef()));
       Status read = state.expectMessageClass(Status.class, TIMEOUT);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,7 +56,11 @@ final class CassandraPersistenceIT {
       TestProbe<StatusReply<Status>> replies = kit.createTestProbe();
       kit.spawn(
               AdaptiveOptimizer.create(
-                  "open", OptimizerSettings.create(ConfigFactory.load()), null))
+                  "open",
+                  OptimizerSettings.create(ConfigFactory.load()),
+                  null,
+                  SupervisorStrategy.restartWithBackoff(
+                      Duration.ofMillis(100), Duration.ofSeconds(2), 0.2)))
           .tell(new SetMode(Mode.AUTO, "test", replies.getRef()));
       assertThat(replies.receiveMessage(Duration.ofSeconds(60)).getValue().mode())
           .isEqualTo(Mode.AUTO);
