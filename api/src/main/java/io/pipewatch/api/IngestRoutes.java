@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractDataBytes;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
@@ -11,10 +12,17 @@ import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pipewatch.collector.Collector;
+import io.pipewatch.collector.agent.KnobSpec;
 import io.pipewatch.collector.ingest.IngestDecoder;
+import io.pipewatch.optimizer.AdaptiveOptimizer;
+import io.pipewatch.optimizer.OptimizerMetrics;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -27,6 +35,8 @@ import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/ingest}: one JSON batch of samples for one source (the shape is in {@link
@@ -61,17 +71,32 @@ final class IngestRoutes {
   /** The answer to a stored batch (a JSON object so that fields can be added). */
   record Accepted(String source, int samples) {}
 
+  /** The answer to a stored batch that declared knobs or applied settings: what to apply now. */
+  record AcceptedWithSettings(String source, int samples, List<SettingAnswer> settings) {}
+
+  /**
+   * {@code knob = value} for change {@code changeId}; {@code choice} names a categorical knob's
+   * value (absent for numeric knobs).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record SettingAnswer(String changeId, String knob, Number value, String choice) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
+
   private final ActorSystem<?> system;
   private final ActorRef<ShardingEnvelope<Collector.Command>> collectors;
+  private final ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> optimizers;
   private final IngestDecoder decoder;
   private final Duration timeout;
 
   IngestRoutes(
       ActorSystem<?> system,
       ActorRef<ShardingEnvelope<Collector.Command>> collectors,
+      ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> optimizers,
       ServerSettings settings) {
     this.system = system;
     this.collectors = collectors;
+    this.optimizers = optimizers;
     this.decoder = IngestDecoder.create(settings.ingest());
     this.timeout = settings.api().askTimeout();
   }
@@ -111,7 +136,15 @@ final class IngestRoutes {
   }
 
   private Route ingest(ByteString body, String client) {
-    IngestDecoder.DecodeResult result = decoder.decode(body.toArray(), System.currentTimeMillis());
+    // knobs and applied settings are validated before anything is stored
+    IngestKnobs.Result parts = IngestKnobs.split(body.toArray());
+    if (parts instanceof IngestKnobs.Rejected rejected) {
+      return ErrorHandling.error(
+          StatusCodes.BAD_REQUEST,
+          new ApiError("invalid ingest batch", rejected.field(), rejected.message()));
+    }
+    IngestKnobs.Split split = (IngestKnobs.Split) parts;
+    IngestDecoder.DecodeResult result = decoder.decode(split.samples(), System.currentTimeMillis());
     if (result instanceof IngestDecoder.Rejected rejected) {
       return ErrorHandling.error(
           StatusCodes.BAD_REQUEST,
@@ -126,17 +159,21 @@ final class IngestRoutes {
                     ingest.sourceId(), new Collector.Store(ingest, client, replyTo)),
             timeout,
             system.scheduler()),
-        this::answer,
+        stored -> answer(stored, ingest, split),
         "the collector of source '" + ingest.sourceId() + "'",
         timeout);
   }
 
-  private Route answer(Collector.StoreResult result) {
+  private Route answer(
+      Collector.StoreResult result, Collector.Ingest ingest, IngestKnobs.Split split) {
     if (result instanceof Collector.Stored stored) {
-      return complete(
-          StatusCodes.ACCEPTED,
-          new Accepted(stored.sourceId(), stored.samples()),
-          JsonSupport.marshaller());
+      if (!split.forOptimizer() || optimizers == null) {
+        return complete(
+            StatusCodes.ACCEPTED,
+            new Accepted(stored.sourceId(), stored.samples()),
+            JsonSupport.marshaller());
+      }
+      return pull(stored, ingest, split);
     }
     Collector.Refused refused = (Collector.Refused) result;
     ApiError error = new ApiError(title(refused.reason()), refused.field(), refused.detail());
@@ -146,6 +183,71 @@ final class IngestRoutes {
           RetryAfter.create(refused.retryAfterSeconds()), () -> ErrorHandling.error(status, error));
     }
     return ErrorHandling.error(status, error);
+  }
+
+  /**
+   * Asks the source's optimizer for the settings to apply, once the batch is stored. A slow or
+   * absent optimizer does not undo the 202: the answer then holds no settings (the next batch gets
+   * them).
+   */
+  private Route pull(Collector.Stored stored, Collector.Ingest ingest, IngestKnobs.Split split) {
+    CompletionStage<AdaptiveOptimizer.Settings> asked =
+        AskPattern.ask(
+            optimizers,
+            (ActorRef<AdaptiveOptimizer.Settings> replyTo) ->
+                new ShardingEnvelope<>(
+                    ingest.sourceId(),
+                    new AdaptiveOptimizer.Pull(ingest, split.knobs(), split.applied(), replyTo)),
+            timeout,
+            system.scheduler());
+    return onComplete(
+        asked,
+        settings -> {
+          if (settings.isSuccess()) {
+            return complete(
+                StatusCodes.ACCEPTED,
+                new AcceptedWithSettings(
+                    stored.sourceId(), stored.samples(), answers(settings.get(), split.knobs())),
+                JsonSupport.marshaller());
+          }
+          OptimizerMetrics.node().pullUnanswered();
+          LOG.warn(
+              "The optimizer of source '{}' did not answer within {} ms"
+                  + " (pipewatch.api.ask-timeout); batch stored, answered without settings",
+              ingest.sourceId(),
+              timeout.toMillis());
+          return complete(
+              StatusCodes.ACCEPTED,
+              new Accepted(stored.sourceId(), stored.samples()),
+              JsonSupport.marshaller());
+        });
+  }
+
+  private static List<SettingAnswer> answers(
+      AdaptiveOptimizer.Settings settings, List<KnobSpec> declared) {
+    List<SettingAnswer> out = new ArrayList<>();
+    for (AdaptiveOptimizer.Setting s : settings.settings()) {
+      String choice =
+          declared.stream()
+              .filter(k -> k.name().equals(s.knob()) && k.isCategorical())
+              .findFirst()
+              .map(k -> choiceOf(k, s.value()))
+              .orElse(null);
+      out.add(new SettingAnswer(s.changeId(), s.knob(), number(s.value()), choice));
+    }
+    return out;
+  }
+
+  private static String choiceOf(KnobSpec knob, double value) {
+    int index = (int) value;
+    return index == value && index >= 0 && index < knob.choices().size()
+        ? knob.choices().get(index)
+        : null;
+  }
+
+  /** A whole value as an integer ({@code 64}, not {@code 64.0}). */
+  private static Number number(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15 ? (Number) (long) value : value;
   }
 
   static StatusCode status(Collector.Refusal reason) {

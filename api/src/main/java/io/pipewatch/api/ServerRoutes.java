@@ -20,7 +20,8 @@ final class ServerRoutes {
         concat(
             new HealthRoutes(system, actors.guardian(), server).route(),
             new NodeRoutes(system, actors.startHistory(), server.settings().api()).route(),
-            new IngestRoutes(system, actors.collectors(), server.settings()).route(),
+            new IngestRoutes(system, actors.collectors(), actors.optimizers(), server.settings())
+                .route(),
             new MetricsRoutes(system, actors, server.settings().api()).route(),
             new BottleneckRoutes(
                     system, actors.bottleneckBoard(), server.settings().api().askTimeout())

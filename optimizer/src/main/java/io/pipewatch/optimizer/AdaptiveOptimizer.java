@@ -5,6 +5,7 @@ import io.pipewatch.analyzer.Bottleneck;
 import io.pipewatch.analyzer.BottleneckKind;
 import io.pipewatch.analyzer.Severity;
 import io.pipewatch.collector.CborSerializable;
+import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.agent.KnobSpec;
 import io.pipewatch.optimizer.OptimizerEvent.ChangeApplied;
 import io.pipewatch.optimizer.OptimizerEvent.ChangeApproved;
@@ -38,10 +39,12 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * KnobEndpoint} reports its knobs and an observation every second ({@link Report}); the {@link
  * ChangeLoop} decides, this behavior persists what it decided ({@link OptimizerEvent}: Proposed →
  * Approved | Rejected → Applied → Evaluated → Kept | RolledBack), then sends the settings to the
- * endpoint ({@link KnobEndpoint.ChangeSetting}) and publishes applied, kept and rolled-back changes
- * on the {@code optimizations} topic. A persist failure restarts it with the journal backoff it is
- * given; on recovery the next report says which value the service actually has, so an approved
- * change is acknowledged or sent once, and a rolled-back one restored — never applied twice.
+ * endpoint ({@link KnobEndpoint.ChangeSetting}) — or, for an HTTP-only service, answers them to its
+ * next {@link Pull} (the {@code POST /api/ingest} of a batch declaring knobs) — and publishes
+ * applied, kept and rolled-back changes on the {@code optimizations} topic. A persist failure
+ * restarts it with the journal backoff it is given; on recovery the next report says which value
+ * the service actually has, so an approved change is acknowledged or sent once, and a rolled-back
+ * one restored — never applied twice.
  *
  * <pre>{@code
  * ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> region =
@@ -81,6 +84,40 @@ public final class AdaptiveOptimizer
       implements Command {
     public Report {
       knobs = List.copyOf(knobs);
+    }
+  }
+
+  /**
+   * An HTTP-only service's batch, already stored, with the knobs it declared (current values; may
+   * be empty) and the settings it applied since its last batch; answers the {@link Settings} it
+   * should apply now (pull: the service needs no inbound connection). The batch's samples feed the
+   * source's observations as the agent's do.
+   */
+  public record Pull(
+      Collector.Ingest batch,
+      List<KnobSpec> knobs,
+      List<Applied> applied,
+      ActorRef<Settings> replyTo)
+      implements Command {
+    public Pull {
+      knobs = List.copyOf(knobs);
+      applied = List.copyOf(applied);
+    }
+  }
+
+  /** A setting an HTTP-only service applied: the value it now has for change {@code changeId}. */
+  public record Applied(String changeId, String knob, double value) implements CborSerializable {}
+
+  /** A setting to apply: {@code knob = value} for change {@code changeId}. */
+  public record Setting(String changeId, String knob, double value) implements CborSerializable {}
+
+  /**
+   * The settings an HTTP-only service should apply (empty: nothing to change). Each is repeated in
+   * every answer until the service reports it applied (or declares the knob at that value).
+   */
+  public record Settings(List<Setting> settings) implements CborSerializable {
+    public Settings {
+      settings = List.copyOf(settings);
     }
   }
 
@@ -128,6 +165,11 @@ public final class AdaptiveOptimizer
   private final ActorRef<Topic.Command<OptimizationNotice>> topic;
   private final Supplier<Long> clock;
   private ActorRef<KnobEndpoint.Command> endpoint;
+  // pull (HTTP-only services): settings not yet reported applied, by knob; observations built
+  // from the pulled batches
+  private final java.util.Map<String, Setting> pending = new java.util.LinkedHashMap<>();
+  private ObservationBuilder pulledObservations;
+  private long lastPulledMillis = Long.MIN_VALUE;
 
   /**
    * Starts the sharding region for optimizers; {@code onJournalFailure} is how an optimizer
@@ -200,6 +242,7 @@ public final class AdaptiveOptimizer
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Report.class, this::onReport)
+        .onCommand(Pull.class, this::onPull)
         .onCommand(
             SettingAcked.class,
             (state, ack) ->
@@ -269,6 +312,69 @@ public final class AdaptiveOptimizer
               concat(step.events(), observed.events()), concat(step.sends(), observed.sends()));
     }
     return run(state, step);
+  }
+
+  private ReplyEffect<OptimizerEvent, OptimizerState> onPull(OptimizerState state, Pull pull) {
+    java.util.ArrayList<OptimizerEvent> events = new java.util.ArrayList<>();
+    java.util.ArrayList<ChangeLoop.Send> sends = new java.util.ArrayList<>();
+    OptimizerState after = state;
+    long now = now();
+    for (Applied a : pull.applied()) {
+      pending.values().removeIf(p -> p.changeId().equals(a.changeId()));
+      after = take(after, loop.onAck(after, a.changeId(), a.knob(), a.value(), now), events, sends);
+    }
+    Observation observed = observe(pull.batch());
+    if (!pull.knobs().isEmpty()) {
+      long at = observed != null ? observed.atMillis() : now;
+      after = take(after, loop.onReport(after, pull.knobs(), at), events, sends);
+      for (KnobSpec k : pull.knobs()) {
+        Setting p = pending.get(k.name());
+        if (p != null && p.value() == k.value()) {
+          pending.remove(k.name());
+        }
+      }
+    }
+    if (observed != null) {
+      take(after, loop.onObservation(after, observed), events, sends);
+    }
+    if (events.isEmpty()) {
+      send(sends);
+      return Effect().reply(pull.replyTo(), pendingSettings());
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(done -> afterPersist(state, done, events, sends))
+        .thenReply(pull.replyTo(), done -> pendingSettings());
+  }
+
+  private static OptimizerState take(
+      OptimizerState state,
+      ChangeLoop.Step step,
+      List<OptimizerEvent> events,
+      List<ChangeLoop.Send> sends) {
+    OptimizerState after = state;
+    for (OptimizerEvent e : step.events()) {
+      after = after.apply(e);
+    }
+    events.addAll(step.events());
+    sends.addAll(step.sends());
+    return after;
+  }
+
+  /** The observation a pulled batch closes, if any (batches older than the last are skipped). */
+  private Observation observe(Collector.Ingest batch) {
+    if (batch.timestampMillis() <= lastPulledMillis) {
+      return null;
+    }
+    lastPulledMillis = batch.timestampMillis();
+    if (pulledObservations == null) {
+      pulledObservations = new ObservationBuilder(settings.observationPeriod().toMillis());
+    }
+    return pulledObservations.add(batch).orElse(null);
+  }
+
+  private Settings pendingSettings() {
+    return new Settings(List.copyOf(pending.values()));
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {
@@ -343,7 +449,11 @@ public final class AdaptiveOptimizer
 
   private void send(List<ChangeLoop.Send> sends) {
     if (endpoint == null) {
-      return; // the next report brings the endpoint, and the loop sends again
+      // an HTTP-only service pulls its settings with its next batch
+      for (ChangeLoop.Send s : sends) {
+        pending.put(s.knob(), new Setting(s.changeId(), s.knob(), s.value()));
+      }
+      return;
     }
     for (ChangeLoop.Send s : sends) {
       endpoint.tell(new KnobEndpoint.ChangeSetting(s.changeId(), s.knob(), s.value(), sourceId));

@@ -23,6 +23,14 @@ public final class OptimizerMetrics {
     counters.computeIfAbsent(what + "\u0000" + strategy, k -> new LongAdder()).increment();
   }
 
+  /**
+   * An HTTP-only service's batch was stored but its optimizer did not answer in time: the 202 held
+   * no settings ({@code pipewatch_optimizer_pulls_unanswered_total{strategy="pull"}}).
+   */
+  public void pullUnanswered() {
+    count("pulls_unanswered", "pull");
+  }
+
   /** Counter name {@code what} and strategy to value, sorted. */
   public Map<String, Map<String, Long>> snapshot() {
     Map<String, Map<String, Long>> out = new TreeMap<>();
