@@ -65,6 +65,22 @@ import org.slf4j.LoggerFactory;
  *   {"source":"svc-a","samples":[{"name":"jobs_done_total","kind":"counter","value":42}]}'
  * {"source":"svc-a","samples":1}
  * }</pre>
+ *
+ * <p>An HTTP-only service lets the optimizer tune it without any inbound connection (pull): it
+ * declares its knobs at their current values ({@code knobs}) and reports the settings it applied
+ * since its last batch ({@code applied}); shapes in {@link IngestKnobs}. Once the batch is stored,
+ * the source's optimizer answers the settings to apply now ({@code settings}: {@code changeId},
+ * {@code knob}, {@code value}, and {@code choice} for a knob with choices), each repeated until the
+ * service reports it applied. A bad declaration is a 400 naming the field and stores nothing. An
+ * optimizer that does not answer within {@code pipewatch.api.ask-timeout} leaves the 202 without
+ * {@code settings} (counted in {@code pipewatch_optimizer_pulls_unanswered_total}).
+ *
+ * <pre>{@code
+ * curl -s -XPOST localhost:8080/api/ingest -H 'Content-Type: application/json' -d '
+ *   {"source":"svc-b","samples":[{"name":"pipeline_documents_processed_total","kind":"counter","value":42}],
+ *    "knobs":[{"name":"batch_size","min":1,"max":256,"step":1,"value":16}],"applied":[]}'
+ * {"source":"svc-b","samples":1,"settings":[]}
+ * }</pre>
  */
 final class IngestRoutes {
 

@@ -296,6 +296,30 @@ class BadInputSweepIT {
     assertThat(simulatorThreads()).isEqualTo(1);
   }
 
+  @Order(1)
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "knobs not an array      | \"knobs\":{}                                                   | knobs",
+        "knob without a name     | \"knobs\":[{\"min\":1,\"max\":8,\"step\":1,\"value\":2}]     | knobs[0].name",
+        "knob value off its grid | \"knobs\":[{\"name\":\"w\",\"min\":1,\"max\":8,\"step\":2,\"value\":2}] | knobs[0].value",
+        "knob max below min      | \"knobs\":[{\"name\":\"w\",\"min\":9,\"max\":8,\"step\":1,\"value\":9}] | knobs[0].max",
+        "knob step NaN           | \"knobs\":[{\"name\":\"w\",\"min\":1,\"max\":8,\"step\":\"NaN\",\"value\":2}] | knobs[0].step",
+        "knob unknown field      | \"knobs\":[{\"name\":\"w\",\"min\":1,\"max\":8,\"step\":1,\"value\":2,\"mx\":3}] | knobs[0].mx",
+        "choice not offered      | \"knobs\":[{\"name\":\"m\",\"choices\":[\"fast\"],\"value\":\"slow\"}] | knobs[0].value",
+        "applied without id      | \"applied\":[{\"knob\":\"w\",\"value\":2}]                     | applied[0].changeId",
+        "applied value a string  | \"applied\":[{\"changeId\":\"s#1\",\"knob\":\"w\",\"value\":\"2\"}] | applied[0].value",
+        "applied value 1e999     | \"applied\":[{\"changeId\":\"s#1\",\"knob\":\"w\",\"value\":1e999}] | applied[0].value",
+      })
+  void aBadKnobDeclarationOrAppliedSettingIsA400NamingTheFieldAndStoresNothing(
+      String why, String part, String field) throws Exception {
+    // the samples of the batch are valid: the whole batch is refused before anything is stored
+    String body = valid(POST_ROUTES.get(0)).replaceFirst("\\{", "{" + part + ",");
+
+    assertError(post("/api/ingest", "application/json", body), 400, field);
+  }
+
   // ------------------------------------------------------------------ afterwards
 
   @Order(2)
