@@ -65,6 +65,7 @@ class IngestPullIT {
     assertThat(mode.statusCode()).as(mode.body()).isEqualTo(200);
 
     PullingService service = new PullingService(source, 48);
+    long firstBatch = System.nanoTime();
     List<String> types = List.of();
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     int batches = 0;
@@ -119,6 +120,9 @@ class IngestPullIT {
     // 48 -> 36 workers is ~9 % more throughput with 1 % noise: kept
     assertThat(lifecycle.get(4)).isEqualTo("ChangeKept");
     assertThat(service.workers()).isLessThanOrEqualTo(36);
+    System.out.printf(
+        "pull path: first change of %s (48 -> 36 workers) %s, %d s after the first batch%n",
+        source, lifecycle.get(4), (System.nanoTime() - firstBatch) / 1_000_000_000L);
   }
 
   private List<String> historyTypes(String source) throws Exception {

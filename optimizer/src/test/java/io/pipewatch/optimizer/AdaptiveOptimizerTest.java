@@ -3,6 +3,9 @@ package io.pipewatch.optimizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import io.pipewatch.collector.Collector;
+import io.pipewatch.collector.MetricKind;
+import io.pipewatch.collector.Sample;
 import io.pipewatch.collector.agent.KnobSpec;
 import io.pipewatch.optimizer.AdaptiveOptimizer.Command;
 import io.pipewatch.optimizer.AdaptiveOptimizer.ForceChange;
@@ -201,5 +204,64 @@ final class AdaptiveOptimizerTest {
     assertThat(result.events()).containsExactly(new ModeChanged(Mode.OFF, "op", clock.get()));
     assertThat(result.reply().getValue().mode()).isEqualTo(Mode.OFF);
     assertThat(observe(60, 64, 280)).noneMatch(ChangeProposed.class::isInstance);
+  }
+
+  /** One pulled batch: processed total and workers in flight at {@code t}, knobs, acks. */
+  private org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit
+              .CommandResultWithReply<
+          Command, OptimizerEvent, OptimizerState, AdaptiveOptimizer.Settings>
+      pull(double total, double workers, List<AdaptiveOptimizer.Applied> applied) {
+    t += 1000;
+    clock.set(t);
+    Collector.Ingest batch =
+        new Collector.Ingest(
+            "docpipe-embed",
+            t,
+            List.of(
+                new Sample(
+                    "pipeline_documents_processed_total",
+                    Map.of(),
+                    MetricKind.COUNTER,
+                    total,
+                    null),
+                new Sample("pipeline_stage_in_flight", Map.of(), MetricKind.GAUGE, workers, null)));
+    return optimizer.runCommand(
+        replyTo -> new AdaptiveOptimizer.Pull(batch, knobs(workers), applied, replyTo));
+  }
+
+  @Test
+  void anHttpOnlyServicePullsItsSettingUntilItReportsItApplied() {
+    double total = 0;
+    AdaptiveOptimizer.Settings answer = new AdaptiveOptimizer.Settings(List.of());
+    for (int i = 0; i < 90 && answer.settings().isEmpty(); i++) {
+      total += 280 * (1 + 0.01 * random.nextGaussian());
+      answer = pull(total, 64, List.of()).reply();
+    }
+    assertThat(answer.settings()).hasSize(1);
+    AdaptiveOptimizer.Setting setting = answer.settings().get(0);
+    assertThat(setting.knob()).isEqualTo("concurrency");
+    assertThat(setting.value()).isEqualTo(48);
+    assertThat(setting.changeId()).isEqualTo(optimizer.getState().inFlight().id());
+
+    // not reported applied yet: the next answer repeats it
+    total += 280;
+    assertThat(pull(total, 64, List.of()).reply().settings()).containsExactly(setting);
+
+    // applied and reported: recorded once, not answered again
+    total += 300;
+    var applied =
+        pull(
+            total,
+            48,
+            List.of(new AdaptiveOptimizer.Applied(setting.changeId(), "concurrency", 48)));
+    assertThat(applied.events())
+        .filteredOn(ChangeApplied.class::isInstance)
+        .containsExactly(new ChangeApplied(setting.changeId(), 48, t - 1000));
+    assertThat(applied.reply().settings()).isEmpty();
+    total += 300;
+    var next = pull(total, 48, List.of());
+    assertThat(next.events()).noneMatch(ChangeApplied.class::isInstance);
+    assertThat(next.reply().settings()).isEmpty();
+    endpoint.expectNoMessage(Duration.ofMillis(100));
   }
 }
