@@ -40,7 +40,7 @@ final class AuthMetrics implements Extension {
   }
 
   static AuthMetrics get(ActorSystem<?> system) {
-    return system.extension(ID);
+    return system.registerExtension(ID);
   }
 
   void failed(String reason) {
