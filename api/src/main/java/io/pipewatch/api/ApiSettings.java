@@ -15,7 +15,9 @@ public record ApiSettings(
     int httpPort,
     long maxRequestBodyBytes,
     Duration askTimeout,
-    Duration healthTimeout) {
+    Duration healthTimeout,
+    AuthSettings auth,
+    TlsSettings tls) {
 
   public static ApiSettings create(Config root) {
     SettingsReader in = SettingsReader.of(root, "pipewatch.api");
@@ -26,7 +28,9 @@ public record ApiSettings(
         http.port("port"),
         bytes(http, "max-request-body"),
         in.positiveDuration("ask-timeout"),
-        in.positiveDuration("health-timeout"));
+        in.positiveDuration("health-timeout"),
+        AuthSettings.create(in),
+        TlsSettings.create(in));
   }
 
   /** The configured node id, or this host's name when none is set. */

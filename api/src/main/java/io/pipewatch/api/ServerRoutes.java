@@ -9,8 +9,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Every route of the node, wrapped so that every error answers in the one JSON error shape and
- * every request passes the shared rules of {@link ApiDirectives#guard} (JSON bodies, declared query
- * parameters, body size). A new resource is one more line in the {@code concat} below.
+ * every request passes {@link AuthDirective} (tokens and roles from {@link RouteTable}) and then
+ * the shared rules of {@link ApiDirectives#guard} (JSON bodies, declared query parameters, body
+ * size). A new resource is one more line in the {@code concat} below and one in {@link RouteTable}.
  */
 final class ServerRoutes {
   private final Route route;
@@ -19,6 +20,7 @@ final class ServerRoutes {
     Route all =
         concat(
             new HealthRoutes(system, actors.guardian(), server).route(),
+            new DocsRoutes().route(),
             new NodeRoutes(system, actors.startHistory(), server.settings().api()).route(),
             new IngestRoutes(system, actors.collectors(), actors.optimizers(), server.settings())
                 .route(),
@@ -43,12 +45,16 @@ final class ServerRoutes {
                     server.settings().api().askTimeout())
                 .route());
     long maxBody = server.settings().api().maxRequestBodyBytes();
+    AuthDirective auth =
+        new AuthDirective(
+            system, server.settings().api().auth(), server.settings().ingest().maxBodyBytes());
     this.route =
         handleExceptions(
             ErrorHandling.exceptions(system),
             () ->
                 handleRejections(
-                    ErrorHandling.rejections(), () -> ApiDirectives.guard(maxBody, () -> all)));
+                    ErrorHandling.rejections(),
+                    () -> auth.wrap(() -> ApiDirectives.guard(maxBody, () -> all))));
   }
 
   Route route() {

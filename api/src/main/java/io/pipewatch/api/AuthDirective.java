@@ -1,0 +1,280 @@
+package io.pipewatch.api;
+
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.mapRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.Query;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.Pair;
+
+/**
+ * Decides who may call which route, from {@link RouteTable}, before any route runs.
+ *
+ * <ul>
+ *   <li>No token configured: every route is open (the server is bound to loopback only).
+ *   <li>Otherwise a route that is not public needs {@code Authorization: Bearer <token>} (on {@code
+ *       /ws} also {@code ?access_token=<token>}, for browsers): none or an unknown one answers 401
+ *       with {@code WWW-Authenticate: Bearer}, too weak a role 403. A path missing from the table
+ *       needs a viewer for GET and an admin for anything else.
+ *   <li>An ingest token limited to source prefixes gets 403 naming {@code source} for a batch of
+ *       another source.
+ *   <li>A WebSocket upgrade with an {@code Origin} that is neither the server's own nor listed in
+ *       {@code pipewatch.api.allowed-origins} answers 403 naming {@code Origin}, tokens or not.
+ * </ul>
+ *
+ * Every refusal is counted by reason ({@link AuthMetrics}) and answers the one error shape.
+ */
+final class AuthDirective {
+  static final String ACCESS_TOKEN = "access_token";
+  private static final String WS = "/ws";
+  private static final String INGEST = "/api/ingest";
+
+  private final AuthSettings settings;
+  private final ApiTokens tokens;
+  private final AuthMetrics metrics;
+  private final long maxIngestBytes;
+
+  AuthDirective(ActorSystem<?> system, AuthSettings settings, long maxIngestBytes) {
+    this.settings = settings;
+    this.tokens = new ApiTokens(settings.tokens());
+    this.metrics = AuthMetrics.get(system);
+    this.maxIngestBytes = maxIngestBytes;
+  }
+
+  /** {@code routes}, reachable only by the callers this class admits. */
+  Route wrap(Supplier<Route> routes) {
+    return extractRequest(
+        request -> {
+          List<String> path = segments(request);
+          String method = request.method().name();
+          Optional<RouteTable.Entry> entry = RouteTable.find(method, path);
+          boolean ws = entry.map(e -> e.template().equals(WS)).orElse(false);
+          if ((ws || upgrade(request)) && !originAllowed(request)) {
+            return refuse(
+                "origin",
+                StatusCodes.FORBIDDEN,
+                new ApiError(
+                    "origin not allowed",
+                    "Origin",
+                    "a WebSocket may be opened from this server's own pages or from an origin"
+                        + " listed in pipewatch.api.allowed-origins"));
+          }
+          Supplier<Route> passOn = ws ? () -> withoutAccessToken(routes) : routes;
+          if (settings.open()) {
+            return passOn.get();
+          }
+          Role needed =
+              entry
+                  .map(RouteTable.Entry::role)
+                  .orElse(method.equals("GET") || method.equals("HEAD") ? Role.VIEWER : Role.ADMIN);
+          if (needed == Role.PUBLIC) {
+            return passOn.get();
+          }
+          Optional<String> header =
+              request.getHeader("authorization").map(HttpHeader::value).map(String::trim);
+          Optional<String> secret;
+          if (header.isPresent()) {
+            if (!header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+              return unauthorized("malformed", "the Authorization header must be 'Bearer <token>'");
+            }
+            secret = Optional.of(header.get().substring(7).trim());
+          } else {
+            secret = ws ? accessToken(request) : Optional.empty();
+          }
+          if (secret.isEmpty() || secret.get().isEmpty()) {
+            return unauthorized(
+                "missing",
+                "this route needs a token: Authorization: Bearer <token>"
+                    + (ws ? " or ?access_token=<token>" : ""));
+          }
+          Optional<AuthSettings.ApiToken> token = tokens.find(secret.get());
+          if (token.isEmpty()) {
+            return unauthorized("invalid", "unknown token");
+          }
+          if (!needed.admits(token.get().role())) {
+            return refuse(
+                "role",
+                StatusCodes.FORBIDDEN,
+                new ApiError(
+                    "forbidden",
+                    "Authorization",
+                    "this route needs role "
+                        + needed.id()
+                        + (needed == Role.INGEST ? " (or admin)" : " or above")
+                        + "; token '"
+                        + token.get().name()
+                        + "' has role "
+                        + token.get().role().id()));
+          }
+          boolean limitedIngest =
+              entry.map(e -> e.template().equals(INGEST)).orElse(false)
+                  && !token.get().sourcePrefixes().isEmpty();
+          return limitedIngest ? checkSource(token.get(), passOn) : passOn.get();
+        });
+  }
+
+  /** Reads the batch (bounded) and refuses it when its source is not one the token may write. */
+  private Route checkSource(AuthSettings.ApiToken token, Supplier<Route> passOn) {
+    return extractStrictEntity(
+        Duration.ofSeconds(10),
+        maxIngestBytes,
+        entity -> {
+          if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+            return passOn.get();
+          }
+          Optional<String> source = source(entity.getData().toArray());
+          if (source.isEmpty() || token.mayIngest(source.get())) {
+            // no single string source: the decoder refuses the batch with 400 naming the field
+            return passOn.get();
+          }
+          return refuse(
+              "source",
+              StatusCodes.FORBIDDEN,
+              new ApiError(
+                  "forbidden",
+                  "source",
+                  "token '"
+                      + token.name()
+                      + "' may only send sources starting with "
+                      + String.join(" or ", token.sourcePrefixes())
+                      + ", not '"
+                      + JsonSupport.shorten(source.get())
+                      + "'"));
+        });
+  }
+
+  /** The batch's top-level {@code source} when it is one string (the decoder's rule too). */
+  static Optional<String> source(byte[] body) {
+    try (JsonParser p = JsonSupport.MAPPER.getFactory().createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      String source = null;
+      int seen = 0;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("source")) {
+          seen++;
+          source = value == JsonToken.VALUE_STRING ? p.getText() : null;
+        }
+        p.skipChildren();
+      }
+      return seen == 1 ? Optional.ofNullable(source) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Route unauthorized(String reason, String detail) {
+    return respondWithHeader(
+        WWWAuthenticate.create(
+            reason.equals("invalid")
+                ? HttpChallenge.create("Bearer", "pipewatch", Map.of("error", "invalid_token"))
+                : HttpChallenge.create("Bearer", "pipewatch")),
+        () ->
+            refuse(
+                reason,
+                StatusCodes.UNAUTHORIZED,
+                new ApiError("unauthorized", "Authorization", detail)));
+  }
+
+  private Route refuse(
+      String reason, org.apache.pekko.http.javadsl.model.StatusCode status, ApiError error) {
+    metrics.failed(reason);
+    return ErrorHandling.error(status, error);
+  }
+
+  /** Path segments, decoded, without a trailing empty one ({@code /api/alerts/} as /api/alerts). */
+  static List<String> segments(HttpRequest request) {
+    List<String> out = new ArrayList<>();
+    request.getUri().pathSegments().forEach(out::add);
+    if (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
+      out.remove(out.size() - 1);
+    }
+    return out;
+  }
+
+  private static boolean upgrade(HttpRequest request) {
+    return request
+        .getHeader("upgrade")
+        .map(h -> h.value().toLowerCase(Locale.ROOT).contains("websocket"))
+        .orElse(false);
+  }
+
+  /** No Origin (not a browser), the server's own, or an allowed one. */
+  private boolean originAllowed(HttpRequest request) {
+    Optional<String> origin = request.getHeader("origin").map(HttpHeader::value).map(String::trim);
+    if (origin.isEmpty()) {
+      return true;
+    }
+    if (settings.allowedOrigins().stream().anyMatch(o -> o.equalsIgnoreCase(origin.get()))) {
+      return true;
+    }
+    Optional<String> host = request.getHeader("host").map(HttpHeader::value).map(String::trim);
+    if (host.isEmpty()) {
+      return false;
+    }
+    try {
+      URI from = URI.create(origin.get());
+      URI self = URI.create("//" + host.get());
+      if (from.getHost() == null || self.getHost() == null) {
+        return false;
+      }
+      int usual = "https".equalsIgnoreCase(from.getScheme()) ? 443 : 80;
+      int fromPort = from.getPort() != -1 ? from.getPort() : usual;
+      int selfPort = self.getPort() != -1 ? self.getPort() : usual;
+      return from.getHost().equalsIgnoreCase(self.getHost()) && fromPort == selfPort;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static Optional<String> accessToken(HttpRequest request) {
+    try {
+      return request.getUri().query().get(ACCESS_TOKEN);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The request without {@code access_token}: the token is auth's, not the route's. */
+  private static Route withoutAccessToken(Supplier<Route> routes) {
+    return mapRequest(
+        request -> {
+          List<Pair<String, String>> kept;
+          try {
+            kept =
+                request.getUri().query().toList().stream()
+                    .filter(p -> !p.first().equals(ACCESS_TOKEN))
+                    .toList();
+          } catch (RuntimeException e) {
+            return request;
+          }
+          @SuppressWarnings("unchecked")
+          Pair<String, String>[] pairs = kept.toArray(Pair[]::new);
+          return request.withUri(request.getUri().query(Query.create(pairs)));
+        },
+        routes);
+  }
+}
