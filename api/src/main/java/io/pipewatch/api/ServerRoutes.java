@@ -23,7 +23,9 @@ final class ServerRoutes {
             new IngestRoutes(system, actors.collectors(), server.settings()).route(),
             new MetricsRoutes(system, actors, server.settings().api()).route(),
             new BottleneckRoutes(
-                    system, actors.bottleneckBoard(), server.settings().api().askTimeout())
+                    system,
+                    server.settings().api(),
+                    server.settings().analyzer().boardRecentPatterns())
                 .route(),
             new AlertRoutes(
                     system,
