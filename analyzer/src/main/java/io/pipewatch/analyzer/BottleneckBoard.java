@@ -14,6 +14,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The node's view of the analyzer's findings, for {@code GET /api/bottlenecks} and {@code GET
@@ -31,6 +33,13 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  */
 public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Command> {
 
+  /**
+   * Every node's board registers under this key, so a cluster-wide answer can ask them all and
+   * merge (a board that joined late has missed what was published before it subscribed).
+   */
+  public static final ServiceKey<Command> SERVICE_KEY =
+      ServiceKey.create(Command.class, "pipewatch-bottleneck-board");
+
   /** Everything the board understands. */
   public sealed interface Command extends CborSerializable {}
 
@@ -43,11 +52,25 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
       String sourceId, BottleneckKind kind, double minImpact, ActorRef<Bottlenecks> replyTo)
       implements Command {}
 
-  public record Bottlenecks(List<Bottleneck> bottlenecks) implements CborSerializable {
+  /**
+   * The matching active bottlenecks, and the ids of the last {@value #RESOLVED_KEPT} bottlenecks
+   * this board saw resolved with their resolve time (whatever the filters): a cluster-wide answer
+   * uses them so that a board which missed a resolve does not bring the bottleneck back.
+   */
+  public record Bottlenecks(List<Bottleneck> bottlenecks, Map<String, Long> resolved)
+      implements CborSerializable {
     public Bottlenecks {
       bottlenecks = List.copyOf(bottlenecks);
+      resolved = Map.copyOf(resolved);
+    }
+
+    public Bottlenecks(List<Bottleneck> bottlenecks) {
+      this(bottlenecks, Map.of());
     }
   }
+
+  /** How many resolved bottleneck ids the board remembers. */
+  public static final int RESOLVED_KEPT = 1000;
 
   /**
    * Asks for the patterns: the active ones and the recently resolved ones (newest first); answers
@@ -61,6 +84,13 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
   private final Map<String, Bottleneck> active = new LinkedHashMap<>();
   private final Map<String, FailurePattern> patterns = new LinkedHashMap<>();
   private final ArrayDeque<FailurePattern> recent = new ArrayDeque<>();
+  private final LinkedHashMap<String, Long> resolved =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > RESOLVED_KEPT;
+        }
+      };
 
   /** A board subscribed to {@code topic} (the node's {@link AnalysisTopic}). */
   public static Behavior<Command> create(
@@ -69,6 +99,7 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
         ctx -> {
           ActorRef<AnalysisEvent> adapter = ctx.messageAdapter(AnalysisEvent.class, Published::new);
           topic.tell(Topic.subscribe(adapter));
+          ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
           return new BottleneckBoard(ctx, settings.boardRecentPatterns());
         });
   }
@@ -93,6 +124,8 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
       Bottleneck bottleneck = b.bottleneck();
       if (b instanceof BottleneckAnalyzer.BottleneckResolved) {
         active.remove(bottleneck.id());
+        resolved.remove(bottleneck.id());
+        resolved.put(bottleneck.id(), bottleneck.resolvedMillis());
       } else {
         active.put(bottleneck.id(), bottleneck);
       }
@@ -122,7 +155,7 @@ public final class BottleneckBoard extends AbstractBehavior<BottleneckBoard.Comm
     }
     out.sort(
         Comparator.comparingDouble(Bottleneck::impact).reversed().thenComparing(Bottleneck::id));
-    query.replyTo().tell(new Bottlenecks(out));
+    query.replyTo().tell(new Bottlenecks(out, resolved));
     return this;
   }
 

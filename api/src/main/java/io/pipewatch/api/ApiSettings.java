@@ -17,7 +17,8 @@ public record ApiSettings(
     Duration askTimeout,
     Duration healthTimeout,
     AuthSettings auth,
-    TlsSettings tls) {
+    TlsSettings tls,
+    Duration fanOutTimeout) {
 
   public static ApiSettings create(Config root) {
     SettingsReader in = SettingsReader.of(root, "pipewatch.api");
@@ -30,7 +31,8 @@ public record ApiSettings(
         in.positiveDuration("ask-timeout"),
         in.positiveDuration("health-timeout"),
         AuthSettings.create(in),
-        TlsSettings.create(in));
+        TlsSettings.create(in),
+        in.positiveDuration("fan-out-timeout"));
   }
 
   /** The configured node id, or this host's name when none is set. */

@@ -6,21 +6,22 @@ import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.pipewatch.analyzer.Bottleneck;
 import io.pipewatch.analyzer.BottleneckBoard;
 import io.pipewatch.analyzer.BottleneckKind;
-import java.time.Duration;
+import io.pipewatch.analyzer.FailurePattern;
+import io.pipewatch.analyzer.FleetAnalyzer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * What the analyzers found on this node:
+ * What the analyzers found, in the whole cluster, from any node:
  *
  * <ul>
  *   <li>{@code GET /api/bottlenecks?source=docpipe-embed&kind=cpu&minImpact=0.3} — active
@@ -28,17 +29,26 @@ import org.apache.pekko.http.javadsl.server.Route;
  *       (every filter optional);
  *   <li>{@code GET /api/patterns} — fleet patterns across sources, active and recently ended.
  * </ul>
+ *
+ * <p>Both ask every node's {@link BottleneckBoard} through {@link FanOut} and merge ({@link
+ * ClusterMerge}); a board that does not answer within {@code pipewatch.api.fan-out-timeout} is
+ * named in {@code "partial"} and the answer is still a 200.
  */
 final class BottleneckRoutes {
-  private final ActorSystem<?> system;
-  private final ActorRef<BottleneckBoard.Command> board;
-  private final Duration timeout;
+  /** The answer of {@code GET /api/bottlenecks}. */
+  record BottlenecksAnswer(List<Bottleneck> bottlenecks, List<FanOut.Partial> partial) {}
 
-  BottleneckRoutes(
-      ActorSystem<?> system, ActorRef<BottleneckBoard.Command> board, Duration timeout) {
-    this.system = system;
-    this.board = board;
-    this.timeout = timeout;
+  /** The answer of {@code GET /api/patterns}. */
+  record PatternsAnswer(
+      List<FailurePattern> active, List<FailurePattern> recent, List<FanOut.Partial> partial) {}
+
+  private final FanOut fanOut;
+  private final int recentPatterns;
+
+  /** {@code recentPatterns}: how many recently ended patterns a merged answer keeps. */
+  BottleneckRoutes(ActorSystem<?> system, ApiSettings settings, int recentPatterns) {
+    this.fanOut = new FanOut(system, settings.fanOutTimeout());
+    this.recentPatterns = recentPatterns;
   }
 
   Route route() {
@@ -50,15 +60,19 @@ final class BottleneckRoutes {
                 get(
                     () ->
                         ErrorHandling.answer(
-                            AskPattern.ask(
-                                board,
-                                BottleneckBoard.GetPatterns::new,
-                                timeout,
-                                system.scheduler()),
-                            patterns ->
-                                complete(StatusCodes.OK, patterns, JsonSupport.marshaller()),
-                            "the bottleneck board",
-                            timeout))));
+                            fanOut.<BottleneckBoard.Command, FleetAnalyzer.Patterns>ask(
+                                BottleneckBoard.SERVICE_KEY, BottleneckBoard.GetPatterns::new),
+                            all -> {
+                              FleetAnalyzer.Patterns merged =
+                                  ClusterMerge.patterns(all.answers(), recentPatterns);
+                              return complete(
+                                  StatusCodes.OK,
+                                  new PatternsAnswer(
+                                      merged.active(), merged.recent(), all.partial()),
+                                  JsonSupport.marshaller());
+                            },
+                            "the receptionist",
+                            fanOut.timeout()))));
   }
 
   private Route bottlenecks() {
@@ -100,15 +114,17 @@ final class BottleneckRoutes {
     BottleneckKind kindFilter = kind;
     double impactFilter = minImpact;
     return ErrorHandling.answer(
-        AskPattern.<BottleneckBoard.Command, BottleneckBoard.Bottlenecks>ask(
-            board,
+        fanOut.<BottleneckBoard.Command, BottleneckBoard.Bottlenecks>ask(
+            BottleneckBoard.SERVICE_KEY,
             replyTo ->
                 new BottleneckBoard.GetBottlenecks(
-                    source.orElse(null), kindFilter, impactFilter, replyTo),
-            timeout,
-            system.scheduler()),
-        found -> complete(StatusCodes.OK, found, JsonSupport.marshaller()),
-        "the bottleneck board",
-        timeout);
+                    source.orElse(null), kindFilter, impactFilter, replyTo)),
+        all ->
+            complete(
+                StatusCodes.OK,
+                new BottlenecksAnswer(ClusterMerge.bottlenecks(all.answers()), all.partial()),
+                JsonSupport.marshaller()),
+        "the receptionist",
+        fanOut.timeout());
   }
 }

@@ -46,18 +46,25 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Reads of collected metrics:
+ * Reads of collected metrics, for the whole cluster from any node:
  *
  * <ul>
  *   <li>{@code GET /api/sources} — the sources and their series counts, freshness and staleness;
  *   <li>{@code GET /api/metrics?source=svc-a&prefix=host_cpu} — latest value of every series (both
- *       filters optional);
+ *       filters optional; with {@code source}, asked of that source's collector directly);
  *   <li>{@code GET /api/metrics/{source}/{series}?range=5m|15m|1h|4h} — one series' history at the
  *       resolution that fits the range (URL-encode the source and the series id, e.g. {@code
  *       host%2Fnode-1} and {@code docs_total%7Bstage%3D%22parse%22%7D});
- *   <li>{@code GET /metrics} — Prometheus text exposition of every collected series and of
- *       Pipewatch's own figures; OpenMetrics when the {@code Accept} header asks for it.
+ *   <li>{@code GET /metrics} — Prometheus text exposition of the series collected ON THIS NODE and
+ *       of this node's own figures (Prometheus scrapes every node; a cluster-wide page would count
+ *       each series once per node); OpenMetrics when the {@code Accept} header asks for it.
  * </ul>
+ *
+ * <p>The lists ({@code /api/sources}, {@code /api/metrics} without {@code source}) ask every node's
+ * {@link SourceDirectory} through {@link FanOut} and merge ({@link ClusterMerge}); a node that does
+ * not answer within {@code pipewatch.api.fan-out-timeout} is named in {@code "partial"}, e.g.
+ * {@code "partial":[{"node":"10.0.0.7:25520","reason":"timeout"}]}, and the answer is still a 200.
+ * One source's history goes straight to the shard that owns the source.
  */
 final class MetricsRoutes {
   private static final Map<String, Duration> RANGES =
@@ -78,8 +85,15 @@ final class MetricsRoutes {
       long timestamp,
       boolean stale) {}
 
-  /** The answer of {@code GET /api/metrics}. */
-  record LatestValues(List<LatestValue> metrics, List<String> unanswered) {}
+  /**
+   * The answer of {@code GET /api/metrics}: {@code unanswered} sources' collectors did not answer
+   * their node in time, {@code partial} nodes did not answer at all.
+   */
+  record LatestValues(
+      List<LatestValue> metrics, List<String> unanswered, List<FanOut.Partial> partial) {}
+
+  /** The answer of {@code GET /api/sources}. */
+  record Sources(List<SourceDirectory.SourceInfo> sources, List<FanOut.Partial> partial) {}
 
   /** The answer of {@code GET /api/metrics/{source}/{series}}. */
   record SeriesHistory(
@@ -97,6 +111,7 @@ final class MetricsRoutes {
   private final ActorRef<ShardingEnvelope<Collector.Command>> collectors;
   private final Duration timeout;
   private final ActorRef<AlertRouter.Command> alertRouter;
+  private final FanOut fanOut;
 
   MetricsRoutes(ActorSystem<?> system, TopLevelActors actors, ApiSettings settings) {
     this.system = system;
@@ -104,6 +119,7 @@ final class MetricsRoutes {
     this.directory = actors.sourceDirectory();
     this.collectors = actors.collectors();
     this.timeout = settings.askTimeout();
+    this.fanOut = new FanOut(system, settings.fanOutTimeout());
   }
 
   Route route() {
@@ -122,8 +138,13 @@ final class MetricsRoutes {
 
   private Route sources() {
     return answer(
-        ask(directory, SourceDirectory.ListSources::new),
-        list -> complete(StatusCodes.OK, list, JsonSupport.marshaller()));
+        fanOut.<SourceDirectory.Command, SourceDirectory.SourceList>ask(
+            SourceDirectory.SERVICE_KEY, SourceDirectory.ListSources::new),
+        lists ->
+            complete(
+                StatusCodes.OK,
+                new Sources(ClusterMerge.sources(lists.answers()), lists.partial()),
+                JsonSupport.marshaller()));
   }
 
   private Route latest() {
@@ -131,7 +152,9 @@ final class MetricsRoutes {
         Set.of("source", "prefix"),
         query ->
             answer(
-                ask(directory, SourceDirectory.GetLatestAll::new),
+                query.get("source").isPresent()
+                    ? latestOf(query.get("source").get())
+                    : latestEverywhere(),
                 all ->
                     complete(
                         StatusCodes.OK,
@@ -139,8 +162,48 @@ final class MetricsRoutes {
                         JsonSupport.marshaller())));
   }
 
+  /** Every node's latest snapshots, each node answering within the fan-out deadline. */
+  private CompletionStage<FanOut.Gathered<SourceDirectory.LatestSnapshots>> latestEverywhere() {
+    // the node's directory must answer before the fan-out gives up on it: leave it a margin
+    long within = Math.max(1, fanOut.timeout().toMillis() * 4 / 5);
+    return fanOut
+        .<SourceDirectory.Command, SourceDirectory.LatestSnapshots>ask(
+            SourceDirectory.SERVICE_KEY,
+            replyTo -> new SourceDirectory.GetLatestAllWithin(replyTo, within))
+        .thenApply(
+            all ->
+                new FanOut.Gathered<>(List.of(ClusterMerge.latest(all.answers())), all.partial()));
+  }
+
+  /**
+   * One source's latest snapshot, asked of its collector through sharding (an unknown source's
+   * collector answers an empty snapshot and stops); a collector that does not answer in time makes
+   * the source unanswered.
+   */
+  private CompletionStage<FanOut.Gathered<SourceDirectory.LatestSnapshots>> latestOf(
+      String source) {
+    return AskPattern.<ShardingEnvelope<Collector.Command>, SourceSnapshot>ask(
+            collectors,
+            replyTo -> new ShardingEnvelope<>(source, new Collector.GetLatest(replyTo)),
+            timeout,
+            system.scheduler())
+        .handle(
+            (snapshot, failure) ->
+                new FanOut.Gathered<>(
+                    List.of(
+                        failure != null
+                            ? new SourceDirectory.LatestSnapshots(List.of(), List.of(source))
+                            : new SourceDirectory.LatestSnapshots(
+                                snapshot.series().isEmpty() ? List.of() : List.of(snapshot),
+                                List.of())),
+                    List.of()));
+  }
+
   static LatestValues latestValues(
-      SourceDirectory.LatestSnapshots all, Optional<String> source, Optional<String> prefix) {
+      FanOut.Gathered<SourceDirectory.LatestSnapshots> gathered,
+      Optional<String> source,
+      Optional<String> prefix) {
+    SourceDirectory.LatestSnapshots all = gathered.answers().get(0);
     List<LatestValue> values =
         all.snapshots().stream()
             .filter(s -> source.map(s.sourceId()::equals).orElse(true))
@@ -150,7 +213,7 @@ final class MetricsRoutes {
                         .filter(p -> prefix.map(p.name()::startsWith).orElse(true))
                         .map(p -> latestValue(s, p)))
             .toList();
-    return new LatestValues(values, all.unanswered());
+    return new LatestValues(values, all.unanswered(), gathered.partial());
   }
 
   private static LatestValue latestValue(SourceSnapshot source, SeriesPoint point) {
@@ -176,29 +239,40 @@ final class MetricsRoutes {
                 StatusCodes.BAD_REQUEST,
                 new ApiError("unknown range", "range", "expected one of 5m, 15m, 1h, 4h"));
           }
-          return answer(
-              ask(directory, SourceDirectory.ListSources::new),
-              list -> {
-                boolean known = list.sources().stream().anyMatch(s -> s.sourceId().equals(source));
-                if (!known) {
-                  return ErrorHandling.error(
-                      StatusCodes.NOT_FOUND,
-                      new ApiError("unknown source", "source", JsonSupport.shorten(source)));
-                }
-                long now = System.currentTimeMillis();
-                CompletionStage<Collector.SeriesData> data =
-                    AskPattern.ask(
-                        collectors,
-                        (ActorRef<Collector.SeriesData> replyTo) ->
-                            new ShardingEnvelope<>(
-                                source,
-                                new Collector.GetSeries(
-                                    series, now - span.toMillis(), now, replyTo)),
-                        timeout,
-                        system.scheduler());
-                return answer(data, d -> seriesAnswer(d, range));
-              });
+          long now = System.currentTimeMillis();
+          CompletionStage<Collector.SeriesData> data =
+              AskPattern.ask(
+                  collectors,
+                  (ActorRef<Collector.SeriesData> replyTo) ->
+                      new ShardingEnvelope<>(
+                          source,
+                          new Collector.GetSeries(series, now - span.toMillis(), now, replyTo)),
+                  timeout,
+                  system.scheduler());
+          return answer(data, d -> d.known() ? seriesAnswer(d, range) : unknownSeries(source, d));
         });
+  }
+
+  /**
+   * The series is not known to its source's collector: 404 naming the series when the source has
+   * data, naming the source when it has none (its collector, just started, stops again).
+   */
+  private Route unknownSeries(String source, Collector.SeriesData data) {
+    CompletionStage<SourceSnapshot> latest =
+        AskPattern.ask(
+            collectors,
+            (ActorRef<SourceSnapshot> replyTo) ->
+                new ShardingEnvelope<>(source, new Collector.GetLatest(replyTo)),
+            timeout,
+            system.scheduler());
+    return answer(
+        latest,
+        snapshot ->
+            snapshot.series().isEmpty()
+                ? ErrorHandling.error(
+                    StatusCodes.NOT_FOUND,
+                    new ApiError("unknown source", "source", JsonSupport.shorten(source)))
+                : seriesAnswer(data, null));
   }
 
   private static Route seriesAnswer(Collector.SeriesData data, String range) {

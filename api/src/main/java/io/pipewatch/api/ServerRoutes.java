@@ -26,7 +26,9 @@ final class ServerRoutes {
                 .route(),
             new MetricsRoutes(system, actors, server.settings().api()).route(),
             new BottleneckRoutes(
-                    system, actors.bottleneckBoard(), server.settings().api().askTimeout())
+                    system,
+                    server.settings().api(),
+                    server.settings().analyzer().boardRecentPatterns())
                 .route(),
             new AlertRoutes(
                     system,

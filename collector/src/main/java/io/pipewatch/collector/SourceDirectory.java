@@ -44,8 +44,9 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  *
  * <p>Sharding places each source's collector on one node, so each directory knows only its node's
  * sources. Every directory registers with the {@link Receptionist} under {@link #SERVICE_KEY}; a
- * cluster-wide view asks every directory listed there and concatenates (source ids are unique
- * across the cluster). On a single node the local directory is the whole view.
+ * cluster-wide view (the api module's {@code FanOut}) asks every directory listed there with a
+ * deadline and concatenates (source ids are unique across the cluster but for a moment during a
+ * shard handover). On a single node the local directory is the whole view.
  *
  * <pre>{@code
  * ActorRef<SourceDirectory.Command> directory =
@@ -117,6 +118,14 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
 
   /** Asks for every source's latest snapshot; answers {@link LatestSnapshots}. */
   public record GetLatestAll(ActorRef<LatestSnapshots> replyTo) implements Command {}
+
+  /**
+   * As {@link GetLatestAll}, answering within {@code withinMillis} or {@code query-timeout},
+   * whichever is shorter: a caller with a deadline of its own (a cluster-wide query) gets this
+   * node's partial answer in time instead of none.
+   */
+  public record GetLatestAllWithin(ActorRef<LatestSnapshots> replyTo, long withinMillis)
+      implements Command {}
 
   /**
    * Latest snapshots by source id order; {@code unanswered} lists sources whose collector did not
@@ -208,7 +217,8 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
         .onMessage(Status.class, this::onStatus)
         .onMessage(CollectorStopped.class, this::onStopped)
         .onMessage(ListSources.class, this::onList)
-        .onMessage(GetLatestAll.class, this::onLatestAll)
+        .onMessage(GetLatestAll.class, q -> onLatestAll(q.replyTo(), 0))
+        .onMessage(GetLatestAllWithin.class, q -> onLatestAll(q.replyTo(), q.withinMillis()))
         .onMessage(GetFigures.class, this::onFigures)
         .onMessageEquals(RateTick.INSTANCE, this::onRateTick)
         .build();
@@ -337,17 +347,19 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
     return this;
   }
 
-  private Behavior<Command> onLatestAll(GetLatestAll query) {
+  private Behavior<Command> onLatestAll(ActorRef<LatestSnapshots> replyTo, long withinMillis) {
     Map<String, ActorRef<Collector.Command>> targets = new HashMap<>();
     sources.forEach((id, e) -> targets.put(id, e.collector));
     if (targets.isEmpty()) {
-      query.replyTo().tell(new LatestSnapshots(List.of(), List.of()));
+      replyTo.tell(new LatestSnapshots(List.of(), List.of()));
       return this;
     }
+    Duration within = settings.queryTimeout();
+    if (withinMillis > 0 && withinMillis < within.toMillis()) {
+      within = Duration.ofMillis(withinMillis);
+    }
     getContext()
-        .spawn(
-            LatestGatherer.create(targets, query.replyTo(), settings.queryTimeout()),
-            "latest-" + (aggregations++));
+        .spawn(LatestGatherer.create(targets, replyTo, within), "latest-" + (aggregations++));
     return this;
   }
 

@@ -1,0 +1,140 @@
+package io.pipewatch.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * A cluster-wide read: asks the actor that every node registers with the receptionist under one
+ * {@link ServiceKey} (its source directory, its bottleneck board) and gathers the answers within
+ * one deadline ({@code pipewatch.api.fan-out-timeout}). A node that does not answer in time, that
+ * the cluster marks unreachable, or whose ask fails is not an error for the whole request: it is
+ * named in {@link Gathered#partial} and the answer holds what the others said.
+ *
+ * <pre>{@code
+ * FanOut fanOut = new FanOut(system, Duration.ofSeconds(1));
+ * CompletionStage<FanOut.Gathered<SourceDirectory.SourceList>> lists =
+ *     fanOut.ask(SourceDirectory.SERVICE_KEY, SourceDirectory.ListSources::new);
+ * }</pre>
+ *
+ * <p>On a single node the listing holds the node's own actor only, and the cost over asking it
+ * directly is one local ask of the receptionist.
+ */
+final class FanOut {
+
+  /** A node whose answer is missing: {@code timeout}, {@code unreachable} or {@code failed: …}. */
+  record Partial(String node, String reason) {}
+
+  /** The answers that came in time, and the nodes that did not answer (sorted by node). */
+  record Gathered<R>(List<R> answers, List<Partial> partial) {}
+
+  private final ActorSystem<?> system;
+  private final Duration timeout;
+
+  FanOut(ActorSystem<?> system, Duration timeout) {
+    this.system = system;
+    this.timeout = timeout;
+  }
+
+  /** The deadline of each node's answer. */
+  Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Asks every reachable actor registered under {@code key} with {@code message}; completes when
+   * all answered or the deadline passed. Fails only when the receptionist itself does not answer.
+   */
+  <C, R> CompletionStage<Gathered<R>> ask(ServiceKey<C> key, Function<ActorRef<R>, C> message) {
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            system.receptionist(),
+            replyTo -> Receptionist.find(key, replyTo),
+            timeout,
+            system.scheduler())
+        .thenCompose(listing -> gather(listing, key, message));
+  }
+
+  private <C, R> CompletionStage<Gathered<R>> gather(
+      Receptionist.Listing listing, ServiceKey<C> key, Function<ActorRef<R>, C> message) {
+    Set<ActorRef<C>> reachable = listing.getServiceInstances(key);
+    List<Partial> partial = new ArrayList<>();
+    for (ActorRef<C> ref : listing.getAllServiceInstances(key)) {
+      if (!reachable.contains(ref)) {
+        partial.add(new Partial(node(ref), "unreachable"));
+      }
+    }
+    List<CompletableFuture<Object>> pending = new ArrayList<>(reachable.size());
+    for (ActorRef<C> ref : reachable) {
+      pending.add(
+          AskPattern.<C, R>ask(ref, message::apply, timeout, system.scheduler())
+              .<Object>handle(
+                  (answer, failure) ->
+                      failure == null ? answer : new Partial(node(ref), reason(failure)))
+              .toCompletableFuture());
+    }
+    if (pending.size() == 1 && partial.isEmpty()) {
+      return pending.get(0).thenApply(FanOut::single);
+    }
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<R> answers = new ArrayList<>(pending.size());
+              for (CompletableFuture<Object> each : pending) {
+                Object result = each.join();
+                if (result instanceof Partial missing) {
+                  partial.add(missing);
+                } else {
+                  @SuppressWarnings("unchecked")
+                  R answer = (R) result;
+                  answers.add(answer);
+                }
+              }
+              partial.sort(Comparator.comparing(Partial::node));
+              return new Gathered<>(answers, List.copyOf(partial));
+            });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R> Gathered<R> single(Object result) {
+    return result instanceof Partial missing
+        ? new Gathered<>(List.of(), List.of(missing))
+        : new Gathered<>(List.of((R) result), List.of());
+  }
+
+  /** The node of {@code ref} as {@code host:port} of its cluster address. */
+  private String node(ActorRef<?> ref) {
+    Address address = ref.path().address();
+    if (address.hasLocalScope()) {
+      address = Cluster.get(system).selfMember().address();
+    }
+    if (address.host().isDefined() && address.port().isDefined()) {
+      return address.host().get() + ":" + address.port().get();
+    }
+    return address.toString();
+  }
+
+  private String reason(Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof TimeoutException) {
+      return "timeout";
+    }
+    return "failed: " + cause.getClass().getSimpleName();
+  }
+}
