@@ -5,6 +5,8 @@
 # and the build runs as root (CI, containers); otherwise stops with what to install.
 set -euo pipefail
 need=()
+# kubectl with its built-in kustomize renders deploy/kubernetes offline (deploy-check's tests).
+command -v kubectl >/dev/null 2>&1 || need+=(kubectl)
 command -v promtool >/dev/null 2>&1 || [ -x /usr/bin/promtool ] || need+=(prometheus)
 command -v prometheus-node-exporter >/dev/null 2>&1 || [ -x /usr/bin/prometheus-node-exporter ] \
   || need+=(prometheus-node-exporter)
