@@ -105,7 +105,8 @@ final class AdaptiveOptimizerJournalIT {
       written = state.expectMessageClass(Status.class, TIMEOUT);
       assertThat(written.state().inFlight().phase()).isEqualTo(OptimizerState.Phase.APPLIED);
     } finally {
-      // the node goes away in the middle of the observation window
+      // the actor system stops (orderly) in the middle of the observation window; a SIGKILLed
+      // server JVM is api's OptimizerCrashIT
       first.shutdownTestKit();
     }
 
