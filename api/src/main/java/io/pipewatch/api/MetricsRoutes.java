@@ -170,9 +170,10 @@ final class MetricsRoutes {
         .<SourceDirectory.Command, SourceDirectory.LatestSnapshots>ask(
             SourceDirectory.SERVICE_KEY,
             replyTo -> new SourceDirectory.GetLatestAllWithin(replyTo, within))
-        .thenApply(
+        .thenApplyAsync(
             all ->
-                new FanOut.Gathered<>(List.of(ClusterMerge.latest(all.answers())), all.partial()));
+                new FanOut.Gathered<>(List.of(ClusterMerge.latest(all.answers())), all.partial()),
+            FanOut.SAME_THREAD);
   }
 
   /**
@@ -187,7 +188,7 @@ final class MetricsRoutes {
             replyTo -> new ShardingEnvelope<>(source, new Collector.GetLatest(replyTo)),
             timeout,
             system.scheduler())
-        .handle(
+        .handleAsync(
             (snapshot, failure) ->
                 new FanOut.Gathered<>(
                     List.of(
@@ -196,7 +197,8 @@ final class MetricsRoutes {
                             : new SourceDirectory.LatestSnapshots(
                                 snapshot.series().isEmpty() ? List.of() : List.of(snapshot),
                                 List.of())),
-                    List.of()));
+                    List.of()),
+            FanOut.SAME_THREAD);
   }
 
   static LatestValues latestValues(
