@@ -206,7 +206,8 @@ class KubernetesManifestsIT {
             com.typesafe.config.ConfigResolveOptions.defaults().setAllowUnresolved(true));
 
     ConfigMap config = one(objects, ConfigMap.class, configMapName(deployment));
-    Config deploymentConf = ConfigFactory.parseString(config.getData().get("application.conf"));
+    Config deploymentConf =
+        ConfigFactory.parseString(config.getData().get("application.conf")).resolve();
     List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, ConfigValue> e : deploymentConf.entrySet()) {
       if (e.getKey().startsWith("pipewatch.") && !reference.hasPathOrNull(e.getKey())) {

@@ -100,7 +100,7 @@ public final class CassandraServerJvm {
    */
   public static List<String> entries() {
     return entries(
-        ownLocation(), () -> resource(REPOSITORY_RESOURCE), resource(DISTRIBUTION_RESOURCE));
+        ownLocation(), () -> resource(REPOSITORY_RESOURCE), () -> resource(DISTRIBUTION_RESOURCE));
   }
 
   /**
@@ -110,14 +110,14 @@ public final class CassandraServerJvm {
    * paths of {@code repositoryListing}.
    */
   static List<String> entries(
-      Path own, Supplier<String> repositoryListing, String distributionListing) {
+      Path own, Supplier<String> repositoryListing, Supplier<String> distributionListing) {
     List<String> entries = new ArrayList<>();
     entries.add(own.toString());
     Path folder = own.getParent();
     if (Files.isRegularFile(own)
         && folder != null
         && Files.isDirectory(folder.resolve(DISTRIBUTION_FOLDER))) {
-      for (String name : split(distributionListing, ":")) {
+      for (String name : split(distributionListing.get(), ":")) {
         Path jar = folder.resolve(name).normalize();
         if (!Files.isRegularFile(jar)) {
           throw new IllegalStateException(

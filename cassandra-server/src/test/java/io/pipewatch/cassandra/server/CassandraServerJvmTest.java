@@ -27,7 +27,7 @@ class CassandraServerJvmTest {
             () -> {
               throw new AssertionError("the repository listing must not be read");
             },
-            "cassandra/a-1.jar:cassandra/b-2.jar\n");
+            () -> "cassandra/a-1.jar:cassandra/b-2.jar\n");
 
     assertThat(entries)
         .containsExactly(
@@ -42,7 +42,8 @@ class CassandraServerJvmTest {
     Path own = Files.writeString(lib.resolve("pipewatch-cassandra-server.jar"), "jar");
     Files.createDirectories(lib.resolve("cassandra"));
 
-    assertThatThrownBy(() -> CassandraServerJvm.entries(own, () -> "", "cassandra/gone-1.jar"))
+    assertThatThrownBy(
+            () -> CassandraServerJvm.entries(own, () -> "", () -> "cassandra/gone-1.jar"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("gone-1.jar")
         .hasMessageContaining("distribution");
@@ -54,7 +55,12 @@ class CassandraServerJvmTest {
     Path repoJar = Files.writeString(dir.resolve("repo-c-3.jar"), "c");
 
     List<String> entries =
-        CassandraServerJvm.entries(classes, () -> repoJar.toString(), "cassandra/c-3.jar");
+        CassandraServerJvm.entries(
+            classes,
+            () -> repoJar.toString(),
+            () -> {
+              throw new AssertionError("the distribution listing must not be read");
+            });
 
     assertThat(entries).containsExactly(classes.toString(), repoJar.toString());
   }
@@ -64,7 +70,7 @@ class CassandraServerJvmTest {
     Path classes = Files.createDirectories(dir.resolve("target/classes"));
     String gone = dir.resolve("gone-4.jar").toString();
 
-    assertThatThrownBy(() -> CassandraServerJvm.entries(classes, () -> gone, ""))
+    assertThatThrownBy(() -> CassandraServerJvm.entries(classes, () -> gone, () -> ""))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(gone)
         .hasMessageContaining("rebuild with Maven");
