@@ -156,6 +156,9 @@ public record ClusterSettings(
     switch (discovery) {
       case CONFIG -> {
         keys.put(bootstrap + "discovery-method", "config");
+        // Nodes on one host differ by management port: keep every listed endpoint (by default
+        // Bootstrap keeps only those on this node's own management port).
+        keys.put("pekko.management.cluster.bootstrap.contact-point.filter-on-fallback-port", false);
         List<Map<String, Object>> endpoints = new ArrayList<>();
         for (Endpoint point : contactPoints) {
           endpoints.add(Map.of("host", point.host(), "port", point.port()));
