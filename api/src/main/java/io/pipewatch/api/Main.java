@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * mvn -pl api -am compile exec:java          # from the repository root
+ * mvn -pl api -am compile exec:java -Dexec.args=cassandra   # only a Cassandra, for several nodes
  * </pre>
  *
  * Exit codes: 0 after a normal shutdown, 1 when start-up fails, 2 for a bad configuration.
@@ -53,6 +54,15 @@ public final class Main {
     } catch (InvalidSettingException | ConfigException e) {
       System.err.println("pipewatch: " + oneLine(e.getMessage()));
       System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+    if (args.length > 0 && "cassandra".equals(args[0])) {
+      try {
+        SharedCassandra.run(settings.persistence());
+      } catch (RuntimeException | InterruptedException e) {
+        System.err.println("pipewatch: cannot start Cassandra: " + oneLine(e.getMessage()));
+        System.exit(EXIT_FAILED);
+      }
       return;
     }
     CassandraPersistence storage;

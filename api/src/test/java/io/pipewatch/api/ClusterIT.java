@@ -59,7 +59,7 @@ class ClusterIT {
   private final AtomicBoolean feeding = new AtomicBoolean();
   private final AtomicLong fed = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
-  private Thread feeder;
+  private final List<Thread> feeders = new CopyOnWriteArrayList<>();
   private Path workDir;
   private String keyspaceSuffix;
   private String cassandra;
@@ -86,8 +86,8 @@ class ClusterIT {
   @AfterAll
   void stopEverything() throws Exception {
     feeding.set(false);
-    if (feeder != null) {
-      feeder.join(5_000);
+    for (Thread feeder : feeders) {
+      feeder.join(15_000);
     }
     for (ServerProcess node : nodes) {
       if (node != null && node.process.isAlive()) {
@@ -376,44 +376,50 @@ class ClusterIT {
     return where;
   }
 
-  /** One batch per source per second, to the live nodes in turn; runs until the class ends. */
+  /**
+   * One batch per source per second, to the live nodes in turn, one thread per source (a batch held
+   * up by a shard in transit does not delay the others); runs until the class ends.
+   */
   private void startFeeding() {
     if (feeding.getAndSet(true)) {
       return;
     }
-    feeder =
-        new Thread(
-            () -> {
-              long round = 0;
-              while (feeding.get()) {
-                long next = System.nanoTime() + 1_000_000_000L;
-                List<ServerProcess> live = live();
-                for (int i = 0; i < SOURCES && feeding.get(); i++) {
-                  ServerProcess node = live.get((int) ((i + round) % live.size()));
+    for (int s = 0; s < SOURCES; s++) {
+      int source = s;
+      Thread thread =
+          new Thread(
+              () -> {
+                long round = 0;
+                while (feeding.get()) {
+                  long next = System.nanoTime() + 1_000_000_000L;
+                  List<ServerProcess> live = live();
+                  ServerProcess node = live.get((int) ((source + round) % live.size()));
                   String body =
-                      "{\"source\":\"svc-%02d\",\"samples\":[{\"name\":\"jobs_done_total\",\"kind\":\"counter\",\"value\":%d}]}"
-                          .formatted(i, round * 10);
+                      ("{\"source\":\"svc-%02d\",\"samples\":[{\"name\":\"jobs_done_total\","
+                              + "\"kind\":\"counter\",\"value\":%d}]}")
+                          .formatted(source, round * 10);
                   try {
                     int code = node.send("POST", "/api/ingest", body).statusCode();
                     (code / 100 == 2 ? fed : refused).incrementAndGet();
                   } catch (Exception e) {
                     refused.incrementAndGet();
                   }
-                }
-                round++;
-                long left = next - System.nanoTime();
-                if (left > 0) {
-                  try {
-                    Thread.sleep(left / 1_000_000L);
-                  } catch (InterruptedException e) {
-                    return;
+                  round++;
+                  long left = next - System.nanoTime();
+                  if (left > 0) {
+                    try {
+                      Thread.sleep(left / 1_000_000L);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
                   }
                 }
-              }
-            },
-            "cluster-it-feeder");
-    feeder.setDaemon(true);
-    feeder.start();
+              },
+              "cluster-it-feeder-" + source);
+      thread.setDaemon(true);
+      thread.start();
+      feeders.add(thread);
+    }
   }
 
   /**
