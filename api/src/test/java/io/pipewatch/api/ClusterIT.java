@@ -3,8 +3,10 @@ package io.pipewatch.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.pipewatch.persistence.testkit.TestCassandra;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +36,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Bootstrap with discovery {@code config}) sharing the test Cassandra form one cluster, while a
  * feeder posts a batch for each of 30 sources every second to the live nodes in turn and an
  * operator flips each source's optimizer mode (each flip an event in the journal, acknowledged by
- * its 2xx). Then: {@code kill -9} of the oldest node (it hosts the singletons) — its shards come
- * back on the survivors within 10 s of the split-brain resolver's decision and no acknowledged
- * optimizer event is lost; the killed node restarts and rejoins; a graceful leave (SIGTERM) hands
- * its shards over, again losing nothing acknowledged. Timings are printed ({@code CLUSTER-TIMING})
- * and written to {@code target/cluster-timings.txt} for docs/benchmarks.md, not asserted beyond
- * generous bounds. The split-brain resolver runs with the server's own setting ({@code stable-after
- * = 7s}, which is also the margin before a downed node's shards move).
+ * its 2xx) and raises test alerts that a real webhook receiver counts by {@code Idempotency-Key}.
+ * Then: {@code kill -9} of the oldest node (it hosts the singletons) — its shards come back on the
+ * survivors within 10 s of the split-brain resolver's decision, no acknowledged optimizer event or
+ * alert is lost, and the alert router singleton fails over without notifying anything twice; the
+ * killed node restarts and rejoins; a graceful leave (SIGTERM) hands its shards over, again losing
+ * nothing acknowledged. Timings are printed ({@code CLUSTER-TIMING}) and written to {@code
+ * target/cluster-timings.txt} for docs/benchmarks.md, not asserted beyond generous bounds. The
+ * split-brain resolver runs with the server's own setting ({@code stable-after = 7s}, which is also
+ * the margin before a downed node's shards move).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,6 +64,9 @@ class ClusterIT {
   private final AtomicLong fed = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final List<Thread> feeders = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> notificationsByKey = new ConcurrentHashMap<>();
+  private final List<String> createdAlerts = new CopyOnWriteArrayList<>();
+  private HttpServer webhook;
   private Path workDir;
   private String keyspaceSuffix;
   private String cassandra;
@@ -68,6 +75,17 @@ class ClusterIT {
   void startThreeNodes() throws Exception {
     workDir = Files.createTempDirectory(Path.of("target"), "cluster-it");
     cassandra = TestCassandra.get().contactPoint().toString();
+    webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    webhook.createContext(
+        "/hook",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+          notificationsByKey.merge(String.valueOf(key), 1, Integer::sum);
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    webhook.start();
     keyspaceSuffix = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     for (int i = 0; i < NODES; i++) {
       httpPorts[i] = ServerProcess.freePort();
@@ -97,6 +115,9 @@ class ClusterIT {
           node.close();
         }
       }
+    }
+    if (webhook != null) {
+      webhook.stop(0);
     }
     timings.add(0, "load: " + loadAverage());
     Files.write(Path.of("target", "cluster-timings.txt"), timings);
@@ -176,6 +197,9 @@ class ClusterIT {
   void killMinus9OfTheOldestLosesNoAcknowledgedEventAndItsShardsComeBack() throws Exception {
     startFeeding();
     flipModes(2);
+    raiseTestAlerts(3);
+    awaitTrue(
+        Duration.ofSeconds(60), () -> !notificationsByKey.isEmpty(), "webhook notified before");
     ServerProcess victim = oldest();
     List<ServerProcess> survivors = live().stream().filter(n -> n != victim).toList();
     Map<String, List<String>> before = sourcesOn(List.of(nodes));
@@ -282,7 +306,12 @@ class ClusterIT {
             "-Dpipewatch.persistence.journal-keyspace=cit_journal_" + keyspaceSuffix,
             "-Dpipewatch.persistence.snapshot-keyspace=cit_snapshot_" + keyspaceSuffix,
             // every node reports the host under the same source: keep the 30 countable
-            "-Dpipewatch.collector.probe.enabled=false"));
+            "-Dpipewatch.collector.probe.enabled=false",
+            // a real webhook receiver, for operator-raised alerts only (not the fleet's patterns)
+            "-Dpipewatch.alerts.channels.webhook.url=http://127.0.0.1:"
+                + webhook.getAddress().getPort()
+                + "/hook",
+            "-Dpipewatch.alerts.channels.webhook.route.0=origin!=system"));
   }
 
   private List<ServerProcess> live() {
@@ -466,6 +495,36 @@ class ClusterIT {
           .as(source + ": the last acknowledged mode is the journal's last")
           .isEqualTo(lastAckedMode.get(source));
     }
+  }
+
+  // --- alerts ----------------------------------------------------------------------------------
+
+  /** Raises test alerts through the live nodes in turn; remembers each acknowledged (201) one. */
+  private void raiseTestAlerts(int count) throws Exception {
+    List<ServerProcess> live = live();
+    for (int i = 0; i < count; i++) {
+      HttpResponse<String> created =
+          live.get(i % live.size())
+              .send("POST", "/api/test-alert", "{\"severity\":\"critical\",\"note\":\"drill\"}");
+      if (created.statusCode() == 201) {
+        createdAlerts.add(json(created).path("id").asText());
+      }
+    }
+    assertThat(createdAlerts).as("test alerts acknowledged").isNotEmpty();
+  }
+
+  /**
+   * Every acknowledged alert is still known to the router (its journal), and no notification
+   * reached the webhook twice (one Idempotency-Key, one request).
+   */
+  private void assertNoAlertLostNorNotifiedTwice(ServerProcess node) throws Exception {
+    for (String id : createdAlerts) {
+      HttpResponse<String> alert = node.get("/api/alerts/" + id);
+      assertThat(alert.statusCode()).as("alert " + id + ": " + alert.body()).isEqualTo(200);
+    }
+    assertThat(notificationsByKey)
+        .as("notifications by Idempotency-Key")
+        .allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1));
   }
 
   // --- helpers ---------------------------------------------------------------------------------
