@@ -20,6 +20,7 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
@@ -27,11 +28,13 @@ import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * Owns the simulated demo pipeline of this node: starts it in real time (its agents report to the
- * collectors like any service), injects faults on request, and stops it with the actor. Exists only
- * when {@code pipewatch.simulator.demo.enabled} is true.
+ * Owns the simulated demo pipeline of the cluster (a cluster singleton, {@link #init}): starts it
+ * in real time (its agents report to the collectors like any service), injects faults on request,
+ * and stops it with the actor. Exists only when {@code pipewatch.simulator.demo.enabled} is true.
  *
  * <p>The simulator is synchronized and its pacing step can hold its lock for a while on a loaded
  * machine, so every call into it runs on the blocking-I/O dispatcher and comes back with {@code
@@ -69,6 +72,15 @@ final class DemoPipeline {
       implements Command, NoSerializationVerificationNeeded {}
 
   private DemoPipeline() {}
+
+  /**
+   * Runs {@code behavior} as a cluster singleton, once per cluster rather than once per node, and
+   * returns its proxy: on the oldest member, moving to the next oldest when that one leaves or is
+   * downed (the new instance starts a fresh simulation; injected faults are not carried over).
+   */
+  static ActorRef<Command> init(ActorSystem<?> system, Behavior<Command> behavior) {
+    return ClusterSingleton.get(system).init(SingletonActor.of(behavior, "demo-pipeline"));
+  }
 
   static Behavior<Command> create(SimulatorSettings settings, Consumer<Collector.Ingest> sink) {
     return create(settings, sink, null, 1000);

@@ -69,8 +69,8 @@ public final class Guardian {
   public static Behavior<Command> create(ServerContext server) {
     return Behaviors.setup(
         ctx -> {
-          joinSelfUnlessSeeded(ctx);
           ServerSettings settings = server.settings();
+          joinSelfUnlessDiscovering(ctx, settings.cluster());
           Map<String, Boolean> alive = new LinkedHashMap<>();
 
           // Event-sourced children take the journal backoff: an outer supervise never sees a
@@ -145,15 +145,18 @@ public final class Guardian {
           Optional<ActorRef<DemoPipeline.Command>> demo =
               settings.simulator().demo().enabled()
                   ? Optional.of(
-                      spawn(
+                      watch(
                           ctx,
                           alive,
                           "demo-pipeline",
-                          DemoPipeline.create(
-                              settings.simulator(),
-                              toCollectors,
-                              optimizers,
-                              settings.optimizer().observationPeriod().toMillis())))
+                          DemoPipeline.init(
+                              ctx.getSystem(),
+                              supervised(
+                                  DemoPipeline.create(
+                                      settings.simulator(),
+                                      toCollectors,
+                                      optimizers,
+                                      settings.optimizer().observationPeriod().toMillis())))))
                   : Optional.empty();
           TopLevelActors actors =
               new TopLevelActors(
@@ -166,6 +169,8 @@ public final class Guardian {
                   startHistory,
                   demo,
                   optimizers);
+          NodeHealth.get(ctx.getSystem())
+              .register(new HealthRoutes(ctx.getSystem(), ctx.getSelf(), server)::check);
           spawn(ctx, alive, "http-server", HttpServer.create(server, actors));
           return running(Collections.unmodifiableMap(alive), null);
         });
@@ -202,10 +207,15 @@ public final class Guardian {
                 Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
   }
 
-  private static void joinSelfUnlessSeeded(ActorContext<Command> ctx) {
+  /**
+   * Joins the node to itself, a cluster of one, unless it finds its peers: through Cluster
+   * Bootstrap (a discovery method is set, {@link ClusterFormation}) or configured seed nodes.
+   */
+  private static void joinSelfUnlessDiscovering(
+      ActorContext<Command> ctx, ClusterSettings settings) {
     boolean seeded =
         !ctx.getSystem().settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty();
-    if (!seeded) {
+    if (!seeded && !settings.multiNode()) {
       Cluster cluster = Cluster.get(ctx.getSystem());
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }

@@ -15,12 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a Pipewatch node: reads and validates the configuration, starts the embedded Cassandra
- * when no external one is configured, then the actor system with its {@link Guardian}. SIGTERM (or
- * Ctrl-C) runs Pekko's coordinated shutdown: HTTP unbinds, the node's producers stop, sharded
- * actors stop, then Cassandra drains while the node leaves the cluster and the actor system ends.
+ * when no external one is configured, then the actor system with its {@link Guardian}, Pekko
+ * Management ({@code /alive}, {@code /ready}) and, with a discovery method, Cluster Bootstrap
+ * ({@link ClusterFormation}). SIGTERM (or Ctrl-C) runs Pekko's coordinated shutdown: HTTP unbinds,
+ * the node's producers stop, sharded actors stop, then Cassandra drains while the node leaves the
+ * cluster and the actor system ends.
  *
  * <pre>
  * mvn -pl api -am compile exec:java          # from the repository root
+ * mvn -pl api -am compile exec:java -Dexec.args=cassandra   # only a Cassandra, for several nodes
  * </pre>
  *
  * Exit codes: 0 after a normal shutdown, 1 when start-up fails, 2 for a bad configuration.
@@ -28,6 +31,15 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   static final int EXIT_FAILED = 1;
   static final int EXIT_BAD_CONFIG = 2;
+
+  /** Shutdown reason when Pekko Management cannot bind its port. */
+  static final CoordinatedShutdown.Reason MANAGEMENT_BIND_FAILED =
+      new CoordinatedShutdown.Reason() {
+        @Override
+        public String toString() {
+          return "management bind failed";
+        }
+      };
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -42,6 +54,15 @@ public final class Main {
     } catch (InvalidSettingException | ConfigException e) {
       System.err.println("pipewatch: " + oneLine(e.getMessage()));
       System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+    if (args.length > 0 && "cassandra".equals(args[0])) {
+      try {
+        SharedCassandra.run(settings.persistence());
+      } catch (RuntimeException | InterruptedException e) {
+        System.err.println("pipewatch: cannot start Cassandra: " + oneLine(e.getMessage()));
+        System.exit(EXIT_FAILED);
+      }
       return;
     }
     CassandraPersistence storage;
@@ -64,13 +85,30 @@ public final class Main {
     try {
       system =
           ActorSystem.create(
-              Guardian.create(context), "pipewatch", storage.pekkoConfig().withFallback(config));
+              Guardian.create(context),
+              "pipewatch",
+              settings
+                  .cluster()
+                  .pekkoConfig()
+                  .withFallback(storage.pekkoConfig())
+                  .withFallback(config));
     } catch (RuntimeException e) {
       storage.close();
       System.err.println("pipewatch: cannot start: " + oneLine(e.getMessage()));
       System.exit(EXIT_FAILED);
       return;
     }
+    ClusterFormation.start(system, settings.cluster())
+        .exceptionally(
+            failure -> {
+              System.err.println(
+                  "pipewatch: cannot start Pekko Management on port "
+                      + settings.cluster().management().port()
+                      + " (pipewatch.cluster.management.port): "
+                      + oneLine(String.valueOf(failure.getMessage())));
+              CoordinatedShutdown.get(Adapter.toClassic(system)).runAll(MANAGEMENT_BIND_FAILED);
+              return null;
+            });
     // Cassandra's drain (3-4 s) starts as soon as the sharded entities, the journal's writers,
     // have stopped, and runs while the cluster part of the shutdown (leaving, singletons exiting,
     // about 1 s) goes on; the JVM exits once both are done. A JVM shutdown hook waits for it,
@@ -98,7 +136,8 @@ public final class Main {
         CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().orElse(null);
     log.info("Pipewatch stopped ({})", reason);
     storage.close();
-    System.exit(reason == HttpServer.BIND_FAILED ? EXIT_FAILED : 0);
+    System.exit(
+        reason == HttpServer.BIND_FAILED || reason == MANAGEMENT_BIND_FAILED ? EXIT_FAILED : 0);
   }
 
   static String oneLine(String message) {

@@ -7,6 +7,7 @@ import io.pipewatch.collector.CollectorSettings;
 import io.pipewatch.collector.ingest.IngestSettings;
 import io.pipewatch.collector.probe.ProbeSettings;
 import io.pipewatch.collector.scrape.ScrapeSettings;
+import io.pipewatch.collector.settings.InvalidSettingException;
 import io.pipewatch.optimizer.OptimizerSettings;
 import io.pipewatch.persistence.PersistenceSettings;
 import io.pipewatch.simulator.SimulatorSettings;
@@ -25,7 +26,8 @@ record ServerSettings(
     SimulatorSettings simulator,
     AnalyzerSettings analyzer,
     AlertSettings alerts,
-    OptimizerSettings optimizer) {
+    OptimizerSettings optimizer,
+    ClusterSettings cluster) {
 
   static ServerSettings create(Config config) {
     ServerSettings settings =
@@ -39,8 +41,21 @@ record ServerSettings(
             SimulatorSettings.create(config),
             AnalyzerSettings.create(config),
             AlertSettings.create(config),
-            OptimizerSettings.create(config));
+            OptimizerSettings.create(config),
+            ClusterSettings.create(config));
     IngestFrameCheck.check(settings.ingest(), config);
+    if (settings.cluster().multiNode()
+        && settings.persistence().mode() == PersistenceSettings.Mode.EMBEDDED) {
+      throw new InvalidSettingException(
+          PersistenceSettings.SECTION + ".contact-points",
+          "the contact points of a Cassandra every node shares when "
+              + ClusterSettings.SECTION
+              + ".discovery is "
+              + config.getString(ClusterSettings.SECTION + ".discovery")
+              + " (an embedded Cassandra belongs to one node; set"
+              + " PIPEWATCH_CASSANDRA_CONTACT_POINTS)",
+          "[] (embedded)");
+    }
     return settings;
   }
 }

@@ -74,4 +74,20 @@ class MainStartupFailureIT {
     assertThat(outcome.stderr().strip().lines()).hasSize(1);
     assertThat(outcome.stderr()).contains(file.getFileName().toString());
   }
+
+  @Test
+  void severalNodesWithTheEmbeddedCassandraStopStartUpWithOneLine() throws Exception {
+    Outcome outcome =
+        runMain(
+            Map.of(
+                "PIPEWATCH_DISCOVERY", "config",
+                "PIPEWATCH_CONTACT_POINTS", "127.0.0.1:1,127.0.0.1:2"));
+
+    assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
+    assertThat(outcome.stderr().strip().lines()).hasSize(1);
+    assertThat(outcome.stderr())
+        .startsWith("pipewatch: Invalid setting 'pipewatch.persistence.contact-points'")
+        .contains("discovery is config")
+        .contains("an embedded Cassandra belongs to one node");
+  }
 }
