@@ -52,9 +52,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  *   <li>{@code GET /api/sources} — the sources and their series counts, freshness and staleness;
  *   <li>{@code GET /api/metrics?source=svc-a&prefix=host_cpu} — latest value of every series (both
  *       filters optional);
- *   <li>{@code GET /api/metrics/{source}/{series}?range=5m|15m|1h|4h} — one series' history at the
- *       resolution that fits the range (URL-encode the source and the series id, e.g. {@code
- *       host%2Fnode-1} and {@code docs_total%7Bstage%3D%22parse%22%7D});
+ *   <li>{@code GET /api/metrics/{source}/{series}?range=5m|15m|1h|4h&format=json|csv} — one series'
+ *       history at the resolution that fits the range (URL-encode the source and the series id,
+ *       e.g. {@code host%2Fnode-1} and {@code docs_total%7Bstage%3D%22parse%22%7D}); {@code
+ *       format=csv} answers RFC 4180 CSV with a header line, as a download;
  *   <li>{@code GET /metrics} — Prometheus text exposition of every collected series and of
  *       Pipewatch's own figures; OpenMetrics when the {@code Accept} header asks for it.
  * </ul>
@@ -167,9 +168,15 @@ final class MetricsRoutes {
 
   private Route history(String source, String series) {
     return ApiDirectives.queryParameters(
-        Set.of("range"),
+        Set.of("range", "format"),
         query -> {
           String range = query.get("range").orElse("5m");
+          String format = query.get("format").orElse("json");
+          if (!SeriesExport.FORMATS.contains(format)) {
+            return ErrorHandling.error(
+                StatusCodes.BAD_REQUEST,
+                new ApiError("unknown format", "format", "expected one of csv, json"));
+          }
           Duration span = RANGES.get(range);
           if (span == null) {
             return ErrorHandling.error(
@@ -196,12 +203,12 @@ final class MetricsRoutes {
                                     series, now - span.toMillis(), now, replyTo)),
                         timeout,
                         system.scheduler());
-                return answer(data, d -> seriesAnswer(d, range));
+                return answer(data, d -> seriesAnswer(d, range, format));
               });
         });
   }
 
-  private static Route seriesAnswer(Collector.SeriesData data, String range) {
+  private static Route seriesAnswer(Collector.SeriesData data, String range, String format) {
     if (!data.known()) {
       return ErrorHandling.error(
           StatusCodes.NOT_FOUND,
@@ -213,8 +220,7 @@ final class MetricsRoutes {
                   + JsonSupport.shorten(data.sourceId())
                   + " lists them)"));
     }
-    return complete(
-        StatusCodes.OK,
+    SeriesHistory history =
         new SeriesHistory(
             data.sourceId(),
             data.seriesId(),
@@ -223,8 +229,11 @@ final class MetricsRoutes {
             data.timestamps(),
             data.values(),
             data.min(),
-            data.max()),
-        JsonSupport.marshaller());
+            data.max());
+    if (format.equals("csv")) {
+      return complete(SeriesExport.csv(history));
+    }
+    return complete(StatusCodes.OK, history, JsonSupport.marshaller());
   }
 
   private Route exposition() {

@@ -18,10 +18,12 @@ final class ServerRoutes {
   ServerRoutes(ActorSystem<?> system, TopLevelActors actors, ServerContext server) {
     Route all =
         concat(
+            new StaticRoutes().route(),
             new HealthRoutes(system, actors.guardian(), server).route(),
             new NodeRoutes(system, actors.startHistory(), server.settings().api()).route(),
             new IngestRoutes(system, actors.collectors(), server.settings()).route(),
             new MetricsRoutes(system, actors, server.settings().api()).route(),
+            new ReportRoutes(system, actors, server.settings().api().askTimeout()).route(),
             new BottleneckRoutes(
                     system, actors.bottleneckBoard(), server.settings().api().askTimeout())
                 .route(),
