@@ -191,7 +191,8 @@ async function start() {
   await Promise.all([refreshPanels().catch(showError), selectRange('5m').catch(showError)]);
   live.start();
   // the panels follow /ws events; while /ws is down they are polled
-  setInterval(() => { if (!state.wsOpen) refreshPanels().catch(() => {}); }, 2000);
+  let ticks = 0;
+  setInterval(() => { ticks += 1; if (!state.wsOpen || ticks % 5 === 0) refreshPanels().catch(() => {}); }, 2000);
   setInterval(() => { loadSources().catch(() => {}); }, 30000);
   document.body.dataset.ready = 'true';
 }

@@ -22,7 +22,7 @@ const COLORS = ['#0969da', '#cf222e', '#1a7f37', '#9a6700', '#8250df', '#bf3989'
 
 function timeLabel(ms) {
   const d = new Date(ms);
-  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 export class Charts {
@@ -47,7 +47,7 @@ export class Charts {
           spanGaps: true,
           elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
           scales: {
-            x: { type: 'linear', ticks: { maxTicksLimit: 5, callback: (v) => timeLabel(v) } },
+            x: { type: 'linear', ticks: { maxTicksLimit: 6, maxRotation: 0, callback: (v) => timeLabel(v) } },
             y: { beginAtZero: true, ticks: { maxTicksLimit: 5 } },
           },
           plugins: { legend: { labels: { boxWidth: 10, font: { size: 10 } } }, tooltip: { enabled: true } },
@@ -91,6 +91,8 @@ export class Charts {
         }
       }
       if (touched) {
+        this.charts[chartId].options.scales.x.min = cutoff;
+        this.charts[chartId].options.scales.x.max = at;
         const canvas = this.charts[chartId].canvas;
         canvas.dataset.liveUpdates = String(Number(canvas.dataset.liveUpdates) + 1);
         canvas.dataset.lastUpdate = String(at);
@@ -147,6 +149,8 @@ export class Charts {
         this.dataset(chartId, line, source).data = data;
         points += data.length;
       }
+      chart.options.scales.x.min = Date.now() - RANGES[range];
+      chart.options.scales.x.max = Date.now();
       chart.canvas.dataset.historyPoints = String(points);
       chart.canvas.dataset.range = range;
       chart.update('none');
