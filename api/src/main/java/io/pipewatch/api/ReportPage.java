@@ -143,18 +143,33 @@ final class ReportPage {
           .append("</td><td>")
           .append(esc(b.path("severity").asText()))
           .append("</td><td>")
-          .append(number(b.path("impact").asDouble()))
+          .append(percent(b.path("impact").asDouble()))
           .append("</td><td>")
-          .append(number(b.path("confidence").asDouble()))
+          .append(percent(b.path("confidence").asDouble()))
           .append("</td><td>")
           .append(time(b.path("openedMillis").asLong()))
           .append("</td><td>");
       for (JsonNode e : b.path("evidence")) {
-        h.append(esc(e.isTextual() ? e.asText() : e.toString())).append("<br>");
+        h.append(esc(e.isTextual() ? e.asText() : evidence(e))).append("<br>");
       }
       h.append("</td></tr>");
     }
     h.append("</table>\n");
+  }
+
+  /** {@code rule series = value (threshold t)} of one piece of evidence. */
+  private static String evidence(JsonNode e) {
+    StringBuilder out = new StringBuilder(e.path("rule").asText(""));
+    if (e.hasNonNull("seriesId")) {
+      out.append(' ').append(e.path("seriesId").asText());
+    }
+    if (e.path("value").isNumber()) {
+      out.append(" = ").append(number(e.path("value").asDouble()));
+    }
+    if (e.path("threshold").isNumber()) {
+      out.append(" (threshold ").append(number(e.path("threshold").asDouble())).append(')');
+    }
+    return out.toString();
   }
 
   private static void alerts(StringBuilder h, JsonNode list, int total) {
@@ -205,6 +220,10 @@ final class ReportPage {
           .append("</code></td></tr>");
     }
     h.append("</table>\n");
+  }
+
+  private static String percent(double ratio) {
+    return Double.isFinite(ratio) ? Math.round(ratio * 100) + " %" : "";
   }
 
   private static String time(long millis) {
