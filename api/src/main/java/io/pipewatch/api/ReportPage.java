@@ -195,7 +195,7 @@ final class ReportPage {
         h.append(esc(s.asText())).append(' ');
       }
       h.append("</td><td>")
-          .append(esc(a.path("acknowledgement").path("who").asText("")))
+          .append(esc(a.path("acknowledgement").path("by").asText("")))
           .append("</td></tr>");
     }
     h.append("</table>\n");
