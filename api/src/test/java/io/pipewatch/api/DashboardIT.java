@@ -248,6 +248,10 @@ class DashboardIT {
   @Test
   @Order(6)
   void screenshotsAtDesktopAndPhoneSizes() throws IOException {
+    int loads = Integer.parseInt(body().getAttribute("data-history-loads"));
+    browser.findElement(By.cssSelector(".ranges button[data-range='5m']")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(d -> Integer.parseInt(body().getAttribute("data-history-loads")) > loads);
     viewport(1280, 800);
     shot("dashboard-1280x800.png");
     viewport(390, 844);
