@@ -88,6 +88,8 @@ function setWsState(wsState, info) {
   clearTimeout(state.bannerTimer);
   if (wsState === 'open') {
     state.wsOpen = true;
+    state.openedAt = Date.now();
+    state.firstUpdateAt = null;
     status.textContent = 'live';
     if (info.resumed) {
       banner.textContent = 'Live updates reconnected; missed events replayed.';
@@ -115,6 +117,7 @@ function onMessage(message) {
   switch (message.type) {
     case 'DashboardUpdate':
       charts.addUpdate(message);
+      if (!state.firstUpdateAt) state.firstUpdateAt = Date.now();
       document.getElementById('count-bottlenecks').textContent = message.activeBottlenecks + ' bottlenecks';
       document.getElementById('count-alerts').textContent = message.firingAlerts + ' firing';
       break;

@@ -32,6 +32,8 @@ export class Charts {
     this.colors = new Map();
     this.seriesIds = new Map(); // source -> Promise<{name -> series id}>
     this.liveUpdates = 0;
+    this.liveTimes = [];
+    this.sources = new Set(); // the sources drawn (empty: every source)
     this.historyLoads = 0;
     for (const id of Object.keys(CHARTS)) {
       const canvas = document.getElementById('chart-' + id);
@@ -81,6 +83,7 @@ export class Charts {
     for (const [chartId, lines] of Object.entries(CHARTS)) {
       let touched = false;
       for (const s of update.sources || []) {
+        if (this.sources.size && !this.sources.has(s.source)) continue;
         for (const line of lines) {
           const v = s[line.field];
           if (v === null || v === undefined) continue;
@@ -100,6 +103,8 @@ export class Charts {
       }
     }
     this.liveUpdates += 1;
+    this.liveTimes.push(Date.now()); // when updates reached the charts (the browser test reads it)
+    if (this.liveTimes.length > 100) this.liveTimes.shift();
   }
 
   /** The series ids of `source` by name, from /api/metrics?source= (asked once per source). */
@@ -119,6 +124,7 @@ export class Charts {
   /** Redraws every chart from history of `range` for `sources`. */
   async loadHistory(range, sources) {
     this.range = range;
+    this.sources = new Set(sources);
     const jobs = [];
     const fresh = {};
     for (const id of Object.keys(CHARTS)) fresh[id] = [];
