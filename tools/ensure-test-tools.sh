@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run by the build before the tests that talk to real Prometheus tools: promtool checks /metrics,
 # prometheus-node-exporter is a real scrape target, prometheus-alertmanager (with amtool) takes
-# Pipewatch's alerts and posts its webhook into Pipewatch. Installs them with apt-get when missing
+# Pipewatch's alerts and posts its webhook into Pipewatch; chromium and chromium-driver run the
+# dashboard's browser test (DashboardIT) headless. Installs them with apt-get when missing
 # and the build runs as root (CI, containers); otherwise stops with what to install.
 set -euo pipefail
 need=()
@@ -12,6 +13,8 @@ command -v prometheus-node-exporter >/dev/null 2>&1 || [ -x /usr/bin/prometheus-
   || need+=(prometheus-node-exporter)
 { [ -x /usr/bin/prometheus-alertmanager ] || command -v alertmanager >/dev/null 2>&1; } \
   && command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing the test tools: ${need[*]}"

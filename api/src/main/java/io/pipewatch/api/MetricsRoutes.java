@@ -52,9 +52,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  *   <li>{@code GET /api/sources} — the sources and their series counts, freshness and staleness;
  *   <li>{@code GET /api/metrics?source=svc-a&prefix=host_cpu} — latest value of every series (both
  *       filters optional; with {@code source}, asked of that source's collector directly);
- *   <li>{@code GET /api/metrics/{source}/{series}?range=5m|15m|1h|4h} — one series' history at the
- *       resolution that fits the range (URL-encode the source and the series id, e.g. {@code
- *       host%2Fnode-1} and {@code docs_total%7Bstage%3D%22parse%22%7D});
+ *   <li>{@code GET /api/metrics/{source}/{series}?range=5m|15m|1h|4h&format=json|csv} — one series'
+ *       history at the resolution that fits the range (URL-encode the source and the series id,
+ *       e.g. {@code host%2Fnode-1} and {@code docs_total%7Bstage%3D%22parse%22%7D}); {@code
+ *       format=csv} answers RFC 4180 CSV with a header line, as a download;
  *   <li>{@code GET /metrics} — Prometheus text exposition of the series collected ON THIS NODE and
  *       of this node's own figures (Prometheus scrapes every node; a cluster-wide page would count
  *       each series once per node); OpenMetrics when the {@code Accept} header asks for it.
@@ -232,9 +233,15 @@ final class MetricsRoutes {
 
   private Route history(String source, String series) {
     return ApiDirectives.queryParameters(
-        Set.of("range"),
+        Set.of("range", "format"),
         query -> {
           String range = query.get("range").orElse("5m");
+          String format = query.get("format").orElse("json");
+          if (!SeriesExport.FORMATS.contains(format)) {
+            return ErrorHandling.error(
+                StatusCodes.BAD_REQUEST,
+                new ApiError("unknown format", "format", "expected one of csv, json"));
+          }
           Duration span = RANGES.get(range);
           if (span == null) {
             return ErrorHandling.error(
@@ -251,7 +258,7 @@ final class MetricsRoutes {
                           new Collector.GetSeries(series, now - span.toMillis(), now, replyTo)),
                   timeout,
                   system.scheduler());
-          return answer(data, d -> d.known() ? seriesAnswer(d, range) : unknownSeries(source, d));
+          return answer(data, d -> d.known() ? seriesAnswer(d, range, format) : unknownSeries(source, d));
         });
   }
 
@@ -274,10 +281,10 @@ final class MetricsRoutes {
                 ? ErrorHandling.error(
                     StatusCodes.NOT_FOUND,
                     new ApiError("unknown source", "source", JsonSupport.shorten(source)))
-                : seriesAnswer(data, null));
+                : seriesAnswer(data, null, "json"));
   }
 
-  private static Route seriesAnswer(Collector.SeriesData data, String range) {
+  private static Route seriesAnswer(Collector.SeriesData data, String range, String format) {
     if (!data.known()) {
       return ErrorHandling.error(
           StatusCodes.NOT_FOUND,
@@ -289,8 +296,7 @@ final class MetricsRoutes {
                   + JsonSupport.shorten(data.sourceId())
                   + " lists them)"));
     }
-    return complete(
-        StatusCodes.OK,
+    SeriesHistory history =
         new SeriesHistory(
             data.sourceId(),
             data.seriesId(),
@@ -299,8 +305,11 @@ final class MetricsRoutes {
             data.timestamps(),
             data.values(),
             data.min(),
-            data.max()),
-        JsonSupport.marshaller());
+            data.max());
+    if (format.equals("csv")) {
+      return complete(SeriesExport.csv(history));
+    }
+    return complete(StatusCodes.OK, history, JsonSupport.marshaller());
   }
 
   private Route exposition() {

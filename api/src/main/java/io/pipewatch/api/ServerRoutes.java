@@ -19,12 +19,14 @@ final class ServerRoutes {
   ServerRoutes(ActorSystem<?> system, TopLevelActors actors, ServerContext server) {
     Route all =
         concat(
+            new StaticRoutes().route(),
             new HealthRoutes(system, actors.guardian(), server).route(),
             new DocsRoutes().route(),
             new NodeRoutes(system, actors.startHistory(), server.settings().api()).route(),
             new IngestRoutes(system, actors.collectors(), actors.optimizers(), server.settings())
                 .route(),
             new MetricsRoutes(system, actors, server.settings().api()).route(),
+            new ReportRoutes(system, actors, server.settings().api().askTimeout()).route(),
             new BottleneckRoutes(
                     system,
                     server.settings().api(),

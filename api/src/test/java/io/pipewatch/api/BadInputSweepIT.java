@@ -52,7 +52,9 @@ class BadInputSweepIT {
           "/metrics",
           "/api/bottlenecks",
           "/api/patterns",
-          "/api/simulator/faults");
+          "/api/simulator/faults",
+          "/api/report",
+          "/");
 
   /**
    * A POST route: a valid body; a string and a number field of it to break; the GET that shows what
@@ -139,6 +141,17 @@ class BadInputSweepIT {
         "/api/metrics?prefix=a&prefix=b                  | prefix",
         "/api/metrics/" + PIPELINE + "-parse/x?range=7d  | range",
         "/api/metrics/" + PIPELINE + "-parse/x?range=    | range",
+        "/api/metrics/" + PIPELINE + "-parse/x?format=xml | format",
+        "/api/metrics/" + PIPELINE + "-parse/x?format=   | format",
+        "/api/metrics/" + PIPELINE + "-parse/x?format=csv&format=json | format",
+        "/api/report?range=25h                           | range",
+        "/api/report?range=0m                            | range",
+        "/api/report?range=1d                            | range",
+        "/api/report?range=-1h                           | range",
+        "/api/report?range=                              | range",
+        "/api/report?range=1h&format=pdf                 | format",
+        "/api/report?format=                             | format",
+        "/api/report?range=1h&range=2h                   | range",
       })
   void aBadQueryValueIsA400NamingTheParameter(String target, String field) throws Exception {
     assertError(get(target), 400, field);
