@@ -15,7 +15,8 @@ public record ApiSettings(
     int httpPort,
     long maxRequestBodyBytes,
     Duration askTimeout,
-    Duration healthTimeout) {
+    Duration healthTimeout,
+    Duration healthJournalCache) {
 
   public static ApiSettings create(Config root) {
     SettingsReader in = SettingsReader.of(root, "pipewatch.api");
@@ -26,7 +27,8 @@ public record ApiSettings(
         http.port("port"),
         bytes(http, "max-request-body"),
         in.positiveDuration("ask-timeout"),
-        in.positiveDuration("health-timeout"));
+        in.positiveDuration("health-timeout"),
+        in.positiveDuration("health-journal-cache"));
   }
 
   /** The configured node id, or this host's name when none is set. */

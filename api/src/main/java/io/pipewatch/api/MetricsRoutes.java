@@ -239,7 +239,12 @@ final class MetricsRoutes {
                     .thenCombine(
                         alertFigures(),
                         (both, alerts) ->
-                            render(accept.orElse(null), both.getKey(), both.getValue(), alerts)),
+                            render(
+                                accept.orElse(null),
+                                both.getKey(),
+                                both.getValue(),
+                                alerts,
+                                LiveMetrics.get(system).snapshots())),
                 response -> complete(response)));
   }
 
@@ -257,7 +262,8 @@ final class MetricsRoutes {
       String accept,
       SourceDirectory.LatestSnapshots latest,
       SourceDirectory.NodeFigures figures,
-      AlertFigures alerts) {
+      AlertFigures alerts,
+      List<MetricSnapshot> live) {
     ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
     String contentType = MetricsExposition.contentType(accept);
     // the router's own figures win over collected series of the same name (Pipewatch scraping
@@ -265,6 +271,7 @@ final class MetricsRoutes {
     List<MetricSnapshot> own =
         new java.util.ArrayList<>(alerts == null ? List.of() : AlertMetrics.snapshots(alerts));
     own.addAll(optimizerSnapshots());
+    own.addAll(live);
     java.util.Set<String> ownNames = new java.util.HashSet<>();
     own.forEach(m -> ownNames.add(m.getMetadata().getPrometheusName()));
     List<MetricSnapshot> all = new java.util.ArrayList<>(own);

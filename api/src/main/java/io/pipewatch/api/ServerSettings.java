@@ -25,7 +25,8 @@ record ServerSettings(
     SimulatorSettings simulator,
     AnalyzerSettings analyzer,
     AlertSettings alerts,
-    OptimizerSettings optimizer) {
+    OptimizerSettings optimizer,
+    WebSocketSettings websocket) {
 
   static ServerSettings create(Config config) {
     ServerSettings settings =
@@ -39,7 +40,8 @@ record ServerSettings(
             SimulatorSettings.create(config),
             AnalyzerSettings.create(config),
             AlertSettings.create(config),
-            OptimizerSettings.create(config));
+            OptimizerSettings.create(config),
+            WebSocketSettings.create(config));
     IngestFrameCheck.check(settings.ingest(), config);
     return settings;
   }
