@@ -29,8 +29,10 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * the slot of every client whose interval is due — rendered once per distinct filter and interval.
  *
  * <p>A client never delays the others: offers into its bounded queue never block, an event that
- * finds it full waits in a second queue of the same size, and a client whose queue has not moved
- * for {@code stuck-timeout} (or whose second queue overflows) is closed with code 1008.
+ * finds it full waits behind it (references to the events rendered once, at most {@code
+ * replay-buffer} of them: what a reconnecting client could resume anyway), and a client whose queue
+ * has not moved for {@code stuck-timeout} (or whose waiting events overflow) is closed with code
+ * 1008.
  *
  * <pre>{@code
  * ActorRef<LiveHub.Command> hub = system.systemActorOf(LiveHub.create(settings, "node-1",
@@ -284,7 +286,7 @@ final class LiveHub extends AbstractBehavior<LiveHub.Command> {
       return;
     }
     c.offer(item);
-    if (c.waiting.size() > settings.clientBuffer()) {
+    if (c.waiting.size() > settings.replayBuffer()) {
       c.close("overflow");
     }
   }
