@@ -340,6 +340,9 @@ class WebSocketRoutesTest {
     long closedBefore = metrics.disconnects("stuck");
     // the stuck client: never asks for a message after the first
     TestProbe<String> stuckWelcome = testKit.createTestProbe();
+    TestProbe<String> stuckClosed = testKit.createTestProbe();
+    java.util.concurrent.atomic.AtomicBoolean welcomed =
+        new java.util.concurrent.atomic.AtomicBoolean();
     WebSocket stuck =
         http.newWebSocketBuilder()
             .buildAsync(
@@ -352,8 +355,16 @@ class WebSocketRoutesTest {
 
                   @Override
                   public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                    stuckWelcome.getRef().tell(data.toString());
-                    return null; // and never request more
+                    if (!welcomed.getAndSet(true)) {
+                      stuckWelcome.getRef().tell(data.toString());
+                    }
+                    return null; // and never request more (until told below)
+                  }
+
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                    stuckClosed.getRef().tell(code + " " + reason);
+                    return null;
                   }
                 })
             .get(10, TimeUnit.SECONDS);
@@ -380,6 +391,9 @@ class WebSocketRoutesTest {
           assertThat(metrics.disconnects("stuck")).isGreaterThan(closedBefore);
           return null;
         });
+    // reading again, it finds the close frame behind what it had not read: 1008 and the reason
+    stuck.request(Long.MAX_VALUE);
+    assertThat(stuckClosed.receiveMessage(WAIT)).isEqualTo("1008 stuck");
     // ... while the reader's events and updates kept coming
     publish("docpipe-embed", "after the flood");
     assertThat(reader.next("Optimization").get("detail").get("reason").asText())
