@@ -18,7 +18,8 @@ public record ApiSettings(
     Duration healthTimeout,
     AuthSettings auth,
     TlsSettings tls,
-    Duration fanOutTimeout) {
+    Duration fanOutTimeout,
+    Duration healthJournalCache) {
 
   public static ApiSettings create(Config root) {
     SettingsReader in = SettingsReader.of(root, "pipewatch.api");
@@ -32,7 +33,8 @@ public record ApiSettings(
         in.positiveDuration("health-timeout"),
         AuthSettings.create(in),
         TlsSettings.create(in),
-        in.positiveDuration("fan-out-timeout"));
+        in.positiveDuration("fan-out-timeout"),
+        in.positiveDuration("health-journal-cache"));
   }
 
   /** The configured node id, or this host's name when none is set. */

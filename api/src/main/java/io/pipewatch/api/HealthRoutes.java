@@ -57,12 +57,16 @@ final class HealthRoutes {
   private final ActorRef<Guardian.Command> guardian;
   private final ServerContext server;
   private final Supplier<CompletionStage<Boolean>> journalCheck;
+  private final long cacheNanos;
+  private final java.util.concurrent.atomic.AtomicReference<Cached> cached =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   HealthRoutes(ActorSystem<?> system, ActorRef<Guardian.Command> guardian, ServerContext server) {
     this.system = system;
     this.guardian = guardian;
     this.server = server;
     this.journalCheck = server.journalCheck().apply(system);
+    this.cacheNanos = server.settings().api().healthJournalCache().toNanos();
   }
 
   Route route() {
@@ -84,30 +88,56 @@ final class HealthRoutes {
 
   CompletionStage<Health> check() {
     Duration timeout = server.settings().api().healthTimeout();
-    CompletableFuture<Part> journal =
-        journalCheck
-            .get()
-            .toCompletableFuture()
-            .completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .handle(
-                (ok, failure) -> {
-                  if (Boolean.TRUE.equals(ok)) {
-                    return Part.up("journal answered a query");
-                  }
-                  Throwable cause =
-                      failure instanceof CompletionException && failure.getCause() != null
-                          ? failure.getCause()
-                          : failure;
-                  return cause instanceof JournalUnavailableException
-                      ? Part.down(cause.getMessage())
-                      : Part.down("journal did not answer within " + timeout.toMillis() + " ms");
-                });
+    CompletableFuture<Part> journal = journal(timeout);
     CompletableFuture<Guardian.ActorsStatus> actors =
         AskPattern.<Guardian.Command, Guardian.ActorsStatus>ask(
                 guardian, Guardian.GetActorsStatus::new, timeout, system.scheduler())
             .toCompletableFuture()
             .exceptionally(failure -> null);
     return journal.thenCombine(actors, (journalPart, status) -> assemble(journalPart, status));
+  }
+
+  /**
+   * The journal's part: one query's answer is reused for {@code pipewatch.api.health-journal-cache}
+   * from when it was asked (calls during a query share it), so a busy health endpoint does not
+   * query Cassandra on every call.
+   */
+  private CompletableFuture<Part> journal(Duration timeout) {
+    long now = System.nanoTime();
+    Cached current = cached.get();
+    if (current != null && now - current.askedNanos() < cacheNanos) {
+      return current.part();
+    }
+    CompletableFuture<Part> fresh = new CompletableFuture<>();
+    Cached next = new Cached(now, fresh);
+    if (!cached.compareAndSet(current, next)) {
+      Cached winner = cached.get();
+      return winner == null ? query(timeout) : winner.part();
+    }
+    query(timeout).whenComplete((part, failure) -> fresh.complete(part));
+    return fresh;
+  }
+
+  private record Cached(long askedNanos, CompletableFuture<Part> part) {}
+
+  private CompletableFuture<Part> query(Duration timeout) {
+    return journalCheck
+        .get()
+        .toCompletableFuture()
+        .completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (ok, failure) -> {
+              if (Boolean.TRUE.equals(ok)) {
+                return Part.up("journal answered a query");
+              }
+              Throwable cause =
+                  failure instanceof CompletionException && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure;
+              return cause instanceof JournalUnavailableException
+                  ? Part.down(cause.getMessage())
+                  : Part.down("journal did not answer within " + timeout.toMillis() + " ms");
+            });
   }
 
   private Health assemble(Part journal, Guardian.ActorsStatus status) {

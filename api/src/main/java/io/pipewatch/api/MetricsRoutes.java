@@ -329,7 +329,8 @@ final class MetricsRoutes {
                                 both.getKey(),
                                 both.getValue(),
                                 alerts,
-                                AuthMetrics.get(system).snapshot())),
+                                AuthMetrics.get(system).snapshot(),
+                                LiveMetrics.get(system).snapshots())),
                 response -> complete(response)));
   }
 
@@ -348,7 +349,8 @@ final class MetricsRoutes {
       SourceDirectory.LatestSnapshots latest,
       SourceDirectory.NodeFigures figures,
       AlertFigures alerts,
-      MetricSnapshot auth) {
+      MetricSnapshot auth,
+      List<MetricSnapshot> live) {
     ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
     String contentType = MetricsExposition.contentType(accept);
     // the router's own figures win over collected series of the same name (Pipewatch scraping
@@ -357,6 +359,7 @@ final class MetricsRoutes {
         new java.util.ArrayList<>(alerts == null ? List.of() : AlertMetrics.snapshots(alerts));
     own.addAll(optimizerSnapshots());
     own.add(auth);
+    own.addAll(live);
     java.util.Set<String> ownNames = new java.util.HashSet<>();
     own.forEach(m -> ownNames.add(m.getMetadata().getPrometheusName()));
     List<MetricSnapshot> all = new java.util.ArrayList<>(own);

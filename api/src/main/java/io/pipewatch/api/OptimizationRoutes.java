@@ -103,24 +103,28 @@ final class OptimizationRoutes {
           if (!params.isEmpty()) {
             return unknownParameter(params.keySet().iterator().next(), "no parameters");
           }
-          CompletionStage<List<Map<String, Object>>> all =
-              history
-                  .sources()
-                  .thenCompose(
-                      sources -> {
-                        List<CompletableFuture<Map<String, Object>>> each = new ArrayList<>();
-                        for (String source : sources) {
-                          each.add(status(source).thenApply(this::view).toCompletableFuture());
-                        }
-                        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-                            .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
-                      });
+          CompletionStage<List<Map<String, Object>>> all = overviewList();
           return ErrorHandling.answer(
               all,
               list -> complete(StatusCodes.OK, Map.of("sources", list), JsonSupport.marshaller()),
               "the optimizers",
               timeout);
         });
+  }
+
+  /** Every optimizer's view as {@code GET /api/optimizations} lists it (also for the dashboard). */
+  CompletionStage<List<Map<String, Object>>> overviewList() {
+    return history
+        .sources()
+        .thenCompose(
+            sources -> {
+              List<CompletableFuture<Map<String, Object>>> each = new ArrayList<>();
+              for (String source : sources) {
+                each.add(status(source).thenApply(this::view).toCompletableFuture());
+              }
+              return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                  .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
+            });
   }
 
   private CompletionStage<AdaptiveOptimizer.Status> status(String source) {

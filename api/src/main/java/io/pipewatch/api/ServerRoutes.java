@@ -17,6 +17,12 @@ final class ServerRoutes {
   private final Route route;
 
   ServerRoutes(ActorSystem<?> system, TopLevelActors actors, ServerContext server) {
+    java.time.Duration askTimeout = server.settings().api().askTimeout();
+    WebSocketSettings ws = server.settings().websocket();
+    DashboardReads reads = new DashboardReads(system, actors, askTimeout, ws.figures());
+    var hub = LiveHub.start(system, ws, server.settings().api().nodeId(), reads::figures);
+    OptimizationRoutes optimizations =
+        new OptimizationRoutes(system, actors.optimizers(), askTimeout);
     Route all =
         concat(
             new StaticRoutes().route(),
@@ -40,8 +46,9 @@ final class ServerRoutes {
                 .route(),
             new SilenceRoutes(system, actors.alertRouter(), server.settings().api().askTimeout())
                 .route(),
-            new OptimizationRoutes(
-                    system, actors.optimizers(), server.settings().api().askTimeout())
+            optimizations.route(),
+            new WebSocketRoutes(system, hub, ws).route(),
+            new DashboardRoutes(system, reads, optimizations, hub, askTimeout, ws.defaultInterval())
                 .route(),
             new SimulatorRoutes(
                     system,

@@ -27,7 +27,8 @@ record ServerSettings(
     AnalyzerSettings analyzer,
     AlertSettings alerts,
     OptimizerSettings optimizer,
-    ClusterSettings cluster) {
+    ClusterSettings cluster,
+    WebSocketSettings websocket) {
 
   static ServerSettings create(Config config) {
     ServerSettings settings =
@@ -42,7 +43,8 @@ record ServerSettings(
             AnalyzerSettings.create(config),
             AlertSettings.create(config),
             OptimizerSettings.create(config),
-            ClusterSettings.create(config));
+            ClusterSettings.create(config),
+            WebSocketSettings.create(config));
     IngestFrameCheck.check(settings.ingest(), config);
     if (settings.cluster().multiNode()
         && settings.persistence().mode() == PersistenceSettings.Mode.EMBEDDED) {
