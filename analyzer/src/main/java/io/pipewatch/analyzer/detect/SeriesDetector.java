@@ -28,8 +28,12 @@ package io.pipewatch.analyzer.detect;
  *       seasonal forecast removes at least half of the variance the level model leaves — the
  *       "seasonal strength" test of Wang, Smith and Hyndman (2006, "Characteristic-based clustering
  *       for time series data", Data Mining and Knowledge Discovery 13) at 0.5, both scales measured
- *       the same robust way ({@link RobustScale}). Otherwise the evidence is the larger of the
- *       robust and EWMA |z|. So a daily rush hour is not an anomaly, and a series without a
+ *       the same robust way ({@link RobustScale}). Otherwise the evidence is the mean of the robust
+ *       and EWMA |z|: two level models with different memories and failure modes (the median/MAD
+ *       window ignores outliers but lags a level shift by half a window; the EWMA follows it but is
+ *       inflated by outliers), averaged as an ensemble. Their maximum, used before, took each
+ *       sample's noisier opinion and inflated the noise floor on spiky series (cross-validated NAB,
+ *       docs/benchmarks.md). So a daily rush hour is not an anomaly, and a series without a
  *       repeating shape is never judged against yesterday.
  *   <li><b>Evidence</b> {@code e = ln(1 + |z|)}, plus {@code cusum.boost} at a CUSUM alarm.
  *   <li><b>Calibration, multi-scale</b> ({@link SurpriseNormalizer}, after Ahmad et al. 2017's
@@ -156,7 +160,7 @@ public final class SeriesDetector {
         seasonalScale > 0.0
             && levelScale.settled()
             && seasonalScale < SEASONAL_GAIN * levelScale.sigma();
-    double z = seasonalChosen ? Math.abs(zSeasonal) : Math.max(Math.abs(zRobust), Math.abs(zEwma));
+    double z = seasonalChosen ? Math.abs(zSeasonal) : 0.5 * (Math.abs(zRobust) + Math.abs(zEwma));
     double evidence = Math.log1p(z);
     if (lastChange != 0) {
       evidence += cusumBoost;
