@@ -27,6 +27,9 @@ public final class CassandraJournalConfig {
 
   private static final Duration BASE_DELAY = Duration.ofMillis(500);
 
+  /** The driver's request timeout: long enough for schema changes on a loaded machine. */
+  static final String REQUEST_TIMEOUT = "10s";
+
   private CassandraJournalConfig() {}
 
   /**
@@ -62,6 +65,11 @@ public final class CassandraJournalConfig {
         "datastax-java-driver.basic.load-balancing-policy.local-datacenter",
         settings.localDatacenter());
     values.put("datastax-java-driver.advanced.reconnect-on-init", true);
+    // The plugins create keyspaces and tables once, at their first use, with the driver's default
+    // request timeout (2 s) and no retry: on a busy machine a CREATE TABLE took longer and every
+    // event-sourced actor then failed its recovery for minutes. Writes are bounded anyway by the
+    // journal's circuit breaker call-timeout (10 s).
+    values.put("datastax-java-driver.basic.request.timeout", REQUEST_TIMEOUT);
     // Back within seconds of Cassandra: the driver's default waits up to 60 s between attempts.
     Duration maxDelay = settings.reconnectMaxDelay();
     Duration baseDelay = maxDelay.compareTo(BASE_DELAY) < 0 ? maxDelay : BASE_DELAY;

@@ -167,6 +167,8 @@ final class PersistenceSettingsTest {
             overlay.getString("datastax-java-driver.basic.load-balancing-policy.local-datacenter"))
         .isEqualTo("datacenter1");
     assertThat(overlay.getBoolean("datastax-java-driver.advanced.reconnect-on-init")).isTrue();
+    assertThat(overlay.getDuration("datastax-java-driver.basic.request.timeout"))
+        .isEqualTo(java.time.Duration.ofSeconds(10));
     assertThat(overlay.getString("pekko.persistence.cassandra.journal.keyspace"))
         .isEqualTo("pipewatch_journal");
     assertThat(overlay.getBoolean("pekko.persistence.cassandra.journal.tables-autocreate"))
