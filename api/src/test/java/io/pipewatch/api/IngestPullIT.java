@@ -53,15 +53,21 @@ class IngestPullIT {
   @Test
   void anHttpOnlyServiceGetsAChangeInTheIngestAnswerAppliesItAndTheLoopJudgesIt() throws Exception {
     String source = "http-svc-" + UUID.randomUUID();
-    HttpResponse<String> mode =
-        http.send(
-            HttpRequest.newBuilder(URI.create(server.baseUrl + "/api/optimizations/mode"))
-                .header("Content-Type", "application/json")
-                .PUT(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"source\":\"" + source + "\",\"mode\":\"auto\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    // the first ask starts the source's optimizer; its recovery from the journal may outlast the
+    // ask timeout on a loaded machine (503), so the request is repeated until answered
+    long answerBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    HttpResponse<String> mode;
+    do {
+      mode =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.baseUrl + "/api/optimizations/mode"))
+                  .header("Content-Type", "application/json")
+                  .PUT(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"source\":\"" + source + "\",\"mode\":\"auto\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } while (mode.statusCode() == 503 && System.nanoTime() < answerBy);
     assertThat(mode.statusCode()).as(mode.body()).isEqualTo(200);
 
     PullingService service = new PullingService(source, 48);
@@ -71,7 +77,11 @@ class IngestPullIT {
     int batches = 0;
     while (System.nanoTime() < deadline) {
       HttpResponse<String> answer = service.post(server.baseUrl);
-      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+      // 503: the collector did not answer in time on a loaded machine; the service sends again
+      assertThat(answer.statusCode()).as(answer.body()).isIn(202, 503);
+      if (answer.statusCode() == 503) {
+        continue;
+      }
       JsonNode json = RunningServer.json(answer);
       assertThat(json.path("source").asText()).isEqualTo(source);
       assertThat(json.path("samples").asInt()).isEqualTo(2);
