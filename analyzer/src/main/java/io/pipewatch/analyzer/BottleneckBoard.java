@@ -20,8 +20,11 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 /**
  * The node's view of the analyzer's findings, for {@code GET /api/bottlenecks} and {@code GET
  * /api/patterns}: subscribed to the "bottlenecks" {@link AnalysisTopic}, it keeps the active
- * bottlenecks of every source (by id; resolved ones are dropped), the active patterns and the last
- * {@code board.recent-patterns} resolved ones, and answers queries from that state.
+ * bottlenecks of every source (by id; resolved ones are dropped, their ids remembered), the active
+ * patterns and the last {@code board.recent-patterns} resolved ones, and answers queries from that
+ * state. Every node's board registers under {@link #SERVICE_KEY}: the topic reaches every node, but
+ * a board hears only what was published after it subscribed, so cluster-wide answers ask them all
+ * and merge.
  *
  * <pre>{@code
  * ActorRef<BottleneckBoard.Command> board = context.spawn(

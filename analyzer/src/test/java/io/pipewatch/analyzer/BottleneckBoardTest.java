@@ -3,6 +3,7 @@ package io.pipewatch.analyzer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -11,6 +12,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -104,9 +106,12 @@ class BottleneckBoardTest {
           return null;
         });
     board.tell(new BottleneckBoard.GetBottlenecks("a", null, 0, answers.getRef()));
-    assertThat(answers.receiveMessage().bottlenecks())
+    BottleneckBoard.Bottlenecks ofA = answers.receiveMessage();
+    assertThat(ofA.bottlenecks())
         .extracting(Bottleneck::id)
         .containsExactly("a/cpu/1", "a/memory/1");
+    // the resolved ids come whatever the filters: a merged answer needs them all
+    assertThat(ofA.resolved()).containsExactly(Map.entry("c/io/1", 3_000L));
     board.tell(new BottleneckBoard.GetBottlenecks(null, BottleneckKind.CPU, 0.7, answers.getRef()));
     assertThat(answers.receiveMessage().bottlenecks())
         .extracting(Bottleneck::id)
@@ -120,6 +125,30 @@ class BottleneckBoardTest {
     FleetAnalyzer.Patterns answer = patterns.receiveMessage();
     assertThat(answer.active()).containsExactly(p);
     assertThat(answer.recent()).containsExactly(q);
+  }
+
+  @Test
+  void registersWithTheReceptionistAndItsAnswerSurvivesTheWire() {
+    ActorRef<BottleneckBoard.Command> board =
+        testKit.spawn(
+            BottleneckBoard.create(
+                settings, testKit.spawn(Topic.create(AnalysisEvent.class, "board-registration"))));
+    TestProbe<Receptionist.Listing> listings = testKit.createTestProbe();
+    listings.awaitAssert(
+        () -> {
+          testKit
+              .system()
+              .receptionist()
+              .tell(Receptionist.find(BottleneckBoard.SERVICE_KEY, listings.getRef()));
+          assertThat(listings.receiveMessage().getServiceInstances(BottleneckBoard.SERVICE_KEY))
+              .contains(board);
+          return null;
+        });
+    new SerializationTestKit(testKit.system())
+        .verifySerialization(
+            new BottleneckBoard.Bottlenecks(
+                List.of(b("a", BottleneckKind.CPU, 0.9, 0)), Map.of("x/io/1", 5L)),
+            true);
   }
 
   @Test

@@ -52,8 +52,11 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -68,6 +71,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(LogCapturingExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFanOutIT {
   private static final int SOURCES = 12;
 
@@ -95,6 +99,8 @@ class ClusterFanOutIT {
   private static Config config(String roles) {
     return ConfigFactory.parseString(
             """
+            # node c's system stops without leaving the cluster: it turns unreachable
+            pekko.coordinated-shutdown.run-by-actor-system-terminate = off
             pekko.actor.provider = cluster
             pekko.cluster.roles = [%s]
             pekko.cluster.sharding.role = "collectors"
@@ -268,9 +274,13 @@ class ClusterFanOutIT {
   }
 
   private void assertPartialIsTheSilentNode(JsonNode answer) {
+    assertPartial(answer, "timeout");
+  }
+
+  private void assertPartial(JsonNode answer, String reason) {
     assertThat(answer.path("partial")).hasSize(1);
     assertThat(answer.path("partial").get(0).path("node").asText()).isEqualTo(silentNode);
-    assertThat(answer.path("partial").get(0).path("reason").asText()).isEqualTo("timeout");
+    assertThat(answer.path("partial").get(0).path("reason").asText()).isEqualTo(reason);
   }
 
   private static List<String> texts(JsonNode array, String field) {
@@ -397,5 +407,29 @@ class ClusterFanOutIT {
     }
     assertThat(texts(ok(a, "/api/bottlenecks?source=svc-b").path("bottlenecks"), "id"))
         .containsExactly("on-b");
+  }
+
+  /**
+   * Runs last: node c's system stops without leaving, so the others mark it unreachable (the
+   * split-brain resolver downs it only after {@code stable-after}, 20 s); meanwhile it is named
+   * {@code unreachable} at once, without waiting for the fan-out deadline.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void anUnreachableNodeIsNamedWithoutWaitingForIt() throws Exception {
+    c.system().terminate();
+    c.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    TestProbe<Object> probe = a.kit().createTestProbe();
+    probe.awaitAssert(
+        Duration.ofSeconds(20),
+        () -> {
+          for (Node n : List.of(a, b)) {
+            JsonNode sourcesAnswer = ok(n, "/api/sources");
+            assertPartial(sourcesAnswer, "unreachable");
+            assertThat(sourcesAnswer.path("sources")).hasSize(SOURCES);
+            assertPartial(ok(n, "/api/bottlenecks"), "unreachable");
+          }
+          return null;
+        });
   }
 }

@@ -22,6 +22,7 @@ class ServerSettingsTest {
     ServerSettings settings = ServerSettings.create(with(""));
     assertThat(settings.api().httpPort()).isEqualTo(8080);
     assertThat(settings.api().maxRequestBodyBytes()).isEqualTo(1024 * 1024);
+    assertThat(settings.api().fanOutTimeout()).isEqualTo(java.time.Duration.ofSeconds(1));
   }
 
   @ParameterizedTest(name = "{0} = {1}")
@@ -32,6 +33,7 @@ class ServerSettingsTest {
         "pipewatch.api.http.port            | 70000  | a whole number from 0 to 65535",
         "pipewatch.api.ask-timeout          | 0s     | a positive duration",
         "pipewatch.api.health-timeout       | soon   | a positive duration",
+        "pipewatch.api.fan-out-timeout      | -1s    | a positive duration",
         "pipewatch.api.http.max-request-body| lots   | a size",
         "pipewatch.api.http.interface       | '\"\"' | a non-empty string",
       })

@@ -37,8 +37,9 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * <ul>
  *   <li>{@link ListSources} — the sources of this node (for {@code GET /api/sources});
  *   <li>{@link GetLatestAll} — every source's latest {@link SourceSnapshot}, gathered by a
- *       short-lived child within {@code query-timeout} (for {@code GET /api/metrics} and {@code GET
- *       /metrics});
+ *       short-lived child within {@code query-timeout} (for {@code GET /metrics}); {@link
+ *       GetLatestAllWithin} the same within a shorter deadline of the caller's (for {@code GET
+ *       /api/metrics}, which asks every node);
  *   <li>{@link GetFigures} — Pipewatch's own figures for {@code /metrics}.
  * </ul>
  *
