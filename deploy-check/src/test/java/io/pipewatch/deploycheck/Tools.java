@@ -6,9 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The repository root (tests run in deploy-check/) and a way to run a real tool there. */
+/**
+ * The repository root (tests run in deploy-check/; system property {@code pipewatch.root} points
+ * them at another tree) and a way to run a real tool there.
+ */
 final class Tools {
-  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("pipewatch.root", "..")).toAbsolutePath().normalize();
 
   /** What a tool printed (stdout and stderr together) and its exit code. */
   record Run(int exitCode, String output) {}
