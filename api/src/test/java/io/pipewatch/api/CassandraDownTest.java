@@ -34,7 +34,7 @@ class CassandraDownTest {
             "cassandra-down",
             """
             pipewatch.api.health-timeout = 500ms
-            pipewatch.api.ask-timeout = 500ms
+            pipewatch.api.ask-timeout = 3s
             pipewatch.collector.probe.enabled = false
             """,
             CassandraJournalConfig.overlay(List.of(nobody), settings));
