@@ -232,11 +232,11 @@ class ClusterIT {
 
     flipModes(1);
     assertNoAcknowledgedModeChangeLost(survivors.get(0));
-    int before = notificationsByKey.size();
+    int notifiedBefore = notificationsByKey.size();
     raiseTestAlerts(3);
     awaitTrue(
         Duration.ofSeconds(60),
-        () -> notificationsByKey.size() > before,
+        () -> notificationsByKey.size() > notifiedBefore,
         "the failed-over alert router notifies again");
     assertNoAlertLostNorNotifiedTwice(survivors.get(0));
     timings.add(
