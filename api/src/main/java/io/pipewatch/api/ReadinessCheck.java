@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pekko Management's readiness check ({@code GET /ready} on the management port): ready when every
- * part of {@code GET /api/health} is UP — this node is an Up member, the journal answers a query,
- * HTTP is bound and the top-level actors are alive. Configured under {@code
+ * Pekko Management's readiness check ({@code /ready} on the management port): ready when every part
+ * of the node's health ({@code /api/health}) is UP — this node is an Up member, the journal answers
+ * a query, HTTP is bound and the top-level actors are alive. Configured under {@code
  * pekko.management.health-checks.readiness-checks}; Pekko creates it with the actor system.
  *
  * <p>On the management port (not the API's, so no route example): {@code localhost:8558/ready}
