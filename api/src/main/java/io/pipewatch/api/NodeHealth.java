@@ -9,8 +9,8 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
- * Hands the node's health check (the one behind {@code GET /api/health}) to code that Pekko creates
- * by reflection with nothing but the actor system, such as {@link ReadinessCheck}. The guardian
+ * Hands the node's health check (the one behind {@code /api/health}) to code that Pekko creates by
+ * reflection with nothing but the actor system, such as {@link ReadinessCheck}. The guardian
  * registers the check once it has started the top-level actors; until then the node is not ready.
  */
 final class NodeHealth implements Extension {

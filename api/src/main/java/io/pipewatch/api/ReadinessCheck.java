@@ -8,14 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pekko Management's readiness check ({@code GET /ready} on the management port): ready when every
- * part of {@code GET /api/health} is UP — this node is an Up member, the journal answers a query,
- * HTTP is bound and the top-level actors are alive. Configured under {@code
+ * Pekko Management's readiness check ({@code /ready} on the management port): ready when every part
+ * of the node's health ({@code /api/health}) is UP — this node is an Up member, the journal answers
+ * a query, HTTP is bound and the top-level actors are alive. Configured under {@code
  * pekko.management.health-checks.readiness-checks}; Pekko creates it with the actor system.
  *
- * <p>On the management port (not the API's, so no route example): {@code
- * localhost:8558/ready} answers 200 once ready, else 500; {@code /alive} 200 while the actor
- * system runs.
+ * <p>On the management port (not the API's, so no route example): {@code localhost:8558/ready}
+ * answers 200 once ready, else 500; {@code /alive} 200 while the actor system runs.
  */
 public final class ReadinessCheck implements Supplier<CompletionStage<Boolean>> {
   private static final Logger log = LoggerFactory.getLogger(ReadinessCheck.class);

@@ -151,6 +151,19 @@ final class ServerProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POSTs {@code json} without waiting; completes with the status code (-1 on no answer). */
+  java.util.concurrent.CompletableFuture<Integer> postAsync(String path, String json) {
+    return HTTP.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .thenApply(HttpResponse::statusCode)
+        .exceptionally(failure -> -1);
+  }
+
   private static HttpResponse<String> get(int port, String path)
       throws IOException, InterruptedException {
     return HTTP.send(
