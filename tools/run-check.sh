@@ -14,7 +14,7 @@
 # Bounds (seconds, environment): HEALTH_WITHIN=60 from the server's start (the exec:java step) to
 # health 200; STOP_WITHIN=5 from SIGTERM to no process left; COMPILE_WITHIN=600 for the build part.
 # RUN_CHECK_SETTLE=N lets the server run N s before the stop; RUN_CHECK_LOG=FILE keeps the run's log;
-# RUN_CHECK_HTTP_PORT / RUN_CHECK_CLUSTER_PORT fix the ports (default: free ones).
+# RUN_CHECK_HTTP_PORT / RUN_CHECK_CLUSTER_PORT / RUN_CHECK_MANAGEMENT_PORT fix the ports (default: free ones).
 set -euo pipefail
 
 HEALTH_WITHIN=${HEALTH_WITHIN:-60}
@@ -26,6 +26,7 @@ demo=true
 in_tree=
 http_port=${RUN_CHECK_HTTP_PORT:-}
 cluster_port=${RUN_CHECK_CLUSTER_PORT:-}
+management_port=${RUN_CHECK_MANAGEMENT_PORT:-}
 while [ $# -gt 0 ]; do
   case "$1" in
     --commit) commit=$2; shift 2 ;;
@@ -121,12 +122,13 @@ say "local repository $work/m2 (from $source_repo, without io/pipewatch)"
 # 3. Start the README's run command in its own session.
 http_port=${http_port:-$(free_port)}
 cluster_port=${cluster_port:-$(free_port)}
-say "starting: mvn -pl api -am compile exec:java (HTTP $http_port, cluster $cluster_port, demo $demo; load $(load))"
+management_port=${management_port:-$(free_port)}
+say "starting: mvn -pl api -am compile exec:java (HTTP $http_port, cluster $cluster_port, management $management_port, demo $demo; load $(load))"
 t_start=$(now)
 (
   cd "$tree"
   for v in $(env | grep -o '^PIPEWATCH_[A-Z_]*' || true); do unset "$v"; done
-  export PIPEWATCH_HTTP_PORT=$http_port PIPEWATCH_CLUSTER_PORT=$cluster_port \
+  export PIPEWATCH_HTTP_PORT=$http_port PIPEWATCH_CLUSTER_PORT=$cluster_port PIPEWATCH_MANAGEMENT_PORT=$management_port \
     PIPEWATCH_HTTP_INTERFACE=127.0.0.1 PIPEWATCH_DEMO=$demo PIPEWATCH_CASSANDRA_DATA_DIR=$data_dir
   exec setsid mvn -Dmaven.repo.local="$work/m2" -pl api -am compile exec:java
 ) </dev/null >"$work/run.log" 2>&1 &

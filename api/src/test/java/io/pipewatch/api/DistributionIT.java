@@ -91,6 +91,7 @@ class DistributionIT {
     env.put("PIPEWATCH_HTTP_PORT", Integer.toString(port));
     env.put("PIPEWATCH_HTTP_INTERFACE", "127.0.0.1");
     env.put("PIPEWATCH_CLUSTER_PORT", Integer.toString(freePort()));
+    env.put("PIPEWATCH_MANAGEMENT_PORT", Integer.toString(freePort()));
     env.put("PIPEWATCH_CASSANDRA_DATA_DIR", root.resolve("data/cassandra").toString());
     env.put("PIPEWATCH_DEMO", "true");
     server = builder.start();
