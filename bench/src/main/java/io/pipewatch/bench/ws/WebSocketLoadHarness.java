@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * jcmd GC.run}, {@code GC.heap_info}) and RSS are read before and after the clients connect: memory
  * per client = the difference over the count.
  *
- * <p>The clients run in this JVM on the same machine: their CPU competes with the server's.
+ * <p>The clients run in this JVM on the same machine: their CPU competes with the server's. With
+ * {@code peer=true} the same clients and measurement run against {@link BroadcastPeer}, a bare
+ * Pekko HTTP broadcast in this JVM, instead of a Pipewatch server.
  */
 public final class WebSocketLoadHarness {
   private WebSocketLoadHarness() {}
@@ -53,7 +55,8 @@ public final class WebSocketLoadHarness {
       int eq = arg.indexOf('=');
       a.put(arg.substring(0, eq), arg.substring(eq + 1));
     }
-    String url = a.getOrDefault("url", "http://127.0.0.1:8080");
+    BroadcastPeer peer = "true".equals(a.get("peer")) ? new BroadcastPeer() : null;
+    String url = peer != null ? peer.url() : a.getOrDefault("url", "http://127.0.0.1:8080");
     int events = Integer.parseInt(a.getOrDefault("events", "100"));
     double rate = Double.parseDouble(a.getOrDefault("rate", "10"));
     String pid = a.get("pid");
@@ -75,12 +78,13 @@ public final class WebSocketLoadHarness {
         "heap B/cl",
         "rss B/cl");
     for (int n : counts) {
-      run(http, url, n, events, rate, pid);
+      run(http, url, n, events, rate, peer == null ? pid : null, peer);
     }
     System.exit(0);
   }
 
-  private static void run(HttpClient http, String url, int n, int events, double rate, String pid)
+  private static void run(
+      HttpClient http, String url, int n, int events, double rate, String pid, BroadcastPeer peer)
       throws Exception {
     long[] before = memory(pid);
     String ws = url.replaceFirst("^http", "ws") + "/ws";
@@ -114,6 +118,10 @@ public final class WebSocketLoadHarness {
         Thread.onSpinWait();
       }
       next += periodNanos;
+      if (peer != null) {
+        peer.publish();
+        continue;
+      }
       http.sendAsync(
           HttpRequest.newBuilder(URI.create(url + "/api/test-alert"))
               .header("Content-Type", "application/json")
