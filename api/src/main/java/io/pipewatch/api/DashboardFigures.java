@@ -2,7 +2,6 @@ package io.pipewatch.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pipewatch.collector.MetricKind;
 import io.pipewatch.collector.SeriesPoint;
 import io.pipewatch.collector.SourceSnapshot;
 import java.time.Instant;
@@ -16,8 +15,8 @@ import java.util.Set;
  * depth, CPU (ratio) and memory (bytes), each taken from the first configured series name the
  * source reports ({@link Series}); throughput sums that name's labelled series (one per stage or
  * pipeline), the others take their maximum. A figure the source does not report is {@code null}.
- * Timer quantiles are nanoseconds, histogram quantiles of {@code *_seconds} metrics seconds: both
- * become milliseconds.
+ * Quantiles of {@code *_seconds} metrics (timers and histograms alike are stored in seconds) become
+ * milliseconds.
  */
 final class DashboardFigures {
 
@@ -101,12 +100,12 @@ final class DashboardFigures {
     return null;
   }
 
-  /** Latency quantiles in milliseconds (timers report nanoseconds, histograms seconds). */
+  /** Quantiles of {@code *_seconds} metrics (stored in seconds) in milliseconds. */
   private static double inUnits(SeriesPoint p) {
-    if (!QUANTILE.matcher(p.name()).find()) {
-      return p.value();
+    if (QUANTILE.matcher(p.name()).find() && p.name().contains("_seconds_")) {
+      return p.value() * 1000;
     }
-    return p.kind() == MetricKind.TIMER ? p.value() / 1e6 : p.value() * 1000;
+    return p.value();
   }
 
   /**

@@ -28,9 +28,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code GET /api/dashboard}: the dashboard's state in one call — the latest DashboardUpdate
  * content, the active bottlenecks (as {@code GET /api/bottlenecks}), the firing alerts (as {@code
- * GET /api/alerts?status=firing}), every optimizer (as {@code GET /api/optimizations}) and the id
- * of the newest live event (to {@code resumeFrom} on {@code /ws}). The reads are asked at once,
- * each with the api's ask-timeout; one that does not answer makes it 503.
+ * GET /api/alerts?status=firing}), every optimizer (as {@code GET /api/optimizations}, at most 1 s
+ * old) and the id of the newest live event (to {@code resumeFrom} on {@code /ws}). The reads are
+ * asked at once, each with the api's ask-timeout; one that does not answer makes it 503.
  *
  * <pre>{@code
  * curl -s localhost:8080/api/dashboard
@@ -48,6 +48,11 @@ final class DashboardRoutes {
   private final ActorRef<LiveHub.Command> hub;
   private final Duration timeout;
   private final long intervalMs;
+  private final java.util.concurrent.atomic.AtomicReference<Reused> optimizer =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** How long the optimizers' overview is reused, ms. */
+  static final long OPTIMIZER_REUSE_MS = 1000;
 
   DashboardRoutes(
       ActorSystem<?> system,
@@ -91,8 +96,7 @@ final class DashboardRoutes {
     CompletableFuture<BottleneckBoard.Bottlenecks> bottlenecks =
         reads.bottlenecks().toCompletableFuture();
     CompletableFuture<AlertQuery.Page> firing = reads.firing(ALERTS).toCompletableFuture();
-    CompletableFuture<List<Map<String, Object>>> optimizer =
-        optimizations.overviewList().toCompletableFuture();
+    CompletableFuture<List<Map<String, Object>>> optimizer = optimizerOverview();
     CompletableFuture<LiveHub.LastEventId> last =
         AskPattern.<LiveHub.Command, LiveHub.LastEventId>ask(
                 hub, LiveHub.GetLastEventId::new, timeout, system.scheduler())
@@ -108,6 +112,27 @@ final class DashboardRoutes {
                     optimizer.join(),
                     last.join().id()));
   }
+
+  /**
+   * The optimizers' overview, reused for {@value #OPTIMIZER_REUSE_MS} ms from when it was asked:
+   * listing the optimized sources scans the journal's persistence ids, too slow for every call, and
+   * optimizer steps reach the dashboard as live events anyway.
+   */
+  private CompletableFuture<List<Map<String, Object>>> optimizerOverview() {
+    long now = System.nanoTime();
+    Reused current = optimizer.get();
+    if (current != null
+        && now - current.askedNanos() < OPTIMIZER_REUSE_MS * 1_000_000
+        && !current.answer().isCompletedExceptionally()) {
+      return current.answer();
+    }
+    CompletableFuture<List<Map<String, Object>>> fresh =
+        optimizations.overviewList().toCompletableFuture();
+    optimizer.set(new Reused(now, fresh));
+    return fresh;
+  }
+
+  private record Reused(long askedNanos, CompletableFuture<List<Map<String, Object>>> answer) {}
 
   private Route answer(Parts p) {
     long now = System.currentTimeMillis();
