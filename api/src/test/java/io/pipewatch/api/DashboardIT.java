@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -208,15 +209,18 @@ class DashboardIT {
     String id = alert.path("id").asText();
     assertThat(alert.path("status").asText()).isEqualTo("firing");
     By ack = By.cssSelector("#alerts tr[data-id='" + id + "'] button[data-action=ack]");
-    // the table is redrawn on every refresh: find and click in one step, again if it went stale
+    // the table is redrawn on every refresh: find and click in one step, again if it went stale;
+    // the button is scrolled to the middle first, away from the sticky header
     new WebDriverWait(browser, Duration.ofSeconds(30))
         .ignoring(StaleElementReferenceException.class)
+        .ignoring(ElementClickInterceptedException.class)
         .until(
             d -> {
               List<WebElement> buttons = browser.findElements(ack);
               if (buttons.isEmpty()) {
                 return false;
               }
+              script("arguments[0].scrollIntoView({block: 'center'})", buttons.get(0));
               buttons.get(0).click();
               return true;
             });
