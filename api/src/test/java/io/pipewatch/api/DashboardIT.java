@@ -42,14 +42,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * page's form shows its bottleneck in the table, the alert's Ack button changes {@code GET
  * /api/alerts}, and screenshots at 1280×800 and on a phone are written to {@code target/}.
  *
- * <p>The live part needs {@code /ws} (helper "ws", branch s3-ws). {@link #LIVE_WS} says whether
- * this tree serves it: when false the test checks the page's disconnected banner and reconnect
- * attempts instead of live chart updates; the lead sets it to true when /ws is merged.
+ * <p>The live part needs {@code /ws} (helper "ws", branch s3-ws), {@link DashboardTokenIT} the
+ * tokens (helper "auth"). {@link #LIVE_WS} says whether this tree has both: when false this test
+ * checks the page's disconnected banner and reconnect attempts instead of live chart updates, and
+ * the token test does not run; the lead sets it to true when both are merged.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
-  /** Whether this tree serves {@code /ws} (set to true at the merge with the ws helper's work). */
+  /** Whether this tree serves {@code /ws} and checks tokens (true once ws and auth are merged). */
   static final boolean LIVE_WS = false;
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -62,13 +63,7 @@ class DashboardIT {
 
   @BeforeAll
   void start() throws IOException {
-    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-        .as(
-            "the browser test needs Debian's chromium and chromium-driver (%s, %s): run"
-                + " tools/ensure-test-tools.sh as root or apt-get install chromium"
-                + " chromium-driver",
-            CHROMIUM, CHROMEDRIVER)
-        .isTrue();
+    requireChromium();
     server =
         RunningServer.start(
             "dashboard",
@@ -80,6 +75,35 @@ class DashboardIT {
             """);
     Files.createDirectories(SHOTS);
     profile = Files.createTempDirectory("pipewatch-chromium-");
+    browser = chromium(profile);
+    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    // the node serves data once its demo has reported a few times
+    awaitTrue(
+        Duration.ofSeconds(60),
+        "the demo's stages report",
+        () -> RunningServer.json(server.get("/api/sources")).path("sources").size() >= 4);
+    browser.get(server.baseUrl + "/");
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(d -> "true".equals(body().getAttribute("data-ready")));
+  }
+
+  /** Fails, saying what to install, when Debian's chromium or chromium-driver is missing. */
+  static void requireChromium() {
+    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+        .as(
+            "the browser test needs Debian's chromium and chromium-driver (%s, %s): run"
+                + " tools/ensure-test-tools.sh as root or apt-get install chromium"
+                + " chromium-driver",
+            CHROMIUM, CHROMEDRIVER)
+        .isTrue();
+  }
+
+  /**
+   * Headless Debian chromium through its chromedriver, a fresh profile in {@code profile}, the
+   * browser log kept; fails with what to install when either is missing.
+   */
+  static ChromeDriver chromium(Path profile) {
+    requireChromium();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments(
@@ -98,16 +122,7 @@ class DashboardIT {
     options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-    // the node serves data once its demo has reported a few times
-    awaitTrue(
-        Duration.ofSeconds(60),
-        "the demo's stages report",
-        () -> RunningServer.json(server.get("/api/sources")).path("sources").size() >= 4);
-    browser.get(server.baseUrl + "/");
-    new WebDriverWait(browser, Duration.ofSeconds(30))
-        .until(d -> "true".equals(body().getAttribute("data-ready")));
+    return new ChromeDriver(service, options);
   }
 
   @AfterAll
