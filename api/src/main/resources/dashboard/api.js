@@ -22,6 +22,7 @@ function askToken(message) {
       input.value = '';
       pendingPrompt = null;
       resolve(value);
+      window.dispatchEvent(new CustomEvent('pipewatch:token'));
     }, { once: true });
   });
   if (!dialog.open) dialog.showModal();

@@ -186,8 +186,17 @@ function wireForms() {
 
 // ------------------------------------------------------------------ start
 
+/** After a token was entered, whatever failed without it is read again. */
+function reloadAfterToken() {
+  setTimeout(async () => {
+    await loadSources().catch(() => {});
+    await Promise.all([refreshPanels().catch(() => {}), selectRange(state.range).catch(() => {})]);
+  }, 0);
+}
+
 async function start() {
   wireForms();
+  window.addEventListener('pipewatch:token', reloadAfterToken);
   const live = new LiveConnection({ onMessage, onState: setWsState });
   state.live = live;
   await loadSources().catch(showError);

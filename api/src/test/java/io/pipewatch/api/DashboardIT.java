@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -41,14 +42,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * page's form shows its bottleneck in the table, the alert's Ack button changes {@code GET
  * /api/alerts}, and screenshots at 1280×800 and on a phone are written to {@code target/}.
  *
- * <p>The live part needs {@code /ws} (helper "ws", branch s3-ws). {@link #LIVE_WS} says whether
- * this tree serves it: when false the test checks the page's disconnected banner and reconnect
- * attempts instead of live chart updates; the lead sets it to true when /ws is merged.
+ * <p>The live part needs {@code /ws} (helper "ws", branch s3-ws), {@link DashboardTokenIT} the
+ * tokens (helper "auth"). {@link #LIVE_WS} says whether this tree has both: when false this test
+ * checks the page's disconnected banner and reconnect attempts instead of live chart updates, and
+ * the token test does not run; the lead sets it to true when both are merged.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
-  /** Whether this tree serves {@code /ws} (set to true at the merge with the ws helper's work). */
+  /** Whether this tree serves {@code /ws} and checks tokens (true once ws and auth are merged). */
   static final boolean LIVE_WS = false;
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -61,13 +63,7 @@ class DashboardIT {
 
   @BeforeAll
   void start() throws IOException {
-    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-        .as(
-            "the browser test needs Debian's chromium and chromium-driver (%s, %s): run"
-                + " tools/ensure-test-tools.sh as root or apt-get install chromium"
-                + " chromium-driver",
-            CHROMIUM, CHROMEDRIVER)
-        .isTrue();
+    requireChromium();
     server =
         RunningServer.start(
             "dashboard",
@@ -79,6 +75,35 @@ class DashboardIT {
             """);
     Files.createDirectories(SHOTS);
     profile = Files.createTempDirectory("pipewatch-chromium-");
+    browser = chromium(profile);
+    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    // the node serves data once its demo has reported a few times
+    awaitTrue(
+        Duration.ofSeconds(60),
+        "the demo's stages report",
+        () -> RunningServer.json(server.get("/api/sources")).path("sources").size() >= 4);
+    browser.get(server.baseUrl + "/");
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(d -> "true".equals(body().getAttribute("data-ready")));
+  }
+
+  /** Fails, saying what to install, when Debian's chromium or chromium-driver is missing. */
+  static void requireChromium() {
+    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+        .as(
+            "the browser test needs Debian's chromium and chromium-driver (%s, %s): run"
+                + " tools/ensure-test-tools.sh as root or apt-get install chromium"
+                + " chromium-driver",
+            CHROMIUM, CHROMEDRIVER)
+        .isTrue();
+  }
+
+  /**
+   * Headless Debian chromium through its chromedriver, a fresh profile in {@code profile}, the
+   * browser log kept; fails with what to install when either is missing.
+   */
+  static ChromeDriver chromium(Path profile) {
+    requireChromium();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments(
@@ -97,16 +122,7 @@ class DashboardIT {
     options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-    // the node serves data once its demo has reported a few times
-    awaitTrue(
-        Duration.ofSeconds(60),
-        "the demo's stages report",
-        () -> RunningServer.json(server.get("/api/sources")).path("sources").size() >= 4);
-    browser.get(server.baseUrl + "/");
-    new WebDriverWait(browser, Duration.ofSeconds(30))
-        .until(d -> "true".equals(body().getAttribute("data-ready")));
+    return new ChromeDriver(service, options);
   }
 
   @AfterAll
@@ -208,15 +224,18 @@ class DashboardIT {
     String id = alert.path("id").asText();
     assertThat(alert.path("status").asText()).isEqualTo("firing");
     By ack = By.cssSelector("#alerts tr[data-id='" + id + "'] button[data-action=ack]");
-    // the table is redrawn on every refresh: find and click in one step, again if it went stale
+    // the table is redrawn on every refresh: find and click in one step, again if it went stale;
+    // the button is scrolled to the middle first, away from the sticky header
     new WebDriverWait(browser, Duration.ofSeconds(30))
         .ignoring(StaleElementReferenceException.class)
+        .ignoring(ElementClickInterceptedException.class)
         .until(
             d -> {
               List<WebElement> buttons = browser.findElements(ack);
               if (buttons.isEmpty()) {
                 return false;
               }
+              script("arguments[0].scrollIntoView({block: 'center'})", buttons.get(0));
               buttons.get(0).click();
               return true;
             });
