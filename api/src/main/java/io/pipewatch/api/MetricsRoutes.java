@@ -258,7 +258,8 @@ final class MetricsRoutes {
                           new Collector.GetSeries(series, now - span.toMillis(), now, replyTo)),
                   timeout,
                   system.scheduler());
-          return answer(data, d -> d.known() ? seriesAnswer(d, range, format) : unknownSeries(source, d));
+          return answer(
+              data, d -> d.known() ? seriesAnswer(d, range, format) : unknownSeries(source, d));
         });
   }
 

@@ -41,18 +41,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * without console errors, its charts draw history and switch range, a fault injected with the
  * page's form shows its bottleneck in the table, the alert's Ack button changes {@code GET
  * /api/alerts}, and screenshots at 1280×800 and on a phone are written to {@code target/}.
- *
- * <p>The live part needs {@code /ws} (helper "ws", branch s3-ws), {@link DashboardTokenIT} the
- * tokens (helper "auth"). {@link #LIVE_WS} says whether this tree has both: when false this test
- * checks the page's disconnected banner and reconnect attempts instead of live chart updates, and
- * the token test does not run; the lead sets it to true when both are merged.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
-  /** Whether this tree serves {@code /ws} and checks tokens (true once ws and auth are merged). */
-  static final boolean LIVE_WS = false;
-
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SHOTS = Path.of("target", "dashboard");
@@ -160,39 +152,25 @@ class DashboardIT {
   @Test
   @Order(2)
   void liveChartsFollowTheWebSocket() {
-    if (LIVE_WS) {
-      new WebDriverWait(browser, Duration.ofSeconds(20))
-          .until(d -> "open".equals(body().getAttribute("data-ws-state")));
-      // timed in the browser (Selenium's own round trips are slow on a loaded machine): when
-      // DashboardUpdates reached the charts, from the moment the socket opened
-      new WebDriverWait(browser, Duration.ofSeconds(30))
-          .until(
-              d -> ((Number) script("return pipewatch.charts.liveTimes.length")).intValue() >= 20);
-      long firstAfterOpen =
-          ((Number) script("return pipewatch.firstUpdateAt - pipewatch.openedAt")).longValue();
-      long maxGap =
-          ((Number)
-                  script(
-                      "const t = pipewatch.charts.liveTimes;"
-                          + " return Math.max(...t.slice(1).map((v, i) => v - t[i]))"))
-              .longValue();
-      assertThat(firstAfterOpen).as("first chart update after /ws opened, ms").isBetween(0L, 2000L);
-      assertThat(maxGap).as("longest gap between chart updates, ms").isLessThan(2000L);
-      assertThat(Integer.parseInt(chart("chart-throughput").getAttribute("data-live-updates")))
-          .isPositive();
-      assertThat(browser.findElement(By.id("ws-banner")).isDisplayed()).isFalse();
-    } else {
-      // no /ws in this tree: the page says so and keeps trying with growing delays
-      new WebDriverWait(browser, Duration.ofSeconds(20))
-          .until(
-              d ->
-                  browser.findElement(By.id("ws-banner")).getText().contains("attempt 3")
-                      || browser.findElement(By.id("ws-banner")).getText().contains("attempt 4"));
-      WebElement banner = browser.findElement(By.id("ws-banner"));
-      assertThat(banner.isDisplayed()).isTrue();
-      assertThat(banner.getText()).contains("Live updates disconnected", "reconnecting in");
-      assertThat(body().getAttribute("data-ws-state")).isEqualTo("closed");
-    }
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(d -> "open".equals(body().getAttribute("data-ws-state")));
+    // timed in the browser (Selenium's own round trips are slow on a loaded machine): when
+    // DashboardUpdates reached the charts, from the moment the socket opened
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(d -> ((Number) script("return pipewatch.charts.liveTimes.length")).intValue() >= 20);
+    long firstAfterOpen =
+        ((Number) script("return pipewatch.firstUpdateAt - pipewatch.openedAt")).longValue();
+    long maxGap =
+        ((Number)
+                script(
+                    "const t = pipewatch.charts.liveTimes;"
+                        + " return Math.max(...t.slice(1).map((v, i) => v - t[i]))"))
+            .longValue();
+    assertThat(firstAfterOpen).as("first chart update after /ws opened, ms").isBetween(0L, 2000L);
+    assertThat(maxGap).as("longest gap between chart updates, ms").isLessThan(2000L);
+    assertThat(Integer.parseInt(chart("chart-throughput").getAttribute("data-live-updates")))
+        .isPositive();
+    assertThat(browser.findElement(By.id("ws-banner")).isDisplayed()).isFalse();
   }
 
   @Test
@@ -338,12 +316,11 @@ class DashboardIT {
     return Set.copyOf(ids);
   }
 
-  /** SEVERE browser log entries; without /ws its failed handshakes are expected and left out. */
+  /** SEVERE browser log entries. */
   private List<String> severeLogs() {
     return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .map(LogEntry::getMessage)
-        .filter(m -> LIVE_WS || !m.contains("/ws"))
         .toList();
   }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.logging.Level;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -26,8 +25,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard on a node that wants tokens: the page itself loads without one, its first API call
  * answers 401 and it asks for a token; a wrong one is refused and asked again; with the right one
- * (an operator's) the tables fill, {@code /ws} opens with it, and an operator action works. Needs
- * the auth helper's tokens: runs when {@link DashboardIT#LIVE_WS} is true.
+ * (an operator's) the tables fill, {@code /ws} opens with it, and an operator action works.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardTokenIT {
@@ -39,8 +37,6 @@ class DashboardTokenIT {
 
   @BeforeAll
   void start() throws IOException {
-    Assumptions.assumeTrue(
-        DashboardIT.LIVE_WS, "needs the auth helper's tokens (DashboardIT.LIVE_WS = false)");
     DashboardIT.requireChromium();
     server =
         RunningServer.start(

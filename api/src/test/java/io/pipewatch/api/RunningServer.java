@@ -70,7 +70,7 @@ final class RunningServer implements AutoCloseable {
     TestProbe<Guardian.ActorsStatus> probe = kit.createTestProbe();
     String binding =
         probe.awaitAssert(
-            Duration.ofSeconds(30),
+            Duration.ofSeconds(120),
             () -> {
               guardian.tell(new Guardian.GetActorsStatus(probe.getRef()));
               Guardian.ActorsStatus status = probe.receiveMessage();
