@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -41,11 +40,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * survivors within 10 s of the split-brain resolver's decision, no acknowledged optimizer event or
  * alert is lost, and the alert router singleton fails over without notifying any alert under a
  * second notification id with the same content (a repeat under the same {@code Idempotency-Key} is
- * counted); the killed node restarts and rejoins; a graceful leave (SIGTERM) hands its shards over,
- * again losing nothing acknowledged. Timings are printed ({@code CLUSTER-TIMING}) and written to
- * {@code target/cluster-timings.txt} for docs/benchmarks.md, not asserted beyond generous bounds.
- * The split-brain resolver runs with the server's own setting ({@code stable-after = 7s}, which is
- * also the margin before a downed node's shards move).
+ * counted), and {@code /ws} clients on the survivors keep receiving; the killed node restarts and
+ * rejoins; a graceful leave (SIGTERM) hands its shards over, again losing nothing acknowledged.
+ * Timings are printed ({@code CLUSTER-TIMING}) and written to {@code target/cluster-timings.txt}
+ * for docs/benchmarks.md, not asserted beyond generous bounds. The split-brain resolver runs with
+ * the server's own setting ({@code stable-after = 7s}, which is also the margin before a downed
+ * node's shards move).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -187,22 +187,17 @@ class ClusterIT {
     }
   }
 
-  /**
-   * Needs the cluster-wide {@code /api/sources} (branch s3-fanout, whose answer carries {@code
-   * partial}); skipped where a node lists only the sources it hosts.
-   */
+  /** {@code /api/sources} answers for the whole cluster from any node, none of them partial. */
   @Test
   @Order(4)
   void anyNodeListsAllThirtySources() throws Exception {
     startFeeding();
-    Assumptions.assumeTrue(
-        json(nodes[0].get("/api/sources")).has("partial"),
-        "needs the cluster-wide /api/sources of s3-fanout");
     for (ServerProcess node : nodes) {
       awaitTrue(
           Duration.ofSeconds(30),
           () -> listedBy(node).containsAll(sourceIds()),
           node.name + " lists all 30 sources");
+      assertThat(json(node.get("/api/sources")).path("partial")).isEmpty();
     }
   }
 
@@ -218,6 +213,14 @@ class ClusterIT {
     List<ServerProcess> survivors = live().stream().filter(n -> n != victim).toList();
     Map<String, List<String>> before = sourcesOn(List.of(nodes));
     long onVictim = before.values().stream().filter(l -> l.contains(victim.name)).count();
+    List<LiveWatcher> watchers = new ArrayList<>();
+    for (ServerProcess survivor : survivors) {
+      watchers.add(LiveWatcher.open(survivor.httpPort));
+    }
+    awaitTrue(
+        Duration.ofSeconds(30),
+        () -> watchers.stream().allMatch(w -> w.updatesSince(0) > 0),
+        "/ws clients on the survivors receive updates");
 
     long killed = System.nanoTime();
     victim.kill();
@@ -243,6 +246,15 @@ class ClusterIT {
         () -> status(survivors.get(0), "/api/simulator/faults") == 200,
         "the demo pipeline singleton answers again");
     timing("kill -9 to demo singleton answering on a survivor", killed);
+    // WebSocket clients on the survivors kept receiving through the failure and the handover
+    for (LiveWatcher watcher : watchers) {
+      assertThat(watcher.closedBecause()).as("a survivor's /ws client closed").isNull();
+      assertThat(watcher.updatesSince(killed)).isPositive();
+      assertThat(watcher.longestGapSince(killed))
+          .as("longest gap between DashboardUpdates on a survivor after the kill")
+          .isLessThan(Duration.ofSeconds(5));
+      watcher.close();
+    }
 
     flipModes(1);
     assertNoAcknowledgedModeChangeLost(survivors.get(0));
