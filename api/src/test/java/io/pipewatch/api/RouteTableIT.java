@@ -154,24 +154,24 @@ class RouteTableIT {
 
   @Test
   void theWebSocketTakesItsTokenFromTheQueryAndChecksTheOrigin() throws Exception {
-    assertThat(send("GET", "/ws?access_token=tok-viewer-1", null, null, List.of()).statusCode())
-        .isNotIn(400, 401, 403);
-    HttpResponse<String> wrong = send("GET", "/ws?access_token=tok-wrong", null, null, List.of());
-    assertThat(wrong.statusCode()).isEqualTo(401);
-    assertThat(send("GET", "/ws?access_token=tok-ingest-1", null, null, List.of()).statusCode())
+    assertThat(handshake("/ws?access_token=tok-viewer-1")).isEqualTo(101);
+    assertThat(handshake("/ws?access_token=tok-wrong")).isEqualTo(401);
+    assertThat(handshake("/ws?access_token=tok-ingest-1")).isEqualTo(403);
+    assertThat(handshake("/ws", "Authorization", "Bearer tok-viewer-1")).isEqualTo(101);
+    assertThat(
+            handshake(
+                "/ws", "Authorization", "Bearer tok-viewer-1", "Origin", "https://evil.example"))
         .isEqualTo(403);
     HttpResponse<String> foreign =
         send("GET", "/ws", "tok-viewer-1", null, List.of("Origin", "https://evil.example"));
     assertThat(foreign.statusCode()).isEqualTo(403);
     assertError(foreign, "origin not allowed", "Origin");
     assertThat(
-            send("GET", "/ws", "tok-viewer-1", null, List.of("Origin", "https://ops.example.com"))
-                .statusCode())
-        .isNotIn(401, 403);
-    assertThat(
-            send("GET", "/ws", "tok-viewer-1", null, List.of("Origin", server.baseUrl))
-                .statusCode())
-        .isNotIn(401, 403);
+            handshake(
+                "/ws", "Authorization", "Bearer tok-viewer-1", "Origin", "https://ops.example.com"))
+        .isEqualTo(101);
+    assertThat(handshake("/ws", "Authorization", "Bearer tok-viewer-1", "Origin", server.baseUrl))
+        .isEqualTo(101);
     // the query token is for /ws only
     assertThat(
             send("GET", "/api/node?access_token=tok-viewer-1", null, null, List.of()).statusCode())
@@ -284,6 +284,13 @@ class RouteTableIT {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  private int handshake(String path, String... headers) throws Exception {
+    return WebSocketHandshake.status(
+        HttpClient.newHttpClient(),
+        server.baseUrl.replaceFirst("^http", "ws") + path,
+        List.of(headers));
   }
 
   private HttpResponse<String> send(
