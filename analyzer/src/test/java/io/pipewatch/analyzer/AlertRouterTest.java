@@ -394,7 +394,8 @@ class AlertRouterTest {
 
   @Test
   void withTheJournalFailingAlertsStillFlowAndASystemAlertSaysSo() {
-    ActorRef<AlertRouter.Command> router = router(settings(""));
+    TestProbe<AlertNews> news = testKit.createTestProbe();
+    ActorRef<AlertRouter.Command> router = router(settings(""), topic(news));
     // make sure it has started (recovered) before the journal fails
     assertThat(list(router).total()).isZero();
     journal.failNextNPersisted(pid, 4);
@@ -436,6 +437,17 @@ class AlertRouterTest {
                               r -> assertThat(r.alert().source()).isEqualTo("svc-x")));
           return null;
         });
+    // its step was published while the journal was down, and not again when the batch was written:
+    // the next step of svc-x published is the acknowledge
+    AlertChange fired = nextChange(news);
+    assertThat(fired.step()).isEqualTo(AlertChange.Step.FIRED);
+    assertThat(fired.alert().source()).isEqualTo("svc-x");
+    TestProbe<AlertRouter.Changed> changed = testKit.createTestProbe();
+    router.tell(new AlertRouter.Acknowledge(fired.alert().id(), "ana", null, changed.getRef()));
+    changed.receiveMessage(WAIT);
+    AlertChange acked = nextChange(news);
+    assertThat(acked.step()).isEqualTo(AlertChange.Step.ACKNOWLEDGED);
+    assertThat(acked.alert().id()).isEqualTo(fired.alert().id());
   }
 
   @Test
