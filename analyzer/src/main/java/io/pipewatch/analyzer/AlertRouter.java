@@ -1,11 +1,14 @@
 package io.pipewatch.analyzer;
 
 import io.pipewatch.analyzer.alert.Alert;
+import io.pipewatch.analyzer.alert.AlertChange;
 import io.pipewatch.analyzer.alert.AlertChannel;
 import io.pipewatch.analyzer.alert.AlertFigures;
+import io.pipewatch.analyzer.alert.AlertNews;
 import io.pipewatch.analyzer.alert.AlertQuery;
 import io.pipewatch.analyzer.alert.AlertSettings;
 import io.pipewatch.analyzer.alert.AlertSignal;
+import io.pipewatch.analyzer.alert.AlertTopic;
 import io.pipewatch.analyzer.alert.Channels;
 import io.pipewatch.analyzer.alert.RouterActor;
 import io.pipewatch.analyzer.alert.Silence;
@@ -20,6 +23,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
@@ -102,15 +106,28 @@ public final class AlertRouter {
 
   /**
    * What the router needs besides its settings: its channels by name, the node's source directory
-   * to watch (null: no source and ingest system alerts) and how often, the clock, and its
-   * persistence id (null: {@code AlertRouter}).
+   * to watch (null: no source and ingest system alerts) and how often, the clock, its persistence
+   * id (null: {@code AlertRouter}) and the topic its {@link AlertChange}s go to once written (null:
+   * none published).
    */
   public record Collaborators(
       Map<String, AlertChannel> channels,
       ActorRef<SourceDirectory.Command> sourceDirectory,
       Duration systemPollInterval,
       Clock clock,
-      String persistenceId) {}
+      String persistenceId,
+      ActorRef<Topic.Command<AlertNews>> topic) {
+
+    /** Without a topic: nothing published. */
+    public Collaborators(
+        Map<String, AlertChannel> channels,
+        ActorRef<SourceDirectory.Command> sourceDirectory,
+        Duration systemPollInterval,
+        Clock clock,
+        String persistenceId) {
+      this(channels, sourceDirectory, systemPollInterval, clock, persistenceId, null);
+    }
+  }
 
   private AlertRouter() {}
 
@@ -136,7 +153,8 @@ public final class AlertRouter {
             directory,
             Duration.ofSeconds(2),
             Clock.systemUTC(),
-            null);
+            null,
+            AlertTopic.get(system));
     return ClusterSingleton.get(system)
         .init(
             SingletonActor.of(

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pipewatch.analyzer.alert.Alert;
+import io.pipewatch.analyzer.alert.AlertChange;
 import io.pipewatch.analyzer.alert.AlertEvent;
+import io.pipewatch.analyzer.alert.AlertNews;
 import io.pipewatch.analyzer.alert.AlertQuery;
 import io.pipewatch.analyzer.alert.AlertSettings;
 import io.pipewatch.analyzer.alert.AlertStatus;
@@ -29,6 +31,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -90,11 +93,47 @@ class AlertRouterTest {
   }
 
   private ActorRef<AlertRouter.Command> router(AlertSettings settings) {
+    return router(settings, null);
+  }
+
+  private ActorRef<AlertRouter.Command> router(
+      AlertSettings settings, ActorRef<Topic.Command<AlertNews>> topic) {
     return testKit.spawn(
         AlertRouter.create(
             settings,
             new AlertRouter.Collaborators(
-                Channels.create(settings, testKit.system()), null, null, Clock.systemUTC(), pid)));
+                Channels.create(settings, testKit.system()),
+                null,
+                null,
+                Clock.systemUTC(),
+                pid,
+                topic)));
+  }
+
+  /** A fresh topic with {@code probe} subscribed (the subscription confirmed). */
+  private ActorRef<Topic.Command<AlertNews>> topic(TestProbe<AlertNews> probe) {
+    ActorRef<Topic.Command<AlertNews>> topic =
+        testKit.spawn(Topic.create(AlertNews.class, "alerts-" + UUID.randomUUID()));
+    topic.tell(Topic.subscribe(probe.getRef()));
+    TestProbe<Topic.TopicStats> stats = testKit.createTestProbe();
+    stats.awaitAssert(
+        WAIT,
+        () -> {
+          topic.tell(Topic.getTopicStats(stats.getRef()));
+          assertThat(stats.receiveMessage().localSubscriberCount()).isEqualTo(1);
+          return null;
+        });
+    return topic;
+  }
+
+  /** The next lifecycle change published, skipping the router's own system alerts. */
+  private static AlertChange nextChange(TestProbe<AlertNews> probe) {
+    while (true) {
+      AlertNews news = probe.receiveMessage(WAIT);
+      if (news instanceof AlertChange c && !"system".equals(c.alert().labels().get("origin"))) {
+        return c;
+      }
+    }
   }
 
   static Bottleneck bottleneck(
@@ -355,7 +394,8 @@ class AlertRouterTest {
 
   @Test
   void withTheJournalFailingAlertsStillFlowAndASystemAlertSaysSo() {
-    ActorRef<AlertRouter.Command> router = router(settings(""));
+    TestProbe<AlertNews> news = testKit.createTestProbe();
+    ActorRef<AlertRouter.Command> router = router(settings(""), topic(news));
     // make sure it has started (recovered) before the journal fails
     assertThat(list(router).total()).isZero();
     journal.failNextNPersisted(pid, 4);
@@ -397,6 +437,17 @@ class AlertRouterTest {
                               r -> assertThat(r.alert().source()).isEqualTo("svc-x")));
           return null;
         });
+    // its step was published while the journal was down, and not again when the batch was written:
+    // the next step of svc-x published is the acknowledge
+    AlertChange fired = nextChange(news);
+    assertThat(fired.step()).isEqualTo(AlertChange.Step.FIRED);
+    assertThat(fired.alert().source()).isEqualTo("svc-x");
+    TestProbe<AlertRouter.Changed> changed = testKit.createTestProbe();
+    router.tell(new AlertRouter.Acknowledge(fired.alert().id(), "ana", null, changed.getRef()));
+    changed.receiveMessage(WAIT);
+    AlertChange acked = nextChange(news);
+    assertThat(acked.step()).isEqualTo(AlertChange.Step.ACKNOWLEDGED);
+    assertThat(acked.alert().id()).isEqualTo(fired.alert().id());
   }
 
   @Test
@@ -478,6 +529,52 @@ class AlertRouterTest {
     }
     assertThat(last.body().get("alerts").get(0).get("labels").get("source").asText())
         .isEqualTo("svc-e");
+  }
+
+  @Test
+  void eachLifecycleStepIsPublishedOnceAfterItIsWrittenAndRecoveryPublishesNothing() {
+    TestProbe<AlertNews> news = testKit.createTestProbe();
+    ActorRef<Topic.Command<AlertNews>> topic = topic(news);
+    AlertSettings settings = settings("");
+    ActorRef<AlertRouter.Command> first = router(settings, topic);
+    first.tell(detected("svc-a", Severity.CRITICAL));
+
+    AlertChange fired = nextChange(news);
+    assertThat(fired.step()).isEqualTo(AlertChange.Step.FIRED);
+    assertThat(fired.alert().source()).isEqualTo("svc-a");
+    assertThat(fired.alert().status()).isEqualTo(AlertStatus.FIRING);
+    // published after it was written: the journal already holds it
+    assertThat(journal.persistedInStorage(pid))
+        .anySatisfy(e -> assertThat(e).isEqualTo(new AlertEvent.AlertRecorded(fired.alert())));
+    String id = fired.alert().id();
+    awaitAccepted(1); // the webhook's delivery is logged on the alert: bookkeeping, not a step
+
+    TestProbe<AlertRouter.Changed> changed = testKit.createTestProbe();
+    first.tell(new AlertRouter.Acknowledge(id, "ana", "looking", changed.getRef()));
+    changed.receiveMessage(WAIT);
+    AlertChange acked = nextChange(news);
+    assertThat(acked.step()).isEqualTo(AlertChange.Step.ACKNOWLEDGED);
+    assertThat(acked.alert().id()).isEqualTo(id);
+    assertThat(acked.alert().acknowledgement().by()).isEqualTo("ana");
+
+    // a second acknowledge changes nothing; the resolve that follows is the very next step
+    first.tell(new AlertRouter.Acknowledge(id, "ana", "again", changed.getRef()));
+    changed.receiveMessage(WAIT);
+    first.tell(new AlertRouter.Resolve(id, "ana", "fixed", changed.getRef()));
+    changed.receiveMessage(WAIT);
+    AlertChange resolved = nextChange(news);
+    assertThat(resolved.step()).isEqualTo(AlertChange.Step.RESOLVED);
+    assertThat(resolved.alert().id()).isEqualTo(id);
+    assertThat(resolved.alert().status()).isEqualTo(AlertStatus.RESOLVED);
+    testKit.stop(first, WAIT);
+
+    // a restarted router recovers svc-a silently: the first thing it publishes is svc-b firing
+    ActorRef<AlertRouter.Command> second = router(settings, topic);
+    assertThat(list(second).alerts()).extracting(Alert::id).contains(id);
+    second.tell(detected("svc-b", Severity.WARNING));
+    AlertChange next = nextChange(news);
+    assertThat(next.step()).isEqualTo(AlertChange.Step.FIRED);
+    assertThat(next.alert().source()).isEqualTo("svc-b");
   }
 
   @Test

@@ -1,7 +1,8 @@
 package io.pipewatch.api;
 
 import io.pipewatch.analyzer.AnalysisEvent;
-import io.pipewatch.analyzer.alert.Notification;
+import io.pipewatch.analyzer.alert.AlertChange;
+import io.pipewatch.analyzer.alert.AlertNews;
 import io.pipewatch.optimizer.OptimizationNotice;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,12 +22,13 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * The node's live feed: one actor for all WebSocket clients of the node. It reads the {@code
- * bottlenecks}, {@code alerts} and {@code optimizations} topics, gives every event an id (growing,
- * and larger than any id of an earlier run: the start time in microseconds is its base), renders it
- * once, keeps the last {@code replay-buffer} for clients that resume, and queues it for each
- * subscribed client whose filter it passes. While any client wants DashboardUpdates it reads the
- * collectors' latest figures every {@code refresh-interval} and, on each tick, puts the update in
- * the slot of every client whose interval is due — rendered once per distinct filter and interval.
+ * bottlenecks}, {@code alerts} (the router's lifecycle changes) and {@code optimizations} (every
+ * step of a change) topics, gives every event an id (growing, and larger than any id of an earlier
+ * run: the start time in microseconds is its base), renders it once, keeps the last {@code
+ * replay-buffer} for clients that resume, and queues it for each subscribed client whose filter it
+ * passes. While any client wants DashboardUpdates it reads the collectors' latest figures every
+ * {@code refresh-interval} and, on each tick, puts the update in the slot of every client whose
+ * interval is due — rendered once per distinct filter and interval.
  *
  * <p>A client never delays the others: offers into its bounded queue never block, an event that
  * finds it full waits behind it (references to the events rendered once, at most {@code
@@ -75,7 +77,7 @@ final class LiveHub extends AbstractBehavior<LiveHub.Command> {
 
   private record FromAnalysis(AnalysisEvent event) implements Command {}
 
-  private record FromAlerts(Notification notification) implements Command {}
+  private record FromAlerts(AlertNews news) implements Command {}
 
   private record FromOptimizer(OptimizationNotice notice) implements Command {}
 
@@ -117,7 +119,7 @@ final class LiveHub extends AbstractBehavior<LiveHub.Command> {
       String node,
       Supplier<CompletionStage<DashboardFigures.State>> figures,
       ActorRef<Topic.Command<AnalysisEvent>> analysis,
-      ActorRef<Topic.Command<Notification>> alerts,
+      ActorRef<Topic.Command<AlertNews>> alerts,
       ActorRef<Topic.Command<OptimizationNotice>> optimizations,
       LiveMetrics metrics) {
     return Behaviors.setup(
@@ -127,7 +129,7 @@ final class LiveHub extends AbstractBehavior<LiveHub.Command> {
                   analysis.tell(
                       Topic.subscribe(ctx.messageAdapter(AnalysisEvent.class, FromAnalysis::new)));
                   alerts.tell(
-                      Topic.subscribe(ctx.messageAdapter(Notification.class, FromAlerts::new)));
+                      Topic.subscribe(ctx.messageAdapter(AlertNews.class, FromAlerts::new)));
                   optimizations.tell(
                       Topic.subscribe(
                           ctx.messageAdapter(OptimizationNotice.class, FromOptimizer::new)));
@@ -178,16 +180,22 @@ final class LiveHub extends AbstractBehavior<LiveHub.Command> {
         .onMessage(GetLastEventId.class, this::onGetLastEventId)
         .onMessage(FromAnalysis.class, m -> publish(LiveProtocol.analysis(m.event())))
         .onMessage(FromOptimizer.class, m -> publish(LiveProtocol.optimization(m.notice())))
-        .onMessage(
-            FromAlerts.class,
-            m -> {
-              LiveProtocol.alerts(m.notification()).forEach(this::publish);
-              return this;
-            })
+        .onMessage(FromAlerts.class, this::onAlertNews)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(Refresh.INSTANCE, this::onRefresh)
         .onMessage(Refreshed.class, this::onRefreshed)
         .build();
+  }
+
+  /**
+   * The router's lifecycle changes become Alert events; a dashboard channel's notifications are
+   * skipped (each tells again about a change the router has published).
+   */
+  private Behavior<Command> onAlertNews(FromAlerts m) {
+    if (m.news() instanceof AlertChange change) {
+      return publish(LiveProtocol.alert(change));
+    }
+    return this;
   }
 
   private Behavior<Command> onConnected(Connected m) {

@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pipewatch.analyzer.AnalysisEvent;
 import io.pipewatch.analyzer.BottleneckAnalyzer;
 import io.pipewatch.analyzer.FleetAnalyzer;
-import io.pipewatch.analyzer.alert.Alert;
-import io.pipewatch.analyzer.alert.AlertStatus;
-import io.pipewatch.analyzer.alert.Notification;
+import io.pipewatch.analyzer.alert.AlertChange;
 import io.pipewatch.optimizer.OptimizationNotice;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -207,60 +204,30 @@ final class LiveProtocol {
     return "updated";
   }
 
-  /** One event per alert of a firing or resolved notification; none for a summary. */
-  static List<Event> alerts(Notification n) {
-    List<Event> out = new ArrayList<>();
-    if (n.kind() == Notification.Kind.SUMMARY) {
-      return out;
-    }
-    for (Alert a : n.alerts()) {
-      ObjectNode body = JsonSupport.MAPPER.createObjectNode();
-      body.put("event", alertStep(n.kind(), a));
-      body.set("alert", tree(a));
-      out.add(new Event("Alert", a.sources(), body));
-    }
-    return out;
+  /** An alert's lifecycle step, as the alert router published it once written. */
+  static Event alert(AlertChange change) {
+    ObjectNode body = JsonSupport.MAPPER.createObjectNode();
+    body.put("event", change.step().id());
+    body.set("alert", tree(change.alert()));
+    return new Event("Alert", change.alert().sources(), body);
   }
 
-  private static String alertStep(Notification.Kind kind, Alert a) {
-    if (kind == Notification.Kind.RESOLVED || a.status() == AlertStatus.RESOLVED) {
-      return "resolved";
-    }
-    if (a.status() == AlertStatus.ACKNOWLEDGED) {
-      return "acknowledged";
-    }
-    long fired = a.history().stream().filter(t -> t.status() == AlertStatus.FIRING).count();
-    return fired > 1 ? "updated" : "fired";
-  }
-
+  /** A step of an optimizer change (or a recommendation), as the optimizer published it. */
   static Event optimization(OptimizationNotice o) {
     ObjectNode body = JsonSupport.MAPPER.createObjectNode();
-    body.put("step", optimizationStep(o.outcome()));
+    body.put("step", o.step().id());
     body.put("source", o.sourceId());
     body.put("changeId", o.changeId());
     body.put("knob", o.knob());
     number(body, "from", o.from());
     number(body, "to", o.to());
     ObjectNode detail = body.putObject("detail");
+    detail.put("strategy", o.strategy());
+    detail.put("by", o.by());
     detail.put("reason", o.reason());
     number(detail, "effectPct", o.effectPct());
     detail.put("at", java.time.Instant.ofEpochMilli(o.atMillis()).toString());
     return new Event("Optimization", List.of(o.sourceId()), body);
-  }
-
-  /** {@code rolled-back} and the like in the contract's camelCase. */
-  static String optimizationStep(String outcome) {
-    StringBuilder b = new StringBuilder();
-    boolean upper = false;
-    for (char c : outcome.toCharArray()) {
-      if (c == '-' || c == '_' || c == ' ') {
-        upper = true;
-      } else {
-        b.append(upper ? Character.toUpperCase(c) : c);
-        upper = false;
-      }
-    }
-    return b.toString();
   }
 
   private static void number(ObjectNode node, String field, double value) {

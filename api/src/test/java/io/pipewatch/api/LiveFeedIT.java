@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The live feed on a whole node (real journal, real alert router): a WebSocket client gets its
  * DashboardUpdates, a test alert raised over REST arrives as an {@code Alert} event, {@code GET
- * /api/dashboard} shows the same alert and the event's id, and {@code /metrics} counts the client
- * and its messages.
+ * /api/dashboard} shows the same alert and the event's id, its acknowledge over REST arrives as the
+ * event {@code acknowledged}, and {@code /metrics} counts the client and its messages.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveFeedIT {
@@ -89,6 +89,16 @@ class LiveFeedIT {
     assertThat(d.get("optimizer").isArray()).isTrue();
     assertThat(d.get("alerts").findValuesAsText("id")).contains(alertId);
     assertThat(d.get("lastEventId").asText()).isEqualTo(eventId);
+
+    // an operator's acknowledge over REST reaches the client as the alert's next event
+    HttpResponse<String> acked =
+        server.post("/api/alerts/" + alertId + "/ack", "{\"who\":\"ana\",\"note\":\"mine\"}");
+    assertThat(acked.statusCode()).as(acked.body()).isEqualTo(200);
+    JsonNode ackEvent = next(messages, "Alert");
+    assertThat(ackEvent.get("event").asText()).isEqualTo("acknowledged");
+    assertThat(ackEvent.get("alert").get("id").asText()).isEqualTo(alertId);
+    assertThat(ackEvent.get("alert").get("status").asText()).isEqualTo("acknowledged");
+    assertThat(Long.parseLong(ackEvent.get("id").asText())).isGreaterThan(Long.parseLong(eventId));
 
     String metrics = server.get("/metrics").body();
     assertThat(metrics)

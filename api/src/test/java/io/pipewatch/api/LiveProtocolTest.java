@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewatch.collector.MetricKind;
 import io.pipewatch.collector.SeriesPoint;
 import io.pipewatch.collector.SourceSnapshot;
+import io.pipewatch.optimizer.OptimizationNotice;
+import io.pipewatch.optimizer.OptimizationNotice.Step;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,8 +125,36 @@ class LiveProtocolTest {
   }
 
   @Test
-  void optimizerOutcomesBecomeCamelCaseSteps() {
-    assertThat(LiveProtocol.optimizationStep("rolled-back")).isEqualTo("rolledBack");
-    assertThat(LiveProtocol.optimizationStep("applied")).isEqualTo("applied");
+  void everyOptimizerStepHasItsContractName() throws Exception {
+    assertThat(java.util.Arrays.stream(OptimizationNotice.Step.values()).map(Step::id))
+        .containsExactly(
+            "proposed", "approved", "rejected", "applied", "kept", "rolledBack", "recommended");
+    OptimizationNotice proposed =
+        new OptimizationNotice(
+            "docpipe-embed",
+            "docpipe-embed#3",
+            "concurrency-search",
+            "concurrency",
+            64,
+            48,
+            Step.PROPOSED,
+            null,
+            "queue full, cpu idle",
+            Double.NaN,
+            0);
+    LiveProtocol.Event event = LiveProtocol.optimization(proposed);
+    assertThat(event.type()).isEqualTo("Optimization");
+    assertThat(event.sources()).containsExactly("docpipe-embed");
+    JsonNode n = JsonSupport.MAPPER.readTree(event.render(7));
+    assertThat(n.get("type").asText()).isEqualTo("Optimization");
+    assertThat(n.get("id").asText()).isEqualTo("7");
+    assertThat(n.get("step").asText()).isEqualTo("proposed");
+    assertThat(n.get("changeId").asText()).isEqualTo("docpipe-embed#3");
+    assertThat(n.get("knob").asText()).isEqualTo("concurrency");
+    assertThat(n.get("from").asDouble()).isEqualTo(64);
+    assertThat(n.get("to").asDouble()).isEqualTo(48);
+    assertThat(n.get("detail").get("effectPct").isNull()).isTrue();
+    assertThat(n.get("detail").get("strategy").asText()).isEqualTo("concurrency-search");
+    assertThat(n.get("detail").get("at").asText()).isEqualTo("1970-01-01T00:00:00Z");
   }
 }

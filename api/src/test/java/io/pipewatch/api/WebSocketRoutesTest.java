@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.pipewatch.analyzer.AnalysisTopic;
+import io.pipewatch.analyzer.Severity;
+import io.pipewatch.analyzer.alert.Alert;
+import io.pipewatch.analyzer.alert.AlertChange;
+import io.pipewatch.analyzer.alert.AlertStatus;
 import io.pipewatch.analyzer.alert.AlertTopic;
+import io.pipewatch.analyzer.alert.Notification;
 import io.pipewatch.optimizer.OptimizationNotice;
 import io.pipewatch.optimizer.OptimizationTopic;
 import java.net.URI;
@@ -14,6 +19,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -198,10 +204,12 @@ class WebSocketRoutesTest {
                 new OptimizationNotice(
                     source,
                     source + "#1",
+                    "concurrency-search",
                     "concurrency",
                     64,
                     48,
-                    "rolled-back",
+                    OptimizationNotice.Step.ROLLED_BACK,
+                    null,
                     reason,
                     Double.NaN,
                     System.currentTimeMillis())));
@@ -248,6 +256,61 @@ class WebSocketRoutesTest {
     publish("docpipe-parse", "now wanted");
     JsonNode parse = c.next("Optimization");
     assertThat(parse.get("source").asText()).isEqualTo("docpipe-parse");
+    c.close();
+  }
+
+  private static Alert alert(String id, String source, AlertStatus status) {
+    long now = System.currentTimeMillis();
+    return new Alert(
+        id,
+        source + "/cpu/rule",
+        Severity.CRITICAL,
+        "CPU saturated on " + source,
+        "cpu at 99%",
+        Map.of("source", source, "kind", "cpu"),
+        List.of(),
+        List.of(source),
+        now,
+        0,
+        now,
+        status,
+        List.of(new Alert.Transition(status, now, "ana", null)),
+        status == AlertStatus.ACKNOWLEDGED ? new Alert.Acknowledgement("ana", "mine", now) : null,
+        List.of(),
+        0,
+        false,
+        2);
+  }
+
+  @Test
+  void alertEventsAreTheRoutersLifecycleChangesNotChannelNotifications() throws Exception {
+    Client c = new Client().open();
+    c.next("Welcome");
+    c.subscribeSynced("[\"svc-ws\"]", "[\"Alert\"]");
+    var topic = AlertTopic.get(testKit.system());
+    // a dashboard channel's notification tells again what the router published: not an event
+    topic.tell(
+        Topic.publish(
+            new Notification(
+                "n-1",
+                "dashboard",
+                Notification.Kind.FIRING,
+                "g",
+                List.of(alert("a-notified", "svc-ws", AlertStatus.FIRING)),
+                1,
+                1,
+                0,
+                List.of())));
+    topic.tell(
+        Topic.publish(
+            new AlertChange(
+                AlertChange.Step.ACKNOWLEDGED,
+                alert("a-acked", "svc-ws", AlertStatus.ACKNOWLEDGED))));
+    JsonNode event = c.next("Alert");
+    assertThat(event.get("event").asText()).isEqualTo("acknowledged");
+    assertThat(event.get("alert").get("id").asText()).isEqualTo("a-acked");
+    assertThat(event.get("alert").get("status").asText()).isEqualTo("acknowledged");
+    assertThat(event.get("alert").get("acknowledgement").get("by").asText()).isEqualTo("ana");
     c.close();
   }
 

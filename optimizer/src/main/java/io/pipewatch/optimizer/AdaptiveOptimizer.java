@@ -13,6 +13,7 @@ import io.pipewatch.optimizer.OptimizerEvent.ChangeKept;
 import io.pipewatch.optimizer.OptimizerEvent.ChangeProposed;
 import io.pipewatch.optimizer.OptimizerEvent.ChangeRejected;
 import io.pipewatch.optimizer.OptimizerEvent.ChangeRolledBack;
+import io.pipewatch.optimizer.OptimizerEvent.RecommendationMade;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -40,11 +41,12 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * ChangeLoop} decides, this behavior persists what it decided ({@link OptimizerEvent}: Proposed →
  * Approved | Rejected → Applied → Evaluated → Kept | RolledBack), then sends the settings to the
  * endpoint ({@link KnobEndpoint.ChangeSetting}) — or, for an HTTP-only service, answers them to its
- * next {@link Pull} (the {@code POST /api/ingest} of a batch declaring knobs) — and publishes
- * applied, kept and rolled-back changes on the {@code optimizations} topic. A persist failure
- * restarts it with the journal backoff it is given; on recovery the next report says which value
- * the service actually has, so an approved change is acknowledged or sent once, and a rolled-back
- * one restored — never applied twice.
+ * next {@link Pull} (the {@code POST /api/ingest} of a batch declaring knobs) — and publishes every
+ * step of a change, and every recommendation, on the {@code optimizations} topic ({@link
+ * OptimizationNotice}) once its event is persisted. A persist failure restarts it with the journal
+ * backoff it is given; on recovery the next report says which value the service actually has, so an
+ * approved change is acknowledged or sent once, and a rolled-back one restored — never applied
+ * twice.
  *
  * <pre>{@code
  * ActorRef<ShardingEnvelope<AdaptiveOptimizer.Command>> region =
@@ -460,51 +462,111 @@ public final class AdaptiveOptimizer
     }
   }
 
+  /** Counts {@code e} and publishes its step; {@code state} is the state before it. */
   private void notice(OptimizerState state, OptimizerEvent e) {
-    OptimizerState.InFlight change = state.inFlight();
-    if (e instanceof ChangeProposed p) {
-      OptimizerMetrics.node().count("proposals", p.proposal().strategy());
+    if (e instanceof RecommendationMade r) {
+      Recommendation rec = r.recommendation();
+      publish(
+          new OptimizationNotice(
+              sourceId,
+              rec.key(),
+              rec.strategy(),
+              null,
+              Double.NaN,
+              Double.NaN,
+              OptimizationNotice.Step.RECOMMENDED,
+              null,
+              rec.title(),
+              rec.expectedGainPct(),
+              r.atMillis()));
       return;
     }
+    if (e instanceof ChangeProposed p) {
+      OptimizerMetrics.node().count("proposals", p.proposal().strategy());
+      publish(notice(p.changeId(), p.proposal(), OptimizationNotice.Step.PROPOSED, null, e));
+      return;
+    }
+    OptimizerState.InFlight change = state.inFlight();
     if (change == null) {
       return;
     }
     Proposal p = change.proposal();
-    String outcome = null;
-    String reason = p.reason();
-    double effect = Double.NaN;
+    OptimizationNotice notice;
     if (e instanceof ChangeApplied) {
-      outcome = "applied";
+      notice = notice(change.id(), p, OptimizationNotice.Step.APPLIED, null, e);
     } else if (e instanceof ChangeKept k) {
-      outcome = "kept";
-      reason = k.evaluation().reason();
-      effect = k.evaluation().effectPct();
+      notice =
+          withOutcome(
+              notice(change.id(), p, OptimizationNotice.Step.KEPT, null, e),
+              k.evaluation().reason(),
+              k.evaluation().effectPct());
     } else if (e instanceof ChangeRolledBack r) {
-      outcome = "rolled-back";
-      reason = r.reason();
-      effect = r.evaluation() == null ? Double.NaN : r.evaluation().effectPct();
-    } else if (e instanceof ChangeRejected) {
+      notice =
+          withOutcome(
+              notice(change.id(), p, OptimizationNotice.Step.ROLLED_BACK, null, e),
+              r.reason(),
+              r.evaluation() == null ? Double.NaN : r.evaluation().effectPct());
+    } else if (e instanceof ChangeRejected r) {
       OptimizerMetrics.node().count("rejected", p.strategy());
-    } else if (e instanceof ChangeApproved) {
+      notice =
+          withOutcome(
+              notice(change.id(), p, OptimizationNotice.Step.REJECTED, r.by(), e),
+              r.reason(),
+              Double.NaN);
+    } else if (e instanceof ChangeApproved a) {
       OptimizerMetrics.node().count("approved", p.strategy());
-    }
-    if (outcome == null) {
+      notice = notice(change.id(), p, OptimizationNotice.Step.APPROVED, a.by(), e);
+    } else {
       return;
     }
-    OptimizerMetrics.node().count(outcome.replace('-', '_'), p.strategy());
+    if (notice.step() == OptimizationNotice.Step.APPLIED
+        || notice.step() == OptimizationNotice.Step.KEPT
+        || notice.step() == OptimizationNotice.Step.ROLLED_BACK) {
+      OptimizerMetrics.node()
+          .count(
+              notice.step() == OptimizationNotice.Step.ROLLED_BACK
+                  ? "rolled_back"
+                  : notice.step().id(),
+              p.strategy());
+    }
+    publish(notice);
+  }
+
+  private OptimizationNotice notice(
+      String changeId, Proposal p, OptimizationNotice.Step step, String by, OptimizerEvent e) {
+    return new OptimizationNotice(
+        sourceId,
+        changeId,
+        p.strategy(),
+        p.knob(),
+        p.from(),
+        p.to(),
+        step,
+        by,
+        p.reason(),
+        Double.NaN,
+        e.atMillis());
+  }
+
+  private static OptimizationNotice withOutcome(
+      OptimizationNotice n, String reason, double effectPct) {
+    return new OptimizationNotice(
+        n.sourceId(),
+        n.changeId(),
+        n.strategy(),
+        n.knob(),
+        n.from(),
+        n.to(),
+        n.step(),
+        n.by(),
+        reason,
+        effectPct,
+        n.atMillis());
+  }
+
+  private void publish(OptimizationNotice notice) {
     if (topic != null) {
-      topic.tell(
-          Topic.publish(
-              new OptimizationNotice(
-                  sourceId,
-                  change.id(),
-                  p.knob(),
-                  p.from(),
-                  p.to(),
-                  outcome,
-                  reason,
-                  effect,
-                  e.atMillis())));
+      topic.tell(Topic.publish(notice));
     }
   }
 

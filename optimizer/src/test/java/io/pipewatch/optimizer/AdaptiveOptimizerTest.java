@@ -32,7 +32,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.BeforeEach;
@@ -177,6 +179,72 @@ final class AdaptiveOptimizerTest {
         (KnobEndpoint.ChangeSetting) endpoint.receiveMessage(Duration.ofSeconds(3));
     assertThat(restore.value()).isEqualTo(24);
     assertThat(after).noneMatch(ChangeProposed.class::isInstance); // mode off
+  }
+
+  /** The next notice about a change (recommendations may come between). */
+  private static OptimizationNotice nextStep(TestProbe<OptimizationNotice> probe) {
+    while (true) {
+      OptimizationNotice n = probe.receiveMessage(Duration.ofSeconds(5));
+      if (n.step() != OptimizationNotice.Step.RECOMMENDED) {
+        return n;
+      }
+    }
+  }
+
+  @Test
+  void eachStepIsPublishedAfterItIsPersistedAndRecoveryPublishesNothing() {
+    TestProbe<OptimizationNotice> notices = testKit.createTestProbe();
+    ActorRef<Topic.Command<OptimizationNotice>> topic =
+        testKit.spawn(Topic.create(OptimizationNotice.class, "optimizations-" + t));
+    topic.tell(Topic.subscribe(notices.getRef()));
+    TestProbe<Topic.TopicStats> stats = testKit.createTestProbe();
+    stats.awaitAssert(
+        () -> {
+          topic.tell(Topic.getTopicStats(stats.getRef()));
+          assertThat(stats.receiveMessage().localSubscriberCount()).isEqualTo(1);
+          return null;
+        });
+    optimizer =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            AdaptiveOptimizer.create(
+                "docpipe-notices",
+                settings,
+                Strategies.defaults(settings),
+                topic,
+                clock::get,
+                SupervisorStrategy.restartWithBackoff(
+                    Duration.ofMillis(100), Duration.ofSeconds(2), 0.2)));
+    optimizer.clear();
+    optimizer.<StatusReply<Status>>runCommand(replyTo -> new SetMode(Mode.AUTO, "test", replyTo));
+
+    ChangeProposed proposed =
+        observeUntilApproved(64, 280).stream()
+            .filter(ChangeProposed.class::isInstance)
+            .map(ChangeProposed.class::cast)
+            .findFirst()
+            .orElseThrow();
+    OptimizationNotice first = nextStep(notices);
+    assertThat(first.step()).isEqualTo(OptimizationNotice.Step.PROPOSED);
+    assertThat(first.sourceId()).isEqualTo("docpipe-notices");
+    assertThat(first.changeId()).isEqualTo(proposed.changeId());
+    assertThat(first.knob()).isEqualTo("concurrency");
+    assertThat(first.from()).isEqualTo(64);
+    assertThat(first.to()).isEqualTo(48);
+    assertThat(first.atMillis()).isEqualTo(proposed.atMillis());
+    OptimizationNotice approved = nextStep(notices);
+    assertThat(approved.step()).isEqualTo(OptimizationNotice.Step.APPROVED);
+    assertThat(approved.changeId()).isEqualTo(proposed.changeId());
+    assertThat(approved.by()).isEqualTo("auto");
+
+    // replaying Proposed and Approved publishes nothing: the next notice is the new Applied
+    optimizer.restart();
+    observe(1, 48, 300);
+    OptimizationNotice applied = nextStep(notices);
+    assertThat(applied.step()).isEqualTo(OptimizationNotice.Step.APPLIED);
+    assertThat(applied.changeId()).isEqualTo(proposed.changeId());
+    assertThat(applied.step().id()).isEqualTo("applied");
+    assertThat(OptimizationNotice.Step.ROLLED_BACK.id()).isEqualTo("rolledBack");
   }
 
   @Test

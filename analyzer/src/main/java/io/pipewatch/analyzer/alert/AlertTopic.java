@@ -8,8 +8,8 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
- * The node's "alerts" pub-sub topic ({@link Topic} of {@link Notification}): what the dashboard
- * channel publishes and WebSocket clients read, on any node.
+ * The node's "alerts" pub-sub topic ({@link Topic} of {@link AlertNews}): the dashboard channel's
+ * notifications and the router's {@link AlertChange}s, read by WebSocket clients on any node.
  *
  * <pre>{@code
  * AlertTopic.get(system).tell(Topic.subscribe(myAdapter));
@@ -22,16 +22,16 @@ public final class AlertTopic implements Extension {
 
   private static final Id ID = new Id();
 
-  private final ActorRef<Topic.Command<Notification>> ref;
+  private final ActorRef<Topic.Command<AlertNews>> ref;
 
   private AlertTopic(ActorSystem<?> system) {
     this.ref =
         system.systemActorOf(
-            Topic.create(Notification.class, NAME), "pipewatch-" + NAME + "-topic", Props.empty());
+            Topic.create(AlertNews.class, NAME), "pipewatch-" + NAME + "-topic", Props.empty());
   }
 
   /** The node's topic, spawned on first call. */
-  public static ActorRef<Topic.Command<Notification>> get(ActorSystem<?> system) {
+  public static ActorRef<Topic.Command<AlertNews>> get(ActorSystem<?> system) {
     return ID.apply(system).ref;
   }
 

@@ -8,9 +8,9 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 /** Publishes each notification on the {@link AlertTopic} ("alerts") for dashboards. */
 final class DashboardChannel implements AlertChannel {
   private final String name;
-  private final ActorRef<Topic.Command<Notification>> topic;
+  private final ActorRef<Topic.Command<AlertNews>> topic;
 
-  DashboardChannel(String name, ActorRef<Topic.Command<Notification>> topic) {
+  DashboardChannel(String name, ActorRef<Topic.Command<AlertNews>> topic) {
     this.name = name;
     this.topic = topic;
   }

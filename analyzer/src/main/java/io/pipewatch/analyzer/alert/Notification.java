@@ -1,6 +1,5 @@
 package io.pipewatch.analyzer.alert;
 
-import io.pipewatch.collector.CborSerializable;
 import java.util.List;
 
 /**
@@ -21,7 +20,7 @@ public record Notification(
     long raisedMillis,
     int suppressedCount,
     List<String> suppressedIds)
-    implements CborSerializable {
+    implements AlertNews {
 
   public Notification {
     alerts = List.copyOf(alerts);

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * The {@link AlertRouter}'s actor: hands every input to the {@link AlertEngine}, writes the events
@@ -50,7 +52,17 @@ public final class RouterActor extends AbstractBehavior<Object> {
   private static final int MAX_BATCH_EVENTS = 300;
 
   private record Batch(
-      long id, List<AlertEvent> events, List<Notification> held, long sentMillis) {}
+      long id,
+      List<AlertEvent> events,
+      List<Notification> held,
+      List<AlertChange> announced,
+      long sentMillis) {
+
+    /** The same batch with its notifications dispatched and its changes published. */
+    Batch released(long at) {
+      return new Batch(id, events, List.of(), List.of(), at);
+    }
+  }
 
   private record SourcesSeen(SourceDirectory.SourceList list)
       implements NoSerializationVerificationNeeded {}
@@ -75,6 +87,11 @@ public final class RouterActor extends AbstractBehavior<Object> {
 
   /** Notifications queued while the journal is up, waiting for their batch to be written. */
   private final Map<String, Notification> nextHeld = new LinkedHashMap<>();
+
+  /** Lifecycle changes waiting for the batch of their event to be written. */
+  private final Map<AlertEvent, AlertChange> nextAnnounced = new IdentityHashMap<>();
+
+  private final AlertChanges changes = new AlertChanges();
 
   private long raised;
 
@@ -174,6 +191,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
 
   private void begin(AlertBook book) {
     recovered = true;
+    book.alerts().forEach(changes::remember);
     timers.cancel(RecoveryTimeout.INSTANCE);
     engine = new AlertEngine(settings, book, RouterActor::newId);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
@@ -341,9 +359,9 @@ public final class RouterActor extends AbstractBehavior<Object> {
       if (journalUp) {
         journalDown("no write confirmed within " + settings.journalAckTimeout().toMillis() + " ms");
       }
-      if (!inFlight.held().isEmpty()) {
-        inFlight.held().forEach(this::dispatch);
-        inFlight = new Batch(inFlight.id(), inFlight.events(), List.of(), inFlight.sentMillis());
+      if (!inFlight.held().isEmpty() || !inFlight.announced().isEmpty()) {
+        release(inFlight);
+        inFlight = inFlight.released(inFlight.sentMillis());
       }
     }
     return this;
@@ -385,6 +403,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
 
   /** Events to write; queued notifications go out once their batch is written (or now if down). */
   private Behavior<Object> handle(List<AlertEvent> events) {
+    announce(events);
     for (AlertEvent e : events) {
       if (e instanceof AlertEvent.NotificationQueued q) {
         if (journalUp) {
@@ -408,7 +427,12 @@ public final class RouterActor extends AbstractBehavior<Object> {
     List<AlertEvent> events = List.copyOf(nextEvents.subList(0, n));
     nextEvents = new ArrayList<>(nextEvents.subList(n, nextEvents.size()));
     List<Notification> held = new ArrayList<>();
+    List<AlertChange> announced = new ArrayList<>();
     for (AlertEvent e : events) {
+      AlertChange change = nextAnnounced.remove(e);
+      if (change != null) {
+        announced.add(change);
+      }
       if (e instanceof AlertEvent.NotificationQueued q) {
         Notification waiting = nextHeld.remove(q.notification().id());
         if (waiting != null) {
@@ -416,7 +440,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
         }
       }
     }
-    inFlight = new Batch(nextBatchId++, events, held, now());
+    inFlight = new Batch(nextBatchId++, events, held, announced, now());
     journal.tell(new AlertJournal.Append(inFlight.id(), inFlight.events()));
   }
 
@@ -424,7 +448,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
     if (inFlight == null || inFlight.id() != m.batch()) {
       return this; // a batch written twice (sent again after a restart)
     }
-    inFlight.held().forEach(this::dispatch);
+    release(inFlight);
     inFlight = null;
     if (!journalUp) {
       journalUp = true;
@@ -437,6 +461,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
 
   /** The journal (re)started: merge what it holds, write again what it may have missed. */
   private Behavior<Object> onLateRecovery(AlertJournal.Recovered r) {
+    r.snapshot().alerts().forEach(changes::remember);
     for (Notification n : mergeInto(engine.book(), r.snapshot())) {
       dispatch(n);
     }
@@ -445,8 +470,8 @@ public final class RouterActor extends AbstractBehavior<Object> {
         // it restarted with a write unconfirmed: that write failed
         journalDown("the journal restarted after a failed write");
       }
-      inFlight.held().forEach(this::dispatch);
-      inFlight = new Batch(inFlight.id(), inFlight.events(), List.of(), now());
+      release(inFlight);
+      inFlight = inFlight.released(now());
       journal.tell(new AlertJournal.Append(inFlight.id(), inFlight.events()));
     }
     return this;
@@ -479,6 +504,8 @@ public final class RouterActor extends AbstractBehavior<Object> {
     journalUp = false;
     nextHeld.values().forEach(this::dispatch);
     nextHeld.clear();
+    nextAnnounced.values().forEach(this::publish);
+    nextAnnounced.clear();
     AlertSignal s = system.journal(true, detail);
     if (s != null) {
       handle(engine.onSignal(s, now()));
@@ -489,9 +516,41 @@ public final class RouterActor extends AbstractBehavior<Object> {
     ActorRef<ChannelWorker.Command> worker = workers.get(n.channel());
     if (worker == null) {
       engine.settled(n, false, "channel " + n.channel() + " is not configured", now(), 0);
-      nextEvents.addAll(engine.drain());
+      List<AlertEvent> drained = engine.drain();
+      announce(drained);
+      nextEvents.addAll(drained);
       return;
     }
     worker.tell(new ChannelWorker.Deliver(n));
+  }
+
+  /** Its notifications go to their channels, its changes on the topic. */
+  private void release(Batch batch) {
+    batch.held().forEach(this::dispatch);
+    batch.announced().forEach(this::publish);
+  }
+
+  /**
+   * The lifecycle changes among {@code events}: published once their batch is written, or at once
+   * while the journal is down (as notifications are).
+   */
+  private void announce(List<AlertEvent> events) {
+    for (AlertEvent e : events) {
+      AlertChange change = changes.on(e);
+      if (change == null) {
+        continue;
+      }
+      if (journalUp) {
+        nextAnnounced.put(e, change);
+      } else {
+        publish(change);
+      }
+    }
+  }
+
+  private void publish(AlertChange change) {
+    if (with.topic() != null) {
+      with.topic().tell(Topic.publish(change));
+    }
   }
 }
