@@ -35,10 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Per client count it opens the connections (java.net.http, one TCP connection each), subscribes
  * each to {@code Alert} events (plus a 5 s DashboardUpdate, whose first arrival says the
  * subscription is in place), then raises {@code events} critical test alerts through {@code POST
- * /api/test-alert} on the dashboard channel at {@code rate} per second. The event's alert carries
- * {@code lastNotifiedMillis}, when the router queued it for the dashboard channel (its publication
- * on the "alerts" topic follows at once): latency = the client's clock at receipt minus that (same
- * host, same clock; 1 ms resolution). With {@code pid}, the server's heap after a full GC ({@code
+ * /api/test-alert} at {@code rate} per second. The event's alert carries {@code startsMillis}, when
+ * the router created it (its "fired" change is published on the "alerts" topic once the journal has
+ * it): latency = the client's clock at receipt minus that (same host, same clock; 1 ms resolution),
+ * so it includes the journal write. With {@code pid}, the server's heap after a full GC ({@code
  * jcmd GC.run}, {@code GC.heap_info}) and RSS are read before and after the clients connect: memory
  * per client = the difference over the count.
  *
