@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -43,11 +44,20 @@ final class BottleneckRoutes {
       List<FailurePattern> active, List<FailurePattern> recent, List<FanOut.Partial> partial) {}
 
   private final FanOut fanOut;
+  private final ActorRef<BottleneckBoard.Command> board;
   private final int recentPatterns;
 
-  /** {@code recentPatterns}: how many recently ended patterns a merged answer keeps. */
-  BottleneckRoutes(ActorSystem<?> system, ApiSettings settings, int recentPatterns) {
+  /**
+   * {@code board}: this node's bottleneck board; {@code recentPatterns}: how many recently ended
+   * patterns a merged answer keeps.
+   */
+  BottleneckRoutes(
+      ActorSystem<?> system,
+      ActorRef<BottleneckBoard.Command> board,
+      ApiSettings settings,
+      int recentPatterns) {
     this.fanOut = new FanOut(system, settings.fanOutTimeout());
+    this.board = board;
     this.recentPatterns = recentPatterns;
   }
 
@@ -61,7 +71,9 @@ final class BottleneckRoutes {
                     () ->
                         ErrorHandling.answer(
                             fanOut.<BottleneckBoard.Command, FleetAnalyzer.Patterns>ask(
-                                BottleneckBoard.SERVICE_KEY, BottleneckBoard.GetPatterns::new),
+                                BottleneckBoard.SERVICE_KEY,
+                                board,
+                                BottleneckBoard.GetPatterns::new),
                             all -> {
                               FleetAnalyzer.Patterns merged =
                                   ClusterMerge.patterns(all.answers(), recentPatterns);
@@ -116,6 +128,7 @@ final class BottleneckRoutes {
     return ErrorHandling.answer(
         fanOut.<BottleneckBoard.Command, BottleneckBoard.Bottlenecks>ask(
             BottleneckBoard.SERVICE_KEY,
+            board,
             replyTo ->
                 new BottleneckBoard.GetBottlenecks(
                     source.orElse(null), kindFilter, impactFilter, replyTo)),

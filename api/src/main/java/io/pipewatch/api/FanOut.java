@@ -3,6 +3,7 @@ package io.pipewatch.api;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -29,11 +30,14 @@ import org.apache.pekko.cluster.typed.Cluster;
  * <pre>{@code
  * FanOut fanOut = new FanOut(system, Duration.ofSeconds(1));
  * CompletionStage<FanOut.Gathered<SourceDirectory.SourceList>> lists =
- *     fanOut.ask(SourceDirectory.SERVICE_KEY, SourceDirectory.ListSources::new);
+ *     fanOut.ask(SourceDirectory.SERVICE_KEY, localDirectory, SourceDirectory.ListSources::new);
  * }</pre>
  *
  * <p>The listing of each key comes from {@link ServiceListings} (kept current by a subscription),
  * so on a single node, where it holds the node's own actor only, a fan-out is one ask, as before.
+ * The node's own actor is always asked, listed or not: the receptionist shows a registration only
+ * after its replicated state notified its subscribers (up to half a second), and a node must not
+ * answer "no sources" for sources it has just taken.
  */
 final class FanOut {
 
@@ -70,22 +74,27 @@ final class FanOut {
    * Asks every reachable actor registered under {@code key} with {@code message}; completes when
    * all answered or the deadline passed. Fails only when the receptionist itself does not answer.
    */
-  <C, R> CompletionStage<Gathered<R>> ask(ServiceKey<C> key, Function<ActorRef<R>, C> message) {
+  <C, R> CompletionStage<Gathered<R>> ask(
+      ServiceKey<C> key, ActorRef<C> local, Function<ActorRef<R>, C> message) {
     java.util.Optional<Receptionist.Listing> known = listings.latest(key);
     if (known.isPresent()) {
-      return gather(known.get(), key, message);
+      return gather(known.get(), key, local, message);
     }
     return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
             system.receptionist(),
             replyTo -> Receptionist.find(key, replyTo),
             timeout,
             system.scheduler())
-        .thenComposeAsync(listing -> gather(listing, key, message), SAME_THREAD);
+        .thenComposeAsync(listing -> gather(listing, key, local, message), SAME_THREAD);
   }
 
   private <C, R> CompletionStage<Gathered<R>> gather(
-      Receptionist.Listing listing, ServiceKey<C> key, Function<ActorRef<R>, C> message) {
-    Set<ActorRef<C>> reachable = listing.getServiceInstances(key);
+      Receptionist.Listing listing,
+      ServiceKey<C> key,
+      ActorRef<C> local,
+      Function<ActorRef<R>, C> message) {
+    Set<ActorRef<C>> reachable = new LinkedHashSet<>(listing.getServiceInstances(key));
+    reachable.add(local);
     List<Partial> partial = new ArrayList<>();
     for (ActorRef<C> ref : listing.getAllServiceInstances(key)) {
       if (!reachable.contains(ref)) {

@@ -140,7 +140,7 @@ final class MetricsRoutes {
   private Route sources() {
     return answer(
         fanOut.<SourceDirectory.Command, SourceDirectory.SourceList>ask(
-            SourceDirectory.SERVICE_KEY, SourceDirectory.ListSources::new),
+            SourceDirectory.SERVICE_KEY, directory, SourceDirectory.ListSources::new),
         lists ->
             complete(
                 StatusCodes.OK,
@@ -170,6 +170,7 @@ final class MetricsRoutes {
     return fanOut
         .<SourceDirectory.Command, SourceDirectory.LatestSnapshots>ask(
             SourceDirectory.SERVICE_KEY,
+            directory,
             replyTo -> new SourceDirectory.GetLatestAllWithin(replyTo, within))
         .thenApplyAsync(
             all ->

@@ -35,6 +35,7 @@ final class ServerRoutes {
             new ReportRoutes(system, actors, server.settings().api().askTimeout()).route(),
             new BottleneckRoutes(
                     system,
+                    actors.bottleneckBoard(),
                     server.settings().api(),
                     server.settings().analyzer().boardRecentPatterns())
                 .route(),

@@ -206,7 +206,8 @@ class ClusterFanOutIT {
     ActorRef<Topic.Command<AnalysisEvent>> topic =
         kit.spawn(Topic.create(AnalysisEvent.class, "board-of-" + name), "topic-" + name);
     AnalyzerSettings analyzer = AnalyzerSettings.create(config);
-    kit.spawn(BottleneckBoard.create(analyzer, topic), "bottleneck-board");
+    ActorRef<BottleneckBoard.Command> board =
+        kit.spawn(BottleneckBoard.create(analyzer, topic), "bottleneck-board");
     ApiSettings api = ApiSettings.create(config);
     TopLevelActors actors =
         new TopLevelActors(null, directory, region, null, null, null, null, Optional.empty(), null);
@@ -219,7 +220,8 @@ class ClusterFanOutIT {
                     () ->
                         concat(
                             new MetricsRoutes(kit.system(), actors, api).route(),
-                            new BottleneckRoutes(kit.system(), api, analyzer.boardRecentPatterns())
+                            new BottleneckRoutes(
+                                    kit.system(), board, api, analyzer.boardRecentPatterns())
                                 .route())))
             .toCompletableFuture()
             .get(20, TimeUnit.SECONDS);
