@@ -81,7 +81,7 @@ final class AuthDirective {
           }
           Supplier<Route> passOn = ws ? () -> withoutAccessToken(routes) : routes;
           if (settings.open()) {
-            return passOn.get();
+            return foreignToOpenServer(request, method).map(this::refuseForeign).orElseGet(passOn);
           }
           Role needed =
               entry
@@ -126,10 +126,24 @@ final class AuthDirective {
                         + "' has role "
                         + token.get().role().id()));
           }
-          boolean limitedIngest =
-              entry.map(e -> e.template().equals(INGEST)).orElse(false)
-                  && !token.get().sourcePrefixes().isEmpty();
-          return limitedIngest ? checkSource(token.get(), passOn) : passOn.get();
+          boolean limited = !token.get().sourcePrefixes().isEmpty();
+          boolean ingestBatch = entry.map(e -> e.template().equals(INGEST)).orElse(false);
+          if (limited && needed == Role.INGEST && !ingestBatch) {
+            // the Alertmanager receiver names sources in labels: a token kept to some sources
+            // must not raise or clear alerts on others
+            return refuse(
+                "source",
+                StatusCodes.FORBIDDEN,
+                new ApiError(
+                    "forbidden",
+                    "source",
+                    "token '"
+                        + token.get().name()
+                        + "' may only send batches of sources starting with "
+                        + token.get().sourcePrefixes()
+                        + " to POST /api/ingest"));
+          }
+          return limited && ingestBatch ? checkSource(token.get(), passOn) : passOn.get();
         });
   }
 
@@ -220,6 +234,77 @@ final class AuthDirective {
         .getHeader("upgrade")
         .map(h -> h.value().toLowerCase(Locale.ROOT).contains("websocket"))
         .orElse(false);
+  }
+
+  /**
+   * Without tokens the server is reachable from this machine only, but a web page open in a browser
+   * on it is too: refuse a request addressed to another host name (DNS rebinding) and a change sent
+   * from another site's page (a cross-site POST needs no preflight when its body is empty).
+   */
+  private Optional<ApiError> foreignToOpenServer(HttpRequest request, String method) {
+    Optional<String> host = request.getHeader("host").map(HttpHeader::value).map(String::trim);
+    if (host.isPresent() && !loopbackHost(host.get())) {
+      return Optional.of(
+          new ApiError(
+              "host not allowed",
+              "Host",
+              "with no API token configured the server answers requests for localhost only;"
+                  + " configure tokens (pipewatch.api.auth) to serve other host names"));
+    }
+    if (method.equals("GET") || method.equals("HEAD")) {
+      return Optional.empty();
+    }
+    Optional<String> origin = request.getHeader("origin").map(HttpHeader::value).map(String::trim);
+    boolean crossSite =
+        request
+            .getHeader("sec-fetch-site")
+            .map(h -> h.value().trim().equalsIgnoreCase("cross-site"))
+            .orElse(false);
+    boolean foreignOrigin =
+        origin.isPresent()
+            && settings.allowedOrigins().stream().noneMatch(o -> o.equalsIgnoreCase(origin.get()))
+            && !loopbackOrigin(origin.get());
+    if (crossSite || foreignOrigin) {
+      return Optional.of(
+          new ApiError(
+              "cross-site request refused",
+              "Origin",
+              "a change may come from this server's own pages, a loopback origin or one listed in"
+                  + " pipewatch.api.allowed-origins"));
+    }
+    return Optional.empty();
+  }
+
+  private Route refuseForeign(ApiError error) {
+    return refuse(error.field().equals("Host") ? "host" : "origin", StatusCodes.FORBIDDEN, error);
+  }
+
+  /** {@code localhost}, {@code 127.x.x.x} or {@code [::1]}, with or without a port. */
+  static boolean loopbackHost(String hostHeader) {
+    try {
+      String name = URI.create("//" + hostHeader).getHost();
+      return name != null && loopbackName(name);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean loopbackOrigin(String origin) {
+    try {
+      String name = URI.create(origin).getHost();
+      return name != null && loopbackName(name);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean loopbackName(String name) {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    return n.equals("localhost")
+        || n.endsWith(".localhost")
+        || n.equals("[::1]")
+        || n.equals("::1")
+        || n.matches("127(\\.\\d{1,3}){3}");
   }
 
   /** No Origin (not a browser), the server's own, or an allowed one. */

@@ -15,12 +15,14 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * pipewatch_http_auth_failures_total{reason}}: {@code missing} (no token), {@code malformed} (an
  * Authorization header that is not a bearer token), {@code invalid} (unknown token), {@code role}
  * (too weak a role), {@code source} (an ingest token sending another source's batch), {@code
- * origin} (a WebSocket upgrade from a foreign origin).
+ * origin} (a WebSocket upgrade from a foreign origin; with no token configured, also a change sent
+ * from another site's page), {@code host} (no token configured and the request addressed to a host
+ * name other than localhost).
  */
 final class AuthMetrics implements Extension {
   static final String NAME = "pipewatch_http_auth_failures";
   private static final String[] REASONS = {
-    "missing", "malformed", "invalid", "role", "source", "origin"
+    "missing", "malformed", "invalid", "role", "source", "origin", "host"
   };
 
   private static final ExtensionId<AuthMetrics> ID =

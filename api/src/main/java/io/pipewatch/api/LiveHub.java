@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -184,7 +185,17 @@ final class LiveHub extends AbstractBehavior<LiveHub.Command> {
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(Refresh.INSTANCE, this::onRefresh)
         .onMessage(Refreshed.class, this::onRefreshed)
+        .onSignal(PreRestart.class, signal -> closeAll())
         .build();
+  }
+
+  /**
+   * A restarted hub starts with no clients: close the connections it fed so their clients reconnect
+   * (with {@code resumeFrom}) to the new one instead of waiting on a socket nobody feeds.
+   */
+  private Behavior<Command> closeAll() {
+    clients.values().forEach(c -> c.close("restart"));
+    return this;
   }
 
   /**
@@ -349,6 +360,10 @@ final class LiveHub extends AbstractBehavior<LiveHub.Command> {
   private String render(LiveProtocol.Subscription sub) {
     long intervalMs = sub.interval().toMillis();
     String key = intervalMs + "|" + String.join(",", new java.util.TreeSet<>(sub.sources()));
+    if (rendered.size() > 2 * clients.size() + 16 && !rendered.containsKey(key)) {
+      // clients keep changing their filters while the figures are not refreshed: bound the cache
+      rendered.clear();
+    }
     return rendered.computeIfAbsent(
         key, k -> LiveProtocol.dashboardUpdate(state, intervalMs, sub.sources()));
   }

@@ -150,6 +150,15 @@ class RouteTableIT {
         send("POST", "/api/ingest", "tok-docpipe-1", "{\"samples\":[]}", List.of());
     assertThat(noSource.statusCode()).isEqualTo(400);
     assertThat(RunningServer.json(noSource).get("field").asText()).isEqualTo("source");
+    // the Alertmanager receiver names sources in labels: a limited token may not use it at all
+    String webhook = "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[]}";
+    HttpResponse<String> alerts =
+        send("POST", "/api/alerts/incoming", "tok-docpipe-1", webhook, List.of());
+    assertThat(alerts.statusCode()).isEqualTo(403);
+    assertError(alerts, "forbidden", "source");
+    assertThat(
+            send("POST", "/api/alerts/incoming", "tok-ingest-1", webhook, List.of()).statusCode())
+        .isNotIn(401, 403);
   }
 
   @Test
