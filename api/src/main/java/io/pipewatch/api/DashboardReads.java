@@ -14,33 +14,49 @@ import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * The reads behind the dashboard, each an ask with the api's ask-timeout: the collectors' latest
- * values, the active bottlenecks and the firing alerts. {@link #figures} asks all three at once and
- * builds a DashboardUpdate's {@link DashboardFigures.State}.
+ * The reads behind the dashboard and the report, for the whole cluster: the latest values and the
+ * active bottlenecks of every node (a {@link FanOut} with the api's fan-out deadline; a node that
+ * does not answer in time is left out), and the firing alerts (the alert router singleton, with the
+ * api's ask-timeout). {@link #figures} asks all three at once and builds a DashboardUpdate's {@link
+ * DashboardFigures.State}.
  */
 final class DashboardReads {
   private final ActorSystem<?> system;
   private final TopLevelActors actors;
   private final Duration timeout;
   private final DashboardFigures.Series series;
+  private final FanOut fanOut;
 
   DashboardReads(
       ActorSystem<?> system,
       TopLevelActors actors,
-      Duration timeout,
+      ApiSettings api,
       DashboardFigures.Series series) {
     this.system = system;
     this.actors = actors;
-    this.timeout = timeout;
+    this.timeout = api.askTimeout();
     this.series = series;
+    this.fanOut = new FanOut(system, api.fanOutTimeout());
   }
 
   CompletionStage<SourceDirectory.LatestSnapshots> latest() {
-    return ask(actors.sourceDirectory(), SourceDirectory.GetLatestAll::new);
+    // each node's directory must answer before the fan-out gives up on it: leave it a margin
+    long within = Math.max(1, fanOut.timeout().toMillis() * 4 / 5);
+    return fanOut
+        .<SourceDirectory.Command, SourceDirectory.LatestSnapshots>ask(
+            SourceDirectory.SERVICE_KEY,
+            actors.sourceDirectory(),
+            r -> new SourceDirectory.GetLatestAllWithin(r, within))
+        .thenApply(all -> ClusterMerge.latest(all.answers()));
   }
 
   CompletionStage<BottleneckBoard.Bottlenecks> bottlenecks() {
-    return ask(actors.bottleneckBoard(), r -> new BottleneckBoard.GetBottlenecks(null, null, 0, r));
+    return fanOut
+        .<BottleneckBoard.Command, BottleneckBoard.Bottlenecks>ask(
+            BottleneckBoard.SERVICE_KEY,
+            actors.bottleneckBoard(),
+            r -> new BottleneckBoard.GetBottlenecks(null, null, 0, r))
+        .thenApply(all -> new BottleneckBoard.Bottlenecks(ClusterMerge.bottlenecks(all.answers())));
   }
 
   /** Firing alerts, newest first, at most {@code limit}. */

@@ -76,9 +76,12 @@ final class ReportRoutes {
   private final ActorSystem<?> system;
   private final TopLevelActors actors;
   private final Duration timeout;
+  private final DashboardReads reads;
   private final OptimizationHistory history;
 
-  ReportRoutes(ActorSystem<?> system, TopLevelActors actors, Duration timeout) {
+  ReportRoutes(
+      ActorSystem<?> system, TopLevelActors actors, DashboardReads reads, Duration timeout) {
+    this.reads = reads;
     this.system = system;
     this.actors = actors;
     this.timeout = timeout;
@@ -145,12 +148,7 @@ final class ReportRoutes {
   /** Collects the report's content; every part is asked at once. */
   private CompletionStage<ObjectNode> gather(String rangeText, long from, long to) {
     CompletionStage<ArrayNode> charts = charts(from, to);
-    CompletionStage<BottleneckBoard.Bottlenecks> bottlenecks =
-        AskPattern.ask(
-            actors.bottleneckBoard(),
-            r -> new BottleneckBoard.GetBottlenecks(null, null, 0, r),
-            timeout,
-            system.scheduler());
+    CompletionStage<BottleneckBoard.Bottlenecks> bottlenecks = reads.bottlenecks();
     CompletionStage<AlertQuery.Page> alerts =
         AskPattern.ask(
             actors.alertRouter(),
@@ -185,12 +183,7 @@ final class ReportRoutes {
 
   /** For each source and chart, the first series of the chart's names the source has. */
   private CompletionStage<ArrayNode> charts(long from, long to) {
-    CompletionStage<SourceDirectory.LatestSnapshots> latest =
-        AskPattern.ask(
-            actors.sourceDirectory(),
-            SourceDirectory.GetLatestAll::new,
-            timeout,
-            system.scheduler());
+    CompletionStage<SourceDirectory.LatestSnapshots> latest = reads.latest();
     return latest.thenCompose(
         all -> {
           List<CompletableFuture<Collector.SeriesData>> pending = new ArrayList<>();

@@ -19,7 +19,8 @@ final class ServerRoutes {
   ServerRoutes(ActorSystem<?> system, TopLevelActors actors, ServerContext server) {
     java.time.Duration askTimeout = server.settings().api().askTimeout();
     WebSocketSettings ws = server.settings().websocket();
-    DashboardReads reads = new DashboardReads(system, actors, askTimeout, ws.figures());
+    DashboardReads reads =
+        new DashboardReads(system, actors, server.settings().api(), ws.figures());
     var hub = LiveHub.start(system, ws, server.settings().api().nodeId(), reads::figures);
     OptimizationRoutes optimizations =
         new OptimizationRoutes(system, actors.optimizers(), askTimeout);
@@ -32,7 +33,7 @@ final class ServerRoutes {
             new IngestRoutes(system, actors.collectors(), actors.optimizers(), server.settings())
                 .route(),
             new MetricsRoutes(system, actors, server.settings().api()).route(),
-            new ReportRoutes(system, actors, server.settings().api().askTimeout()).route(),
+            new ReportRoutes(system, actors, reads, server.settings().api().askTimeout()).route(),
             new BottleneckRoutes(
                     system,
                     actors.bottleneckBoard(),
