@@ -40,14 +40,8 @@ final class DashboardReads {
   }
 
   CompletionStage<SourceDirectory.LatestSnapshots> latest() {
-    // each node's directory must answer before the fan-out gives up on it: leave it a margin
-    long within = Math.max(1, fanOut.timeout().toMillis() * 4 / 5);
-    return fanOut
-        .<SourceDirectory.Command, SourceDirectory.LatestSnapshots>ask(
-            SourceDirectory.SERVICE_KEY,
-            actors.sourceDirectory(),
-            r -> new SourceDirectory.GetLatestAllWithin(r, within))
-        .thenApply(all -> ClusterMerge.latest(all.answers()));
+    return MetricsRoutes.latestEverywhere(fanOut, actors.sourceDirectory())
+        .thenApply(all -> all.answers().get(0));
   }
 
   CompletionStage<BottleneckBoard.Bottlenecks> bottlenecks() {

@@ -155,7 +155,7 @@ final class MetricsRoutes {
             answer(
                 query.get("source").isPresent()
                     ? latestOf(query.get("source").get())
-                    : latestEverywhere(),
+                    : latestEverywhere(fanOut, directory),
                 all ->
                     complete(
                         StatusCodes.OK,
@@ -163,14 +163,18 @@ final class MetricsRoutes {
                         JsonSupport.marshaller())));
   }
 
-  /** Every node's latest snapshots, each node answering within the fan-out deadline. */
-  private CompletionStage<FanOut.Gathered<SourceDirectory.LatestSnapshots>> latestEverywhere() {
+  /**
+   * Every node's latest snapshots, merged, each node answering within the fan-out deadline ({@code
+   * local}: this node's directory, asked whether listed or not).
+   */
+  static CompletionStage<FanOut.Gathered<SourceDirectory.LatestSnapshots>> latestEverywhere(
+      FanOut fanOut, ActorRef<SourceDirectory.Command> local) {
     // the node's directory must answer before the fan-out gives up on it: leave it a margin
     long within = Math.max(1, fanOut.timeout().toMillis() * 4 / 5);
     return fanOut
         .<SourceDirectory.Command, SourceDirectory.LatestSnapshots>ask(
             SourceDirectory.SERVICE_KEY,
-            directory,
+            local,
             replyTo -> new SourceDirectory.GetLatestAllWithin(replyTo, within))
         .thenApplyAsync(
             all ->
