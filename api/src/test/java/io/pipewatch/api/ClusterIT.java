@@ -53,6 +53,7 @@ class ClusterIT {
   private static final int NODES = 3;
   private static final int SOURCES = 30;
   private static final Duration FORMED_WITHIN = Duration.ofSeconds(240);
+  private static final Duration CONVERGED_WITHIN = Duration.ofSeconds(30);
   private static final Duration BACK_AFTER_DECISION = Duration.ofSeconds(10);
 
   private final ServerProcess[] nodes = new ServerProcess[NODES];
@@ -138,6 +139,15 @@ class ClusterIT {
   @Test
   @Order(1)
   void threeNodesFormOneClusterAndAreReady() throws Exception {
+    // /ready is 200 once a node itself is Up; the others learn of that by gossip a moment later
+    long ready = System.nanoTime();
+    for (ServerProcess node : nodes) {
+      awaitTrue(
+          CONVERGED_WITHIN,
+          () -> seesAllUp(node),
+          node.name + " sees three Up members and none unreachable");
+    }
+    timing("all /ready 200 to every node seeing three Up members (gossip convergence)", ready);
     for (ServerProcess node : nodes) {
       JsonNode members = members(node);
       assertThat(members.path("members"))
@@ -362,6 +372,19 @@ class ClusterIT {
       }
     }
     return live;
+  }
+
+  private static boolean seesAllUp(ServerProcess node) {
+    try {
+      JsonNode members = members(node);
+      int up = 0;
+      for (JsonNode member : members.path("members")) {
+        up += member.path("status").asText().equals("Up") ? 1 : 0;
+      }
+      return up == NODES && members.path("unreachable").isEmpty();
+    } catch (Exception | AssertionError notYet) {
+      return false;
+    }
   }
 
   private static JsonNode members(ServerProcess node) throws Exception {
