@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -34,6 +36,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -448,6 +452,41 @@ class AlertRouterTest {
     AlertChange acked = nextChange(news);
     assertThat(acked.step()).isEqualTo(AlertChange.Step.ACKNOWLEDGED);
     assertThat(acked.alert().id()).isEqualTo(fired.alert().id());
+  }
+
+  @Test
+  void changesBehindAStalledWriteArePublishedInTheOrderTheyHappened() throws Exception {
+    TestProbe<AlertNews> news = testKit.createTestProbe();
+    ActorRef<AlertRouter.Command> router =
+        router(settings("pipewatch.alerts.journal.ack-timeout = 500ms\n"), topic(news));
+    assertThat(list(router).total()).isZero();
+    CountDownLatch stall = new CountDownLatch(1);
+    journal.withPolicy(
+        (persistenceId, operation) -> {
+          if (persistenceId.equals(pid) && operation instanceof WriteEvents) {
+            try {
+              stall.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return ProcessingSuccess.getInstance();
+        });
+    try {
+      // svc-0's write never confirms; the others wait behind it until the router gives up on it
+      List<String> sources = List.of("svc-0", "svc-1", "svc-2", "svc-3", "svc-4", "svc-5");
+      sources.forEach(source -> router.tell(detected(source, Severity.CRITICAL)));
+      List<String> fired = new ArrayList<>();
+      for (int i = 0; i < sources.size(); i++) {
+        AlertChange change = nextChange(news);
+        assertThat(change.step()).isEqualTo(AlertChange.Step.FIRED);
+        fired.add(change.alert().source());
+      }
+      assertThat(fired).containsExactlyElementsOf(sources);
+    } finally {
+      stall.countDown();
+      journal.resetPolicy();
+    }
   }
 
   @Test

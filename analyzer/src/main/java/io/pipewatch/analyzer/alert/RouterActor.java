@@ -7,11 +7,14 @@ import io.pipewatch.collector.SourceDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -64,6 +67,9 @@ public final class RouterActor extends AbstractBehavior<Object> {
     }
   }
 
+  /** A lifecycle change waiting for the batch of its event to be written. */
+  private record Pending(AlertEvent event, AlertChange change) {}
+
   private record SourcesSeen(SourceDirectory.SourceList list)
       implements NoSerializationVerificationNeeded {}
 
@@ -88,8 +94,8 @@ public final class RouterActor extends AbstractBehavior<Object> {
   /** Notifications queued while the journal is up, waiting for their batch to be written. */
   private final Map<String, Notification> nextHeld = new LinkedHashMap<>();
 
-  /** Lifecycle changes waiting for the batch of their event to be written. */
-  private final Map<AlertEvent, AlertChange> nextAnnounced = new IdentityHashMap<>();
+  /** Lifecycle changes waiting for the batch of their event to be written, oldest first. */
+  private final List<Pending> nextAnnounced = new ArrayList<>();
 
   private final AlertChanges changes = new AlertChanges();
 
@@ -356,12 +362,13 @@ public final class RouterActor extends AbstractBehavior<Object> {
     handle(engine.onTick(now()));
     if (inFlight != null
         && now() - inFlight.sentMillis() > settings.journalAckTimeout().toMillis()) {
-      if (journalUp) {
-        journalDown("no write confirmed within " + settings.journalAckTimeout().toMillis() + " ms");
-      }
+      // the unconfirmed batch is older than what waits behind it: it goes out first
       if (!inFlight.held().isEmpty() || !inFlight.announced().isEmpty()) {
         release(inFlight);
         inFlight = inFlight.released(inFlight.sentMillis());
+      }
+      if (journalUp) {
+        journalDown("no write confirmed within " + settings.journalAckTimeout().toMillis() + " ms");
       }
     }
     return this;
@@ -428,11 +435,16 @@ public final class RouterActor extends AbstractBehavior<Object> {
     nextEvents = new ArrayList<>(nextEvents.subList(n, nextEvents.size()));
     List<Notification> held = new ArrayList<>();
     List<AlertChange> announced = new ArrayList<>();
-    for (AlertEvent e : events) {
-      AlertChange change = nextAnnounced.remove(e);
-      if (change != null) {
-        announced.add(change);
+    Set<AlertEvent> written = Collections.newSetFromMap(new IdentityHashMap<>());
+    written.addAll(events);
+    for (Iterator<Pending> pending = nextAnnounced.iterator(); pending.hasNext(); ) {
+      Pending p = pending.next();
+      if (written.contains(p.event())) {
+        announced.add(p.change());
+        pending.remove();
       }
+    }
+    for (AlertEvent e : events) {
       if (e instanceof AlertEvent.NotificationQueued q) {
         Notification waiting = nextHeld.remove(q.notification().id());
         if (waiting != null) {
@@ -466,12 +478,12 @@ public final class RouterActor extends AbstractBehavior<Object> {
       dispatch(n);
     }
     if (inFlight != null) {
-      if (journalUp) {
-        // it restarted with a write unconfirmed: that write failed
-        journalDown("the journal restarted after a failed write");
-      }
+      // it restarted with a write unconfirmed: that write failed
       release(inFlight);
       inFlight = inFlight.released(now());
+      if (journalUp) {
+        journalDown("the journal restarted after a failed write");
+      }
       journal.tell(new AlertJournal.Append(inFlight.id(), inFlight.events()));
     }
     return this;
@@ -504,7 +516,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
     journalUp = false;
     nextHeld.values().forEach(this::dispatch);
     nextHeld.clear();
-    nextAnnounced.values().forEach(this::publish);
+    nextAnnounced.forEach(p -> publish(p.change()));
     nextAnnounced.clear();
     AlertSignal s = system.journal(true, detail);
     if (s != null) {
@@ -541,7 +553,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
         continue;
       }
       if (journalUp) {
-        nextAnnounced.put(e, change);
+        nextAnnounced.add(new Pending(e, change));
       } else {
         publish(change);
       }
