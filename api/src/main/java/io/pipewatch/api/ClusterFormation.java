@@ -29,7 +29,11 @@ final class ClusterFormation {
             .start()
             .thenApply(
                 uri -> {
-                  log.info("Pekko Management bound at {} (/alive, /ready)", uri);
+                  log.info(
+                      "Pekko Management bound to {}:{}, reached at {} (/alive, /ready)",
+                      settings.management().bindInterface(),
+                      settings.management().port(),
+                      uri);
                   return uri;
                 });
     if (settings.multiNode()) {

@@ -87,6 +87,21 @@ public record ClusterSettings(
     contactPoints = List.copyOf(contactPoints);
   }
 
+  /** These settings with Pekko Management bound to {@code bindInterface} instead. */
+  ClusterSettings withManagementInterface(String bindInterface) {
+    return new ClusterSettings(
+        discovery,
+        serviceName,
+        contactPoints,
+        requiredContactPoints,
+        podLabelSelector,
+        new Management(
+            management.enabled(), management.hostname(), bindInterface, management.port()),
+        tls,
+        cassandraUsername,
+        cassandraPassword);
+  }
+
   /** Whether this node expects other members: it then needs a Cassandra they all share. */
   public boolean multiNode() {
     return discovery != Discovery.NONE;

@@ -116,9 +116,11 @@ final class HttpServer {
    */
   static String bindInterface(ApiSettings settings) {
     String configured = settings.httpInterface();
-    if (!settings.auth().open()) {
-      return configured;
-    }
+    return settings.auth().open() ? loopbackOnly(configured) : configured;
+  }
+
+  /** {@code configured} if every address it names is a loopback address, else 127.0.0.1. */
+  static String loopbackOnly(String configured) {
     try {
       for (InetAddress address : InetAddress.getAllByName(configured)) {
         if (!address.isLoopbackAddress()) {

@@ -46,6 +46,7 @@ record ServerSettings(
             ClusterSettings.create(config),
             WebSocketSettings.create(config));
     IngestFrameCheck.check(settings.ingest(), config);
+    settings = withOpenManagementOnLoopback(settings);
     if (settings.cluster().multiNode()
         && settings.persistence().mode() == PersistenceSettings.Mode.EMBEDDED) {
       throw new InvalidSettingException(
@@ -59,5 +60,31 @@ record ServerSettings(
           "[] (embedded)");
     }
     return settings;
+  }
+
+  /**
+   * A single node with no API token binds Pekko Management where it binds HTTP: to loopback. A node
+   * of a multi-node cluster keeps the configured interface, which its peers' Cluster Bootstrap
+   * reaches.
+   */
+  private static ServerSettings withOpenManagementOnLoopback(ServerSettings settings) {
+    ClusterSettings cluster = settings.cluster();
+    if (!settings.api().auth().open() || cluster.multiNode()) {
+      return settings;
+    }
+    String loopback = HttpServer.loopbackOnly(cluster.management().bindInterface());
+    return new ServerSettings(
+        settings.api(),
+        settings.persistence(),
+        settings.collector(),
+        settings.ingest(),
+        settings.probe(),
+        settings.scrape(),
+        settings.simulator(),
+        settings.analyzer(),
+        settings.alerts(),
+        settings.optimizer(),
+        cluster.withManagementInterface(loopback),
+        settings.websocket());
   }
 }

@@ -164,4 +164,39 @@ class ClusterSettingsTest {
                 .multiNode())
         .isTrue();
   }
+
+  @Test
+  void aSingleOpenNodeBindsManagementToLoopbackLikeHttp() {
+    String anyInterface =
+        """
+        pipewatch.api.auth.env-tokens = ""
+        pipewatch.cluster.management.interface = "0.0.0.0"
+        """;
+    assertThat(managementInterface(anyInterface)).isEqualTo("127.0.0.1");
+    assertThat(
+            managementInterface(
+                """
+                pipewatch.api.auth.env-tokens = ""
+                pipewatch.cluster.management.interface = "localhost"
+                """))
+        .isEqualTo("localhost");
+    assertThat(
+            managementInterface(
+                anyInterface + "pipewatch.api.auth.env-tokens = \"ops:admin:s3cret\"\n"))
+        .as("with a token the configured interface holds")
+        .isEqualTo("0.0.0.0");
+    assertThat(
+            managementInterface(
+                anyInterface
+                    + """
+                    pipewatch.cluster.discovery = kubernetes-api
+                    pipewatch.persistence.contact-points = ["cassandra:9042"]
+                    """))
+        .as("peers' Cluster Bootstrap must reach a member of a multi-node cluster")
+        .isEqualTo("0.0.0.0");
+  }
+
+  private static String managementInterface(String hocon) {
+    return ServerSettings.create(with(hocon)).cluster().management().bindInterface();
+  }
 }
