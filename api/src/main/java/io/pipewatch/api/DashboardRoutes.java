@@ -28,9 +28,10 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code GET /api/dashboard}: the dashboard's state in one call — the latest DashboardUpdate
  * content, the active bottlenecks (as {@code GET /api/bottlenecks}), the firing alerts (as {@code
- * GET /api/alerts?status=firing}), every optimizer (as {@code GET /api/optimizations}, at most 1 s
- * old) and the id of the newest live event (to {@code resumeFrom} on {@code /ws}). The reads are
- * asked at once, each with the api's ask-timeout; one that does not answer makes it 503.
+ * GET /api/alerts?status=firing}), every optimizer (as {@code GET /api/optimizations}, asked at
+ * most once a second) and the id of the newest live event (to {@code resumeFrom} on {@code /ws}).
+ * The reads are asked at once, each with the api's ask-timeout; one that does not answer makes it
+ * 503.
  *
  * <pre>{@code
  * curl -s localhost:8080/api/dashboard
@@ -44,15 +45,16 @@ final class DashboardRoutes {
 
   private final ActorSystem<?> system;
   private final DashboardReads reads;
-  private final OptimizationRoutes optimizations;
   private final ActorRef<LiveHub.Command> hub;
   private final Duration timeout;
   private final long intervalMs;
-  private final java.util.concurrent.atomic.AtomicReference<Reused> optimizer =
-      new java.util.concurrent.atomic.AtomicReference<>();
 
-  /** How long the optimizers' overview is reused, ms. */
-  static final long OPTIMIZER_REUSE_MS = 1000;
+  /**
+   * The optimizers' overview, asked at most once a second: listing the optimized sources scans the
+   * journal's persistence ids, too slow for every call, and optimizer steps reach the dashboard as
+   * live events anyway. While a newer one is asked, the last one is served.
+   */
+  private final ReusedAnswer<List<Map<String, Object>>> optimizer;
 
   DashboardRoutes(
       ActorSystem<?> system,
@@ -63,10 +65,10 @@ final class DashboardRoutes {
       Duration interval) {
     this.system = system;
     this.reads = reads;
-    this.optimizations = optimizations;
     this.hub = hub;
     this.timeout = timeout;
     this.intervalMs = interval.toMillis();
+    this.optimizer = new ReusedAnswer<>(Duration.ofSeconds(1), optimizations::overviewList);
   }
 
   Route route() {
@@ -96,12 +98,12 @@ final class DashboardRoutes {
     CompletableFuture<BottleneckBoard.Bottlenecks> bottlenecks =
         reads.bottlenecks().toCompletableFuture();
     CompletableFuture<AlertQuery.Page> firing = reads.firing(ALERTS).toCompletableFuture();
-    CompletableFuture<List<Map<String, Object>>> optimizer = optimizerOverview();
+    CompletableFuture<List<Map<String, Object>>> overview = optimizer.get();
     CompletableFuture<LiveHub.LastEventId> last =
         AskPattern.<LiveHub.Command, LiveHub.LastEventId>ask(
                 hub, LiveHub.GetLastEventId::new, timeout, system.scheduler())
             .toCompletableFuture();
-    return CompletableFuture.allOf(latest, bottlenecks, firing, optimizer, last)
+    return CompletableFuture.allOf(latest, bottlenecks, firing, overview, last)
         .thenApply(
             v ->
                 new Parts(
@@ -109,30 +111,9 @@ final class DashboardRoutes {
                     bottlenecks.join(),
                     firing.join(),
                     firing.join().total(),
-                    optimizer.join(),
+                    overview.join(),
                     last.join().id()));
   }
-
-  /**
-   * The optimizers' overview, reused for {@value #OPTIMIZER_REUSE_MS} ms from when it was asked:
-   * listing the optimized sources scans the journal's persistence ids, too slow for every call, and
-   * optimizer steps reach the dashboard as live events anyway.
-   */
-  private CompletableFuture<List<Map<String, Object>>> optimizerOverview() {
-    long now = System.nanoTime();
-    Reused current = optimizer.get();
-    if (current != null
-        && now - current.askedNanos() < OPTIMIZER_REUSE_MS * 1_000_000
-        && !current.answer().isCompletedExceptionally()) {
-      return current.answer();
-    }
-    CompletableFuture<List<Map<String, Object>>> fresh =
-        optimizations.overviewList().toCompletableFuture();
-    optimizer.set(new Reused(now, fresh));
-    return fresh;
-  }
-
-  private record Reused(long askedNanos, CompletableFuture<List<Map<String, Object>>> answer) {}
 
   private Route answer(Parts p) {
     long now = System.currentTimeMillis();
