@@ -38,9 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * /api/test-alert} at {@code rate} per second. The event's alert carries {@code startsMillis}, when
  * the router created it (its "fired" change is published on the "alerts" topic once the journal has
  * it): latency = the client's clock at receipt minus that (same host, same clock; 1 ms resolution),
- * so it includes the journal write. With {@code pid}, the server's heap after a full GC ({@code
- * jcmd GC.run}, {@code GC.heap_info}) and RSS are read before and after the clients connect: memory
- * per client = the difference over the count.
+ * so it includes the journal write. A second figure starts where the server's live hub published
+ * the event to its clients: the event's {@code id} is that moment in epoch microseconds (plus a
+ * sequence number when two fall within one; {@code LiveHub}), so receipt minus {@code id / 1000} is
+ * the WebSocket delivery alone (the peer's events carry only their publication time). With {@code
+ * pid}, the server's heap after a full GC ({@code jcmd GC.run}, {@code GC.heap_info}) and RSS are
+ * read before and after the clients connect: memory per client = the difference over the count.
  *
  * <p>The clients run in this JVM on the same machine: their CPU competes with the server's. With
  * {@code peer=true} the same clients and measurement run against {@link BroadcastPeer}, a bare
@@ -67,7 +70,7 @@ public final class WebSocketLoadHarness {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     System.out.printf(
         Locale.ROOT,
-        "%-8s %8s %9s %8s %8s %8s %8s %12s %12s%n",
+        "%-8s %8s %9s %8s %8s %8s %8s %9s %9s %9s %12s %12s%n",
         "clients",
         "events",
         "received",
@@ -75,6 +78,9 @@ public final class WebSocketLoadHarness {
         "p90 ms",
         "p99 ms",
         "max ms",
+        "hub p50",
+        "hub p99",
+        "hub max",
         "heap B/cl",
         "rss B/cl");
     for (int n : counts) {
@@ -89,6 +95,7 @@ public final class WebSocketLoadHarness {
     long[] before = memory(pid);
     String ws = url.replaceFirst("^http", "ws") + "/ws";
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Long> fromHub = new ConcurrentLinkedQueue<>();
     AtomicLong received = new AtomicLong();
     CountDownLatch subscribed = new CountDownLatch(n);
     List<WebSocket> sockets = new ArrayList<>();
@@ -97,7 +104,8 @@ public final class WebSocketLoadHarness {
       for (int j = i; j < Math.min(n, i + 50); j++) {
         batch.add(
             http.newWebSocketBuilder()
-                .buildAsync(URI.create(ws), new Listener(latencies, received, subscribed)));
+                .buildAsync(
+                    URI.create(ws), new Listener(latencies, fromHub, received, subscribed)));
       }
       for (CompletableFuture<WebSocket> f : batch) {
         WebSocket s = f.get(30, TimeUnit.SECONDS);
@@ -140,9 +148,10 @@ public final class WebSocketLoadHarness {
       s.abort();
     }
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] hub = fromHub.stream().mapToLong(Long::longValue).sorted().toArray();
     System.out.printf(
         Locale.ROOT,
-        "%-8d %8d %9d %8d %8d %8d %8d %12s %12s%n",
+        "%-8d %8d %9d %8d %8d %8d %8d %9s %9s %9s %12s %12s%n",
         n,
         events,
         received.get(),
@@ -150,6 +159,9 @@ public final class WebSocketLoadHarness {
         pct(sorted, 0.90),
         pct(sorted, 0.99),
         sorted.length == 0 ? -1 : sorted[sorted.length - 1],
+        hub.length == 0 ? "-" : Long.toString(pct(hub, 0.50)),
+        hub.length == 0 ? "-" : Long.toString(pct(hub, 0.99)),
+        hub.length == 0 ? "-" : Long.toString(hub[hub.length - 1]),
         before == null ? "-" : Long.toString((after[0] - before[0]) / n),
         before == null ? "-" : Long.toString((after[1] - before[1]) / n));
     Thread.sleep(2000); // let the server see the connections go before the next count
@@ -191,14 +203,19 @@ public final class WebSocketLoadHarness {
   /** One client: records the latency of each Alert event it receives. */
   private static final class Listener implements WebSocket.Listener {
     private final ConcurrentLinkedQueue<Long> latencies;
+    private final ConcurrentLinkedQueue<Long> fromHub;
     private final AtomicLong received;
     private final CountDownLatch subscribed;
     private final StringBuilder partial = new StringBuilder();
     private boolean counted;
 
     Listener(
-        ConcurrentLinkedQueue<Long> latencies, AtomicLong received, CountDownLatch subscribed) {
+        ConcurrentLinkedQueue<Long> latencies,
+        ConcurrentLinkedQueue<Long> fromHub,
+        AtomicLong received,
+        CountDownLatch subscribed) {
       this.latencies = latencies;
+      this.fromHub = fromHub;
       this.received = received;
       this.subscribed = subscribed;
     }
@@ -211,13 +228,11 @@ public final class WebSocketLoadHarness {
         String text = partial.toString();
         partial.setLength(0);
         if (text.startsWith("{\"type\":\"Alert\"") && text.contains("\"description\":\"bench\"")) {
-          // read the one number without a JSON parser: 1,000 clients share this JVM's CPU
-          int at = text.indexOf("\"startsMillis\":") + "\"startsMillis\":".length();
-          int end = at;
-          while (end < text.length() && Character.isDigit(text.charAt(end))) {
-            end++;
+          // read the numbers without a JSON parser: 1,000 clients share this JVM's CPU
+          latencies.add(now - number(text, "\"startsMillis\":"));
+          if (text.contains("\"id\":\"")) {
+            fromHub.add(now - number(text, "\"id\":\"") / 1000);
           }
-          latencies.add(now - Long.parseLong(text.substring(at, end)));
           received.incrementAndGet();
         } else if (!counted && text.startsWith("{\"type\":\"DashboardUpdate\"")) {
           counted = true;
@@ -226,6 +241,16 @@ public final class WebSocketLoadHarness {
       }
       ws.request(1);
       return null;
+    }
+
+    /** The digits right after the first {@code key} in {@code text}. */
+    private static long number(String text, String key) {
+      int at = text.indexOf(key) + key.length();
+      int end = at;
+      while (end < text.length() && Character.isDigit(text.charAt(end))) {
+        end++;
+      }
+      return Long.parseLong(text.substring(at, end));
     }
   }
 }
