@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,70 +33,65 @@ class CassandraRecoveryIT {
   private static final Duration STOP_BUDGET = Duration.ofSeconds(5);
   private static final Pattern STORAGE_PORT = Pattern.compile("(?m)^storage_port: (\\d+)$");
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final List<Process> started = new ArrayList<>();
+  private final List<ServerProcess> started = new ArrayList<>();
 
   @AfterAll
   void killLeftovers() {
-    for (Process process : started) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-    }
+    started.forEach(ServerProcess::close);
   }
 
   @Test
   void killMinus9OfCassandraIsFollowedByHealthUpAgainWithNothingDoneByHand() throws Exception {
-    Server server = start();
+    ServerProcess server = start();
     server.awaitHealth(200, HEALTHY_WITHIN);
-    assertThat(server.starts()).isEqualTo(1);
+    assertThat(starts(server)).isEqualTo(1);
 
-    ProcessHandle cassandra = server.cassandra();
+    ProcessHandle cassandra = cassandra(server);
     cassandra.destroyForcibly();
     cassandra.onExit().get(10, TimeUnit.SECONDS);
     long killedAt = System.nanoTime();
 
     JsonNode down = server.awaitHealth(503, Duration.ofSeconds(15));
     assertThat(down.path("parts").path("journal").path("status").asText()).isEqualTo("DOWN");
-    assertThat(server.ingest("during-outage").statusCode()).isEqualTo(202);
+    assertThat(ingest(server, "during-outage").statusCode()).isEqualTo(202);
 
     JsonNode up = server.awaitHealth(200, Duration.ofSeconds(60));
     long upAt = System.nanoTime();
     assertThat(up.path("parts").path("actors").path("status").asText()).isEqualTo("UP");
-    assertThat(server.cassandra().pid()).isNotEqualTo(cassandra.pid());
+    assertThat(cassandra(server).pid()).isNotEqualTo(cassandra.pid());
     // The start history resumed through its backoff and still knows the first start.
-    assertThat(server.starts()).isEqualTo(1);
+    assertThat(starts(server)).isEqualTo(1);
     System.out.printf(
         "recovery: kill -9 of Cassandra -> /api/health UP after %d ms%n",
         TimeUnit.NANOSECONDS.toMillis(upAt - killedAt));
 
-    server.stopWithinBudget("up after a restart");
+    stopWithinBudget(server, "up after a restart", server.tree());
   }
 
   @Test
   void sigtermWhileCassandraIsRestartingStopsEverythingWithinFiveSeconds() throws Exception {
-    Server server = start();
+    ServerProcess server = start();
     server.awaitHealth(200, HEALTHY_WITHIN);
     List<ProcessHandle> tree = server.tree();
-    ProcessHandle cassandra = server.cassandra();
+    ProcessHandle cassandra = cassandra(server);
     cassandra.destroyForcibly();
     cassandra.onExit().get(10, TimeUnit.SECONDS);
 
-    server.stopWithinBudget("Cassandra restarting", tree);
+    stopWithinBudget(server, "Cassandra restarting", tree);
   }
 
   @Test
   void aCrashLoopIsBoundedReportedWithTheLogWhileIngestGoesOnAndStopIsClean() throws Exception {
-    Server server =
+    ServerProcess server =
         start(
             "-Dpipewatch.persistence.embedded.restart.min-backoff=200ms",
             "-Dpipewatch.persistence.embedded.restart.max-backoff=1s",
             "-Dpipewatch.persistence.embedded.restart.max-failures=3",
             "-Dpipewatch.persistence.embedded.restart.slow-retry=60s");
     server.awaitHealth(200, HEALTHY_WITHIN);
-    int storagePort = server.storagePort();
+    int storagePort = storagePort(server);
     List<ProcessHandle> tree = server.tree();
-    ProcessHandle cassandra = server.cassandra();
+    ProcessHandle cassandra = cassandra(server);
     cassandra.destroyForcibly();
     cassandra.onExit().get(10, TimeUnit.SECONDS);
     // Another process holds the storage port: every start on the same ports fails.
@@ -106,6 +99,7 @@ class CassandraRecoveryIT {
         new ServerSocket(storagePort, 1, InetAddress.getByName("127.0.0.1"))) {
       JsonNode failing =
           server.awaitHealthWhere(
+              -1,
               health ->
                   health
                       .path("parts")
@@ -121,227 +115,134 @@ class CassandraRecoveryIT {
           .contains(Integer.toString(squatter.getLocalPort()))
           .contains("  | ");
 
-      assertThat(server.ingest("during-crash-loop").statusCode()).isEqualTo(202);
-      server.awaitBody(
-          "/api/metrics?source=during-crash-loop", "\"value\":7.0", Duration.ofSeconds(10));
+      assertThat(ingest(server, "during-crash-loop").statusCode()).isEqualTo(202);
+      awaitBody(
+          server, "/api/metrics?source=during-crash-loop", "\"value\":7.0", Duration.ofSeconds(10));
 
-      server.stopWithinBudget("Cassandra failing", tree);
+      stopWithinBudget(server, "Cassandra failing", tree);
     }
   }
 
   @Test
   void whatWasAcknowledgedBeforeKillMinus9OfTheServerIsThereAfterARestart() throws Exception {
     Path workDir = Files.createTempDirectory(Path.of("target"), "recovery");
-    Server first = start(workDir);
+    // the same node (its id names its start history), one log appended to
+    ServerProcess first = start(workDir, "server");
     first.awaitHealth(200, HEALTHY_WITHIN);
     // Answered only once this run's start is persisted: acknowledged by the journal.
-    assertThat(first.starts()).isEqualTo(1);
-    ProcessHandle orphan = first.cassandra();
+    assertThat(starts(first)).isEqualTo(1);
+    ProcessHandle orphan = cassandra(first);
 
     first.process.destroyForcibly(); // SIGKILL: no hook runs; its Cassandra drains and exits
     first.process.waitFor(10, TimeUnit.SECONDS);
     // At once on the same data: the new server waits for the old Cassandra instead of sharing
     // its files with it.
-    Server second = start(workDir);
+    ServerProcess second = start(workDir, "server");
     second.awaitHealth(200, HEALTHY_WITHIN);
     assertThat(orphan.isAlive()).isFalse();
-    assertThat(second.starts()).isEqualTo(2);
+    assertThat(starts(second)).isEqualTo(2);
 
-    second.stopWithinBudget("up after the previous server was killed");
+    stopWithinBudget(second, "up after the previous server was killed", second.tree());
   }
 
-  private Server start(String... extraJvmOptions) throws IOException {
-    return start(Files.createTempDirectory(Path.of("target"), "recovery"), extraJvmOptions);
+  private ServerProcess start(String... extraJvmOptions) throws IOException {
+    return start(
+        Files.createTempDirectory(Path.of("target"), "recovery"), "server", extraJvmOptions);
   }
 
-  private Server start(Path workDir, String... extraJvmOptions) throws IOException {
-    int httpPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      httpPort = socket.getLocalPort();
-    }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Dpekko.remote.artery.canonical.port=0");
-    command.add("-Dpipewatch.collector.probe.enabled=false");
-    command.add("-Dlogback.configurationFile=" + Main.class.getResource("/logback.xml"));
-    command.addAll(List.of(extraJvmOptions));
-    command.add(Main.class.getName());
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(workDir.resolve("server.log").toFile());
-    builder.environment().keySet().removeIf(k -> k.startsWith("PIPEWATCH_"));
-    builder.environment().put("PIPEWATCH_HTTP_PORT", Integer.toString(httpPort));
-    builder.environment().put("PIPEWATCH_HTTP_INTERFACE", "127.0.0.1");
-    builder.environment().put("PIPEWATCH_DEMO", "false");
-    Process process = builder.start();
-    started.add(process);
-    return new Server(process, httpPort, workDir);
+  private ServerProcess start(Path workDir, String name, String... extraJvmOptions)
+      throws IOException {
+    List<String> jvmArgs = new ArrayList<>(List.of("-Dpipewatch.collector.probe.enabled=false"));
+    jvmArgs.addAll(List.of(extraJvmOptions));
+    ServerProcess server =
+        ServerProcess.start(
+            workDir,
+            name,
+            ServerProcess.freePort(),
+            ServerProcess.freePort(),
+            Map.of("PIPEWATCH_DEMO", "false"),
+            jvmArgs);
+    started.add(server);
+    return server;
   }
 
-  private final class Server {
-    private final Process process;
-    private final int port;
-    private final Path workDir;
+  /** The embedded Cassandra now running under {@code server}. */
+  private static ProcessHandle cassandra(ServerProcess server) {
+    return server
+        .process
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    // The class path makes the line long; Linux cuts it before the main class.
+                    .map(line -> line.contains("-Dcassandra-foreground=yes"))
+                    .orElse(false))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Cassandra child; " + server.logTail(30)));
+  }
 
-    Server(Process process, int port, Path workDir) {
-      this.process = process;
-      this.port = port;
-      this.workDir = workDir;
-    }
+  private static int storagePort(ServerProcess server) throws IOException {
+    String yaml = Files.readString(server.workDir().resolve("data/cassandra/cassandra.yaml"));
+    Matcher matcher = STORAGE_PORT.matcher(yaml);
+    assertThat(matcher.find()).as("storage_port in cassandra.yaml").isTrue();
+    return Integer.parseInt(matcher.group(1));
+  }
 
-    /** The embedded Cassandra now running under this server. */
-    ProcessHandle cassandra() {
-      return process
-          .descendants()
-          .filter(ProcessHandle::isAlive)
-          .filter(
-              p ->
-                  p.info()
-                      .commandLine()
-                      // The class path makes the line long; Linux cuts it before the main class.
-                      .map(line -> line.contains("-Dcassandra-foreground=yes"))
-                      .orElse(false))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError("no Cassandra child; " + logTail()));
-    }
-
-    List<ProcessHandle> tree() {
-      List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-      tree.add(process.toHandle());
-      return tree;
-    }
-
-    int storagePort() throws IOException {
-      String yaml = Files.readString(workDir.resolve("data/cassandra/cassandra.yaml"));
-      Matcher matcher = STORAGE_PORT.matcher(yaml);
-      assertThat(matcher.find()).as("storage_port in cassandra.yaml").isTrue();
-      return Integer.parseInt(matcher.group(1));
-    }
-
-    JsonNode awaitHealth(int status, Duration within) throws Exception {
-      return awaitHealthWhere(null, status, within);
-    }
-
-    JsonNode awaitHealthWhere(java.util.function.Predicate<JsonNode> condition, Duration within)
-        throws Exception {
-      return awaitHealthWhere(condition, -1, within);
-    }
-
-    private JsonNode awaitHealthWhere(
-        java.util.function.Predicate<JsonNode> condition, int status, Duration within)
-        throws Exception {
-      long deadline = System.nanoTime() + within.toNanos();
-      String last = "no answer";
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new AssertionError("server exited with " + process.exitValue() + "; " + logTail());
-        }
-        try {
-          HttpResponse<String> response = get("/api/health");
-          last = response.statusCode() + " " + response.body();
-          JsonNode body = JsonSupport.MAPPER.readTree(response.body());
-          if ((status < 0 || response.statusCode() == status)
-              && (condition == null || condition.test(body))) {
-            return body;
-          }
-        } catch (IOException notYetListening) {
-          last = notYetListening.toString();
-        }
-        process.waitFor(200, TimeUnit.MILLISECONDS);
+  private static void awaitBody(ServerProcess server, String path, String expected, Duration within)
+      throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = server.get(path).body();
+      if (last.contains(expected)) {
+        return;
       }
-      throw new AssertionError(
-          "health not as expected within " + within.toSeconds() + " s: " + last + "; " + logTail());
+      server.process.waitFor(100, TimeUnit.MILLISECONDS);
     }
+    throw new AssertionError(path + " never contained " + expected + ": " + last);
+  }
 
-    void awaitBody(String path, String expected, Duration within) throws Exception {
-      long deadline = System.nanoTime() + within.toNanos();
-      String last = "";
-      while (System.nanoTime() < deadline) {
-        last = get(path).body();
-        if (last.contains(expected)) {
-          return;
-        }
-        process.waitFor(100, TimeUnit.MILLISECONDS);
-      }
-      throw new AssertionError(path + " never contained " + expected + ": " + last);
+  /**
+   * The recorded starts, once the start history answers: it may be between two tries of its journal
+   * backoff for a moment after health is UP (on a first start, while the plugin creates its
+   * tables).
+   */
+  private static long starts(ServerProcess server) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    HttpResponse<String> response = server.get("/api/node");
+    while (response.statusCode() != 200 && System.nanoTime() < deadline) {
+      server.process.waitFor(200, TimeUnit.MILLISECONDS);
+      response = server.get("/api/node");
     }
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JsonSupport.MAPPER.readTree(response.body()).path("starts").asLong();
+  }
 
-    /**
-     * The recorded starts, once the start history answers: it may be between two tries of its
-     * journal backoff for a moment after health is UP (on a first start, while the plugin creates
-     * its tables).
-     */
-    long starts() throws Exception {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      HttpResponse<String> response = get("/api/node");
-      while (response.statusCode() != 200 && System.nanoTime() < deadline) {
-        process.waitFor(200, TimeUnit.MILLISECONDS);
-        response = get("/api/node");
-      }
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      return JsonSupport.MAPPER.readTree(response.body()).path("starts").asLong();
-    }
+  private static HttpResponse<String> ingest(ServerProcess server, String source) throws Exception {
+    return server.send(
+        "POST",
+        "/api/ingest",
+        "{\"source\":\""
+            + source
+            + "\",\"samples\":[{\"name\":\"x\",\"kind\":\"gauge\",\"value\":7}]}");
+  }
 
-    JsonNode json(String path) throws Exception {
-      HttpResponse<String> response = get(path);
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      return JsonSupport.MAPPER.readTree(response.body());
+  /** SIGTERM, then every process of {@code tree} (and any child now) gone within 5 s. */
+  private static void stopWithinBudget(ServerProcess server, String state, List<ProcessHandle> tree)
+      throws Exception {
+    List<ProcessHandle> all = new ArrayList<>(tree);
+    all.addAll(server.process.descendants().toList());
+    long start = System.nanoTime();
+    server.process.destroy(); // SIGTERM
+    for (ProcessHandle handle : all) {
+      handle.onExit().get(30, TimeUnit.SECONDS);
     }
-
-    HttpResponse<String> ingest(String source) throws Exception {
-      String body =
-          "{\"source\":\""
-              + source
-              + "\",\"samples\":[{\"name\":\"x\",\"kind\":\"gauge\",\"value\":7}]}";
-      return http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ingest"))
-              .header("Content-Type", "application/json")
-              .timeout(Duration.ofSeconds(5))
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    void stopWithinBudget(String state) throws Exception {
-      stopWithinBudget(state, tree());
-    }
-
-    /** SIGTERM, then every process of {@code tree} gone within 5 s. */
-    void stopWithinBudget(String state, List<ProcessHandle> tree) throws Exception {
-      List<ProcessHandle> all = new ArrayList<>(tree);
-      all.addAll(process.descendants().toList());
-      long start = System.nanoTime();
-      process.destroy(); // SIGTERM
-      for (ProcessHandle handle : all) {
-        handle.onExit().get(30, TimeUnit.SECONDS);
-      }
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
-      System.out.printf("recovery: SIGTERM while %s: all gone in %d ms%n", state, took.toMillis());
-      assertThat(all).noneMatch(ProcessHandle::isAlive);
-      assertThat(process.exitValue()).as("exit code; " + logTail()).isIn(0, 143);
-      assertThat(took).as("stop while " + state + "; " + logTail()).isLessThan(STOP_BUDGET);
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .timeout(Duration.ofSeconds(5))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String logTail() {
-      try {
-        List<String> lines = Files.readAllLines(workDir.resolve("server.log"));
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-      } catch (IOException e) {
-        return "(no log: " + e + ")";
-      }
-    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    System.out.printf("recovery: SIGTERM while %s: all gone in %d ms%n", state, took.toMillis());
+    assertThat(all).noneMatch(ProcessHandle::isAlive);
+    assertThat(server.process.exitValue()).as("exit code; " + server.logTail(30)).isIn(0, 143);
+    assertThat(took).as("stop while " + state + "; " + server.logTail(30)).isLessThan(STOP_BUDGET);
   }
 }

@@ -6,16 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewatch.persistence.ContactPoint;
 import io.pipewatch.persistence.testkit.TestCassandra;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -36,16 +33,11 @@ class OptimizerCrashIT {
   private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(180);
   private static final Duration LOOP_WITHIN = Duration.ofSeconds(150);
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final List<Process> started = new ArrayList<>();
+  private final List<ServerProcess> started = new ArrayList<>();
 
   @AfterAll
   void killLeftovers() {
-    for (Process process : started) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-    }
+    started.forEach(ServerProcess::close);
   }
 
   @Test
@@ -56,12 +48,13 @@ class OptimizerCrashIT {
     String source = "crash-svc-" + UUID.randomUUID();
     PullingService service = new PullingService(source, 48);
 
-    Server first = start(workDir, cassandra, keyspaces);
-    first.awaitHealthy();
-    assertThat(first.put("/api/optimizations/mode", modeAuto(source)).statusCode()).isEqualTo(200);
+    ServerProcess first = start(workDir, cassandra, keyspaces);
+    first.awaitHealthy(HEALTHY_WITHIN);
+    assertThat(put(first, "/api/optimizations/mode", modeAuto(source)).statusCode()).isEqualTo(200);
     // drive the loop until a change is applied and in its observation window
     JsonNode before =
-        first.driveUntil(
+        driveUntil(
+            first,
             service,
             types -> types.contains("ChangeApplied"),
             source,
@@ -73,10 +66,11 @@ class OptimizerCrashIT {
     assertThat(first.process.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
     assertThat(first.process.exitValue()).as("killed by SIGKILL").isEqualTo(137);
 
-    Server second = start(workDir, cassandra, keyspaces);
-    second.awaitHealthy();
+    ServerProcess second = start(workDir, cassandra, keyspaces);
+    second.awaitHealthy(HEALTHY_WITHIN);
     JsonNode after =
-        second.driveUntil(
+        driveUntil(
+            second,
             service,
             types -> types.contains("ChangeKept") || types.contains("ChangeRolledBack"),
             source,
@@ -94,14 +88,14 @@ class OptimizerCrashIT {
         .as("the service was sent the change once applied")
         .isEqualTo(1);
 
-    JsonNode stopped = second.history(source);
-    second.terminate();
-    Server third = start(workDir, cassandra, keyspaces);
-    third.awaitHealthy();
-    assertThat(events(third.history(source)))
+    JsonNode stopped = history(second, source);
+    terminate(second);
+    ServerProcess third = start(workDir, cassandra, keyspaces);
+    third.awaitHealthy(HEALTHY_WITHIN);
+    assertThat(events(history(third, source)))
         .as("an orderly restart leaves the history identical")
         .isEqualTo(events(stopped));
-    third.terminate();
+    terminate(third);
     JsonNode outcome = events(after).get(events(after).size() - 1);
     for (JsonNode e : events(after)) {
       if (changeId.equals(e.path("event").path("changeId").asText(null))) {
@@ -151,161 +145,85 @@ class OptimizerCrashIT {
     return out;
   }
 
-  private Server start(Path workDir, ContactPoint cassandra, String keyspaces) throws IOException {
-    int httpPort = freePort();
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "-Dpekko.remote.artery.canonical.port=0",
-            "-Dpipewatch.persistence.journal-keyspace=" + keyspaces + "_journal",
-            "-Dpipewatch.persistence.snapshot-keyspace=" + keyspaces + "_snapshot",
-            "-Dpipewatch.collector.probe.enabled=false",
-            "-Dpipewatch.optimizer.window=8s",
-            "-Dpipewatch.optimizer.transient=2s",
-            "-Dpipewatch.optimizer.cooldown=1s",
-            "-Dpipewatch.optimizer.observation-period=1s",
-            "-Dlogback.configurationFile=" + Main.class.getResource("/logback.xml"),
-            Main.class.getName());
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(workDir.resolve("server-" + httpPort + ".log").toFile());
-    builder.environment().keySet().removeIf(k -> k.startsWith("PIPEWATCH_"));
-    builder.environment().put("PIPEWATCH_HTTP_PORT", Integer.toString(httpPort));
-    builder.environment().put("PIPEWATCH_HTTP_INTERFACE", "127.0.0.1");
-    builder.environment().put("PIPEWATCH_DEMO", "false");
-    builder
-        .environment()
-        .put("PIPEWATCH_CASSANDRA_CONTACT_POINTS", cassandra.host() + ":" + cassandra.port());
-    Process process = builder.start();
-    started.add(process);
-    return new Server(process, httpPort, workDir);
+  /** The same node each time (one node id, one log appended to), restarted on its data. */
+  private ServerProcess start(Path workDir, ContactPoint cassandra, String keyspaces)
+      throws IOException {
+    ServerProcess server =
+        ServerProcess.start(
+            workDir,
+            "server",
+            ServerProcess.freePort(),
+            ServerProcess.freePort(),
+            Map.of(
+                "PIPEWATCH_DEMO",
+                "false",
+                "PIPEWATCH_CASSANDRA_CONTACT_POINTS",
+                cassandra.host() + ":" + cassandra.port()),
+            List.of(
+                "-Dpipewatch.persistence.journal-keyspace=" + keyspaces + "_journal",
+                "-Dpipewatch.persistence.snapshot-keyspace=" + keyspaces + "_snapshot",
+                "-Dpipewatch.collector.probe.enabled=false",
+                "-Dpipewatch.optimizer.window=8s",
+                "-Dpipewatch.optimizer.transient=2s",
+                "-Dpipewatch.optimizer.cooldown=1s",
+                "-Dpipewatch.optimizer.observation-period=1s"));
+    started.add(server);
+    return server;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  /** Sends the service's batches until the source's history satisfies {@code done}. */
+  private static JsonNode driveUntil(
+      ServerProcess server,
+      PullingService service,
+      Predicate<List<String>> done,
+      String source,
+      String what)
+      throws Exception {
+    long deadline = System.nanoTime() + LOOP_WITHIN.toNanos();
+    int batches = 0;
+    JsonNode history = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> answer = service.post("http://127.0.0.1:" + server.httpPort);
+      assertThat(answer.statusCode()).as(answer.body()).isIn(202, 503);
+      if (++batches % 3 == 0) {
+        history = history(server, source);
+        if (done.test(types(history))) {
+          return history;
+        }
+      }
     }
+    throw new AssertionError(
+        "not " + what + " within " + LOOP_WITHIN + ": " + (history == null ? "" : types(history)));
   }
 
-  private final class Server {
-    private final Process process;
-    private final int port;
-    private final Path workDir;
+  private static JsonNode history(ServerProcess server, String source) throws Exception {
+    String path = "/api/optimizations/history?source=" + source + "&limit=1000";
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    HttpResponse<String> response;
+    do {
+      response = server.get(path);
+    } while (response.statusCode() != 200
+        && System.nanoTime() < deadline
+        && !server.process.waitFor(500, TimeUnit.MILLISECONDS));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JsonSupport.MAPPER.readTree(response.body());
+  }
 
-    Server(Process process, int port, Path workDir) {
-      this.process = process;
-      this.port = port;
-      this.workDir = workDir;
-    }
+  private static HttpResponse<String> put(ServerProcess server, String path, String body)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    HttpResponse<String> response;
+    do {
+      response = server.send("PUT", path, body);
+      // the optimizer's first start may wait for the journal's tables
+    } while (response.statusCode() == 503
+        && System.nanoTime() < deadline
+        && !server.process.waitFor(500, TimeUnit.MILLISECONDS));
+    return response;
+  }
 
-    String baseUrl() {
-      return "http://127.0.0.1:" + port;
-    }
-
-    void awaitHealthy() throws Exception {
-      long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
-      String last = "no answer";
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new AssertionError("server exited with " + process.exitValue() + "; " + logTail());
-        }
-        try {
-          HttpResponse<String> response = get("/api/health");
-          last = response.statusCode() + " " + response.body();
-          if (response.statusCode() == 200) {
-            return;
-          }
-        } catch (IOException notYetListening) {
-          last = notYetListening.toString();
-        }
-        process.waitFor(250, TimeUnit.MILLISECONDS);
-      }
-      throw new AssertionError("not healthy within " + HEALTHY_WITHIN + ": " + last);
-    }
-
-    /** Sends the service's batches until the source's history satisfies {@code done}. */
-    JsonNode driveUntil(
-        PullingService service, Predicate<List<String>> done, String source, String what)
-        throws Exception {
-      long deadline = System.nanoTime() + LOOP_WITHIN.toNanos();
-      int batches = 0;
-      JsonNode history = null;
-      while (System.nanoTime() < deadline) {
-        HttpResponse<String> answer = service.post(baseUrl());
-        assertThat(answer.statusCode()).as(answer.body()).isIn(202, 503);
-        if (++batches % 3 == 0) {
-          history = history(source);
-          if (done.test(types(history))) {
-            return history;
-          }
-        }
-      }
-      throw new AssertionError(
-          "not "
-              + what
-              + " within "
-              + LOOP_WITHIN
-              + ": "
-              + (history == null ? "" : types(history)));
-    }
-
-    JsonNode history(String source) throws Exception {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      HttpResponse<String> response;
-      do {
-        response = get("/api/optimizations/history?source=" + source + "&limit=1000");
-      } while (response.statusCode() != 200
-          && System.nanoTime() < deadline
-          && !process.waitFor(500, TimeUnit.MILLISECONDS));
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      return JsonSupport.MAPPER.readTree(response.body());
-    }
-
-    HttpResponse<String> put(String path, String body) throws Exception {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      HttpResponse<String> response;
-      do {
-        response =
-            http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        // the optimizer's first start may wait for the journal's tables
-      } while (response.statusCode() == 503
-          && System.nanoTime() < deadline
-          && !process.waitFor(500, TimeUnit.MILLISECONDS));
-      return response;
-    }
-
-    void terminate() throws Exception {
-      process.destroy(); // SIGTERM
-      assertThat(process.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
-      assertThat(process.exitValue()).as("exit code after SIGTERM; " + logTail()).isIn(0, 143);
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return http.send(
-          HttpRequest.newBuilder(URI.create(baseUrl() + path))
-              .timeout(Duration.ofSeconds(30))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String logTail() {
-      try {
-        List<String> lines = Files.readAllLines(workDir.resolve("server-" + port + ".log"));
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-      } catch (IOException e) {
-        return "(no log: " + e + ")";
-      }
-    }
+  private static void terminate(ServerProcess server) throws Exception {
+    int exit = server.terminate(Duration.ofSeconds(60));
+    assertThat(exit).as("exit code after SIGTERM; " + server.logTail(30)).isIn(0, 143);
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * One Pipewatch server as a user runs it: {@link Main} in a JVM of its own (the test's class path),
@@ -101,7 +102,51 @@ final class ServerProcess implements AutoCloseable {
 
   /** Waits until {@code GET /api/health} answers 200 and returns it. */
   JsonNode awaitHealthy(Duration within) throws Exception {
-    return JsonSupport.MAPPER.readTree(awaitStatus("/api/health", httpPort, within));
+    return awaitHealth(200, within);
+  }
+
+  /** Waits until {@code GET /api/health} answers {@code status} and returns its body. */
+  JsonNode awaitHealth(int status, Duration within) throws Exception {
+    return awaitHealthWhere(status, health -> true, within);
+  }
+
+  /**
+   * Waits until {@code GET /api/health} answers {@code status} (any if negative) with a body that
+   * satisfies {@code condition}, and returns that body.
+   */
+  JsonNode awaitHealthWhere(int status, Predicate<JsonNode> condition, Duration within)
+      throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      assertAlive();
+      try {
+        HttpResponse<String> response = get("/api/health");
+        last = response.statusCode() + " " + response.body();
+        JsonNode body = JsonSupport.MAPPER.readTree(response.body());
+        if ((status < 0 || response.statusCode() == status) && condition.test(body)) {
+          return body;
+        }
+      } catch (IOException notYetListening) {
+        last = notYetListening.toString();
+      }
+      process.waitFor(200, TimeUnit.MILLISECONDS);
+    }
+    throw new AssertionError(
+        name
+            + ": health not as expected within "
+            + within
+            + ": "
+            + last
+            + "; log:\n"
+            + logTail(40));
+  }
+
+  private void assertAlive() {
+    if (!process.isAlive()) {
+      throw new AssertionError(
+          name + " exited with " + process.exitValue() + "; log:\n" + logTail(40));
+    }
   }
 
   /** Waits until Pekko Management's {@code GET /ready} answers 200. */
@@ -113,10 +158,7 @@ final class ServerProcess implements AutoCloseable {
     long deadline = System.nanoTime() + within.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError(
-            name + " exited with " + process.exitValue() + "; log:\n" + logTail(40));
-      }
+      assertAlive();
       try {
         HttpResponse<String> response = get(port, path);
         last = response.statusCode() + " " + response.body();
@@ -179,13 +221,24 @@ final class ServerProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** The server's process and its children (an embedded Cassandra) as they are now. */
+  List<ProcessHandle> tree() {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.add(process.toHandle());
+    return tree;
+  }
+
+  /** The directory the server runs in: its {@code ./data}, its log. */
+  Path workDir() {
+    return log.getParent();
+  }
+
   /**
    * SIGTERM, then waits for the process and its children to exit within {@code within}; returns the
    * exit code. Fails if anything is still running then.
    */
   int terminate(Duration within) throws Exception {
-    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    tree.add(process.toHandle());
+    List<ProcessHandle> tree = tree();
     long deadline = System.nanoTime() + within.toNanos();
     process.destroy();
     for (ProcessHandle handle : tree) {

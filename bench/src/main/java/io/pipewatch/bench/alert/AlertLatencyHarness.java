@@ -331,6 +331,7 @@ public final class AlertLatencyHarness {
     pb.environment().put("PIPEWATCH_ALERTS_WEBHOOK_URL", receiver.url());
     pb.environment().put("PIPEWATCH_HTTP_PORT", Integer.toString(httpPort));
     pb.environment().put("PIPEWATCH_CLUSTER_PORT", Integer.toString(httpPort + 1));
+    pb.environment().put("PIPEWATCH_MANAGEMENT_PORT", Integer.toString(httpPort + 2));
     pb.environment().put("PIPEWATCH_DEMO", "false");
     pb.environment().put("PIPEWATCH_CASSANDRA_CONTACT_POINTS", cassandra.toString());
     File log = Files.createTempFile("alert-bench-server-" + name, ".log").toFile();
