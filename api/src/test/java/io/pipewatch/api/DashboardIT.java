@@ -119,6 +119,11 @@ class DashboardIT {
 
   @AfterAll
   void stop() throws IOException {
+    stop(browser, server, profile);
+  }
+
+  /** Quits the browser, stops the node and deletes the browser's profile; each may be null. */
+  static void stop(ChromeDriver browser, RunningServer server, Path profile) throws IOException {
     if (browser != null) {
       browser.quit();
     }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Level;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -56,17 +55,7 @@ class DashboardTokenIT {
 
   @AfterAll
   void stop() throws IOException {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (profile != null) {
-      try (var files = Files.walk(profile)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    DashboardIT.stop(browser, server, profile);
   }
 
   @Test

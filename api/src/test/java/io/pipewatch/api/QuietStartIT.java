@@ -3,7 +3,6 @@ package io.pipewatch.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.pipewatch.analyzer.AnalysisEvent;
 import io.pipewatch.analyzer.AnalysisTopic;
 import io.pipewatch.analyzer.Bottleneck;
@@ -58,12 +57,7 @@ class QuietStartIT {
             pipewatch.collector.probe.enabled = on
             pipewatch.simulator.demo.enabled = false
             """,
-            ConfigFactory.parseString(
-                """
-                pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
-                pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
-                pekko.persistence.snapshot-store.local.dir = "target/quiet-start-snapshots"
-                """))) {
+            RunningServer.inMemoryJournal("quiet-start-snapshots"))) {
       ActorRef<AnalysisEvent> recorder =
           server.kit.spawn(
               Behaviors.receive(AnalysisEvent.class)

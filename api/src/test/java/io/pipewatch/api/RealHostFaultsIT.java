@@ -2,7 +2,6 @@ package io.pipewatch.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import io.pipewatch.analyzer.AnalysisEvent;
 import io.pipewatch.analyzer.AnalysisTopic;
 import io.pipewatch.analyzer.Bottleneck;
@@ -58,12 +57,7 @@ class RealHostFaultsIT {
         RunningServer.start(
             "faults",
             "pipewatch.collector.probe.enabled = on\n",
-            ConfigFactory.parseString(
-                """
-                pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
-                pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
-                pekko.persistence.snapshot-store.local.dir = "target/real-faults-snapshots"
-                """));
+            RunningServer.inMemoryJournal("real-faults-snapshots"));
     ActorRef<AnalysisEvent> recorder =
         server.kit.spawn(
             Behaviors.receive(AnalysisEvent.class)

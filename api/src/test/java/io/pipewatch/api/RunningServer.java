@@ -38,6 +38,20 @@ final class RunningServer implements AutoCloseable {
     return start(name, extraConfig, TestCassandra.get().pekkoConfig());
   }
 
+  /**
+   * A journal in memory and snapshots under {@code target/<snapshotDir>}, for a node whose test
+   * does not need Cassandra (as {@code journalConfig} of {@link #start(String, String, Config)}).
+   */
+  static Config inMemoryJournal(String snapshotDir) {
+    return ConfigFactory.parseString(
+        """
+        pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
+        pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
+        pekko.persistence.snapshot-store.local.dir = "target/%s"
+        """
+            .formatted(snapshotDir));
+  }
+
   /** As {@link #start(String, String)}, with the journal configured by {@code journalConfig}. */
   static RunningServer start(String name, String extraConfig, Config journalConfig) {
     int port = freePort();

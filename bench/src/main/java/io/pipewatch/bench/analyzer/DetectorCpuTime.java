@@ -6,7 +6,6 @@ import io.pipewatch.analyzer.detect.DetectorSettings;
 import io.pipewatch.analyzer.detect.SeriesDetector;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * Per-sample cost of one {@link SeriesDetector} as <em>thread CPU time</em> and bytes allocated by
@@ -31,15 +30,7 @@ public final class DetectorCpuTime {
     long n = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
     long step = args.length > 1 ? Long.parseLong(args[1]) : 100L;
     SeriesDetector detector = SeriesDetector.create(DetectorSettings.create(ConfigFactory.load()));
-    double[] values = new double[VALUES];
-    Random random = new Random(1);
-    for (int i = 0; i < VALUES; i++) {
-      int slot = i % 288;
-      values[i] =
-          (slot > 96 && slot < 216 ? 80.0 : 20.0)
-              + random.nextGaussian()
-              + (random.nextDouble() < 0.001 ? 30.0 : 0.0);
-    }
+    double[] values = SeriesDetectorBenchmark.dailyShape(VALUES);
     ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long time = 0;
     double sum = 0.0;

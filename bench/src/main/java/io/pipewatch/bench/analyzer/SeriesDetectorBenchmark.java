@@ -35,6 +35,24 @@ import org.openjdk.jmh.annotations.State;
 public class SeriesDetectorBenchmark {
   private static final int VALUES = 1 << 16;
 
+  /**
+   * The benchmarks' input: {@code n} values of a daily shape of 288 slots (20, then 80 in the
+   * middle of the day), unit Gaussian noise and a 30-point spike one sample in a thousand; the same
+   * values on every call (seed 1).
+   */
+  static double[] dailyShape(int n) {
+    double[] values = new double[n];
+    Random random = new Random(1);
+    for (int i = 0; i < n; i++) {
+      int slot = i % 288;
+      values[i] =
+          (slot > 96 && slot < 216 ? 80.0 : 20.0)
+              + random.nextGaussian()
+              + (random.nextDouble() < 0.001 ? 30.0 : 0.0);
+    }
+    return values;
+  }
+
   /** A detector that has seen a few days of a series, and more of its values to feed. */
   @State(Scope.Thread)
   public static class Pipeline {
@@ -52,15 +70,7 @@ public class SeriesDetectorBenchmark {
     void setUp(long stepMillis) {
       step = stepMillis;
       detector = SeriesDetector.create(DetectorSettings.create(ConfigFactory.load()));
-      values = new double[VALUES];
-      Random random = new Random(1);
-      for (int i = 0; i < VALUES; i++) {
-        int slot = i % 288;
-        values[i] =
-            (slot > 96 && slot < 216 ? 80.0 : 20.0)
-                + random.nextGaussian()
-                + (random.nextDouble() < 0.001 ? 30.0 : 0.0);
-      }
+      values = dailyShape(VALUES);
       for (int i = 0; i < 3 * 288 + 500; i++) {
         next();
       }
