@@ -146,7 +146,19 @@ public final class AlertRouter {
    */
   public static ActorRef<Command> init(
       ActorSystem<?> system, ActorRef<SourceDirectory.Command> directory) {
-    AlertSettings settings = AlertSettings.create(system.settings().config());
+    return init(system, directory, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #init(ActorSystem, ActorRef)}, with {@code demoSources} (the simulated pipeline's
+   * sources) treated as the demo's: their alerts reach only the channels that take the demo's.
+   */
+  public static ActorRef<Command> init(
+      ActorSystem<?> system,
+      ActorRef<SourceDirectory.Command> directory,
+      java.util.Set<String> demoSources) {
+    AlertSettings settings =
+        AlertSettings.create(system.settings().config()).withDemoSources(demoSources);
     Collaborators with =
         new Collaborators(
             Channels.create(settings, system),

@@ -86,7 +86,16 @@ public final class Guardian {
           ActorRef<SourceDirectory.Command> directory =
               spawn(ctx, alive, "source-directory", SourceDirectory.create(settings.collector()));
           ActorRef<AlertRouter.Command> alerts =
-              watch(ctx, alive, "alert-router", AlertRouter.init(ctx.getSystem(), directory));
+              watch(
+                  ctx,
+                  alive,
+                  "alert-router",
+                  AlertRouter.init(
+                      ctx.getSystem(),
+                      directory,
+                      settings.simulator().demo().enabled()
+                          ? settings.simulator().sourceIds()
+                          : java.util.Set.of()));
           ActorRef<FleetAnalyzer.Command> fleet =
               watch(
                   ctx,

@@ -251,6 +251,16 @@ public record SimulatorSettings(
     return stages.get(stage.ordinal());
   }
 
+  /** Every source id the simulated pipeline reports under: its own and each stage's. */
+  public java.util.Set<String> sourceIds() {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    ids.add(pipeline);
+    for (Stage stage : Stage.values()) {
+      ids.add(sourceId(stage));
+    }
+    return ids;
+  }
+
   /** The source id a stage reports under: {@code <pipeline>-<stage>}. */
   public String sourceId(Stage stage) {
     return pipeline + "-" + stage.id();

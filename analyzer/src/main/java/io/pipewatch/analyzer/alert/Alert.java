@@ -14,7 +14,9 @@ import java.util.Map;
  * outcome, and every suppression with its reason). {@code lastNotifiedMillis} is when a firing
  * notification was last queued for it (the cooldown's reference), {@code resolutionOwed} whether a
  * resolution notification is due once it resolves. {@code version} grows with every change, so an
- * older copy written again after a journal outage never replaces a newer one.
+ * older copy written again after a journal outage never replaces a newer one. {@code lease} (null
+ * for alerts that are not leased, and in the journal) says, in answers to queries, when an alert
+ * raised from analysis last had its cause confirmed and when it resolves unless confirmed again.
  */
 public record Alert(
     String id,
@@ -34,8 +36,82 @@ public record Alert(
     List<LogEntry> notifications,
     long lastNotifiedMillis,
     boolean resolutionOwed,
-    long version)
+    long version,
+    Lease lease)
     implements CborSerializable {
+
+  /** An alert without a lease. */
+  public Alert(
+      String id,
+      String fingerprint,
+      Severity severity,
+      String title,
+      String description,
+      Map<String, String> labels,
+      List<String> evidence,
+      List<String> sources,
+      long startsMillis,
+      long endsMillis,
+      long updatedMillis,
+      AlertStatus status,
+      List<Transition> history,
+      Acknowledgement acknowledgement,
+      List<LogEntry> notifications,
+      long lastNotifiedMillis,
+      boolean resolutionOwed,
+      long version) {
+    this(
+        id,
+        fingerprint,
+        severity,
+        title,
+        description,
+        labels,
+        evidence,
+        sources,
+        startsMillis,
+        endsMillis,
+        updatedMillis,
+        status,
+        history,
+        acknowledgement,
+        notifications,
+        lastNotifiedMillis,
+        resolutionOwed,
+        version,
+        null);
+  }
+
+  /**
+   * The lease of an alert raised from analysis: its cause was last confirmed at {@code
+   * refreshedMillis} (by an analyzer's event or a bottleneck board holding it); unless confirmed
+   * again it resolves at {@code expiresMillis}.
+   */
+  public record Lease(long refreshedMillis, long expiresMillis) implements CborSerializable {}
+
+  /** This alert as a query shows it, with {@code lease}. */
+  Alert withLease(Lease l) {
+    return new Alert(
+        id,
+        fingerprint,
+        severity,
+        title,
+        description,
+        labels,
+        evidence,
+        sources,
+        startsMillis,
+        endsMillis,
+        updatedMillis,
+        status,
+        history,
+        acknowledgement,
+        notifications,
+        lastNotifiedMillis,
+        resolutionOwed,
+        version,
+        l);
+  }
 
   public Alert {
     labels = Map.copyOf(labels);

@@ -30,12 +30,21 @@ import java.util.function.Supplier;
  * matching silence in force marks it silenced, nothing is sent; <b>inhibition</b> — an active alert
  * matching a rule's source (e.g. a cascading-failure pattern spanning the alert's source) holds it
  * back; <b>cooldown</b> — a fingerprint notified less than {@code cooldown} ago is not notified
- * again (unless its severity rose); <b>routing</b> — each channel whose minimum severity and label
- * matchers it passes; <b>grouping</b> — below the channel's immediate severity it waits {@code
- * group-wait} for others of its group; <b>rate limit</b> — beyond the channel's limit per window it
- * is held back and summarised in one notification when the window ends. Every hold-back is written
- * to the alert's notification log with its reason and counted; nothing is dropped from history. A
- * resolution is sent once, and only where its firing was.
+ * again (unless its severity rose) until the cooldown ends, when it is notified if it still fires;
+ * <b>routing</b> — each channel whose minimum severity and label matchers it passes (the demo's
+ * alerts only to channels that take them); <b>grouping</b> — below the channel's immediate severity
+ * it waits {@code group-wait} for others of its group; <b>rate limit</b> — beyond the channel's
+ * limit per window it is held back and summarised, by name, in one notification when the window
+ * ends; the first notification of a group at critical or above in the window has a second budget of
+ * the same size, so a storm of lesser alerts never holds back a new critical problem; the demo's
+ * alerts count in windows of their own. Every hold-back is written to the alert's notification log
+ * with its reason and counted; nothing is dropped from history. A resolution is sent once, and only
+ * where its firing was.
+ *
+ * <p>Alerts raised from analysis are leased ({@link #reconcile}): each firing signal, or a board
+ * still holding the cause, confirms the alert; one not confirmed within {@code lease} resolves.
+ * Acknowledging an alert stops its repeats, not its lifecycle: it still resolves when its cause
+ * clears, and a rise in severity is notified.
  */
 final class AlertEngine {
   /** Upper bounds of the delivery latency histogram, seconds. */
@@ -43,6 +52,9 @@ final class AlertEngine {
       List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0);
 
   private static final long RETENTION_EVERY_MILLIS = 10_000;
+
+  /** Critical alerts beyond a window's budget go out in batches at most this often. */
+  private static final long BATCH_EVERY_MILLIS = 1_000;
 
   private final AlertSettings settings;
   private final AlertBook book;
@@ -57,6 +69,15 @@ final class AlertEngine {
   private long lastRetentionMillis;
   private List<AlertEvent> out = new ArrayList<>();
 
+  /** Leased fingerprints: when their cause was last confirmed. */
+  private final Map<String, Long> confirmed = new HashMap<>();
+
+  /** Alerts whose firing notification the cooldown holds back, with when it ends. */
+  private final Map<String, Long> deferred = new LinkedHashMap<>();
+
+  /** Who resolves an alert whose lease ran out. */
+  static final String LEASE = "lease";
+
   /** Why an operator action did not apply. */
   enum Refusal {
     NOT_FOUND,
@@ -66,18 +87,32 @@ final class AlertEngine {
   /** The alert after an operator action, or why it was refused (with detail). */
   record Outcome(Alert alert, Refusal refusal, String detail) {}
 
-  /** Per channel: its rate window, what the limit held back, and groups waiting. */
+  /** Per channel: its rate windows (real alerts, the demo's), and groups waiting. */
   private static final class ChannelState {
     final ChannelSettings settings;
-    long windowStart = Long.MIN_VALUE;
-    int sentInWindow;
-    final List<String> heldBack = new ArrayList<>();
-    long heldBackRaised;
+    final RateWindow real = new RateWindow();
+    final RateWindow demo = new RateWindow();
     final Map<String, Group> groups = new LinkedHashMap<>();
 
     ChannelState(ChannelSettings settings) {
       this.settings = settings;
     }
+
+    RateWindow window(List<Alert> alerts) {
+      return alerts.stream().allMatch(AlertEngine::demo) ? demo : real;
+    }
+  }
+
+  /** One rate window: when it started, what it sent, which groups it told, what it held back. */
+  private static final class RateWindow {
+    long start = Long.MIN_VALUE;
+    int sent;
+    int batches;
+    long lastBatchMillis = Long.MIN_VALUE;
+    final Map<String, Long> pressure = new LinkedHashMap<>();
+    final java.util.Set<String> groupsTold = new java.util.HashSet<>();
+    final List<String> heldBack = new ArrayList<>();
+    long heldBackRaised;
   }
 
   /** Alerts of one group waiting to be sent together. */
@@ -111,12 +146,22 @@ final class AlertEngine {
     if (!settings.enabled()) {
       return List.of();
     }
+    signal = labelled(signal);
     Alert latest = book.latest(signal.fingerprint());
+    if (leased(signal.labels())) {
+      if (signal.firing()) {
+        confirmed.put(signal.fingerprint(), now);
+      } else {
+        confirmed.remove(signal.fingerprint());
+      }
+    }
     if (signal.firing()) {
       if (latest != null && latest.active()) {
         boolean escalated = signal.severity().compareTo(latest.severity()) > 0;
         Alert updated = record(content(latest, signal, now));
-        if (escalated && updated.status() == AlertStatus.FIRING) {
+        if (escalated
+            && (updated.status() == AlertStatus.FIRING
+                || updated.status() == AlertStatus.ACKNOWLEDGED)) {
           notifyFiring(updated, now, signal.channel(), true);
         }
       } else if (latest != null && now - latest.endsMillis() < settings.cooldown().toMillis()) {
@@ -135,6 +180,95 @@ final class AlertEngine {
       notifyResolved(resolved, now);
     }
     return drain();
+  }
+
+  /**
+   * Leases: {@code held} are the causes the analyzers' boards hold now (with when each opened);
+   * each confirms its alert, or opens one when it has none (a lost message, a restart) unless its
+   * last alert was closed after the cause opened (by the analyzer or an operator; a lapsed lease
+   * does not count). When {@code complete} (every board answered), leased alerts whose cause was
+   * not confirmed within the lease resolve with the note "cause not seen since ...".
+   */
+  List<AlertEvent> reconcile(List<HeldCause> held, boolean complete, long now) {
+    if (!settings.enabled()) {
+      return List.of();
+    }
+    List<AlertEvent> produced = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (HeldCause h : held) {
+      AlertSignal signal = h.signal();
+      if (!seen.add(signal.fingerprint())) {
+        continue;
+      }
+      Alert latest = book.latest(signal.fingerprint());
+      if (latest != null && latest.active()) {
+        confirmed.put(signal.fingerprint(), now);
+      } else if (latest == null || lapsed(latest) || h.openedMillis() > latest.endsMillis()) {
+        produced.addAll(onSignal(signal, now));
+      }
+    }
+    if (complete) {
+      for (Alert a : List.copyOf(book.alerts())) {
+        if (!a.active() || !leased(a.labels()) || seen.contains(a.fingerprint())) {
+          continue;
+        }
+        long last = confirmed.computeIfAbsent(a.fingerprint(), f -> now);
+        if (now - last > settings.lease().toMillis()) {
+          confirmed.remove(a.fingerprint());
+          Alert resolved =
+              record(
+                  a.withStatus(
+                      AlertStatus.RESOLVED,
+                      now,
+                      LEASE,
+                      "cause not seen since " + Payloads.time(last)));
+          notifyResolved(resolved, now);
+        }
+      }
+    }
+    produced.addAll(drain());
+    return produced;
+  }
+
+  /** A cause a board holds: its firing signal and when it opened. */
+  record HeldCause(AlertSignal signal, long openedMillis) {}
+
+  private static boolean lapsed(Alert alert) {
+    List<Alert.Transition> h = alert.history();
+    return !h.isEmpty() && LEASE.equals(h.get(h.size() - 1).by());
+  }
+
+  /** Alerts raised from analysis hold a lease. */
+  static boolean leased(Map<String, String> labels) {
+    String origin = labels.getOrDefault("origin", "");
+    return origin.equals("bottleneck") || origin.equals("pattern");
+  }
+
+  private static boolean demo(Alert alert) {
+    return "true".equals(alert.labels().get("demo"));
+  }
+
+  /** The signal with {@code demo=true} when every source it spans is the demo's. */
+  private AlertSignal labelled(AlertSignal s) {
+    if (settings.demoSources().isEmpty()) {
+      return s;
+    }
+    List<String> sources = s.sources().isEmpty() ? List.of(s.source()) : s.sources();
+    if (!settings.demoSources().containsAll(sources)) {
+      return s;
+    }
+    Map<String, String> labels = new LinkedHashMap<>(s.labels());
+    labels.put("demo", "true");
+    return new AlertSignal(
+        s.fingerprint(),
+        s.firing(),
+        s.severity(),
+        s.title(),
+        s.description(),
+        labels,
+        s.evidence(),
+        s.sources(),
+        s.channel());
   }
 
   /** An operator takes an alert. */
@@ -206,8 +340,21 @@ final class AlertEngine {
 
   /** Group waits that ended, rate windows that ended (summaries), silences, retention. */
   List<AlertEvent> onTick(long now) {
+    for (var it = deferred.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Long> due = it.next();
+      if (due.getValue() > now) {
+        continue;
+      }
+      it.remove();
+      Alert a = book.alert(due.getKey());
+      if (a != null && a.status() == AlertStatus.FIRING) {
+        notifyFiring(a, now, null, false);
+      }
+    }
     for (ChannelState c : channels.values()) {
       flushGroups(c, now);
+      flushPressure(c, c.real, now);
+      flushPressure(c, c.demo, now);
       rollWindow(c, now);
     }
     reviewSilences(now);
@@ -235,7 +382,23 @@ final class AlertEngine {
             .toList();
     int from = Math.min(query.offset(), matching.size());
     int to = Math.min(matching.size(), from + query.limit());
-    return new AlertQuery.Page(matching.subList(from, to), matching.size(), from, query.limit());
+    return new AlertQuery.Page(
+        matching.subList(from, to).stream().map(this::withLease).toList(),
+        matching.size(),
+        from,
+        query.limit());
+  }
+
+  /** {@code alert} with its lease, if it holds one. */
+  Alert withLease(Alert alert) {
+    if (alert == null || !alert.active() || !leased(alert.labels())) {
+      return alert;
+    }
+    Long last = confirmed.get(alert.fingerprint());
+    if (last == null) {
+      return alert;
+    }
+    return alert.withLease(new Alert.Lease(last, last + settings.lease().toMillis()));
   }
 
   AlertFigures figures(boolean journalUp) {
@@ -369,6 +532,9 @@ final class AlertEngine {
       if (alert.severity().compareTo(cs.minSeverity()) < 0) {
         continue;
       }
+      if (!cs.demo() && demo(alert)) {
+        continue; // the demo speaks through the dashboard and the log only, unless configured
+      }
       if (!cs.route().stream().allMatch(m -> m.matches(alert.labels()))) {
         continue;
       }
@@ -386,8 +552,9 @@ final class AlertEngine {
     if (alert.status() == AlertStatus.SILENCED) {
       Silence s = silencing(alert, now);
       reason = "silenced by " + (s == null ? "a silence" : s.id());
-    } else if (alert.status() != AlertStatus.FIRING) {
-      return; // acknowledged: the operator knows
+    } else if (alert.status() != AlertStatus.FIRING
+        && !(escalated && alert.status() == AlertStatus.ACKNOWLEDGED)) {
+      return; // acknowledged: the operator knows, unless it got worse
     } else {
       String by = inhibitor(alert);
       if (by != null) {
@@ -395,7 +562,9 @@ final class AlertEngine {
       } else if (!escalated
           && alert.lastNotifiedMillis() > 0
           && now - alert.lastNotifiedMillis() < settings.cooldown().toMillis()) {
-        reason = "cooldown";
+        long ends = alert.lastNotifiedMillis() + settings.cooldown().toMillis();
+        reason = "cooldown until " + Payloads.time(ends);
+        deferred.put(alert.id(), ends);
       }
     }
     if (reason != null) {
@@ -439,19 +608,29 @@ final class AlertEngine {
 
   private void flushGroups(ChannelState c, long now) {
     ChannelSettings cs = c.settings;
+    List<Map.Entry<String, Group>> due = new ArrayList<>();
     for (Map.Entry<String, Group> e : c.groups.entrySet()) {
       Group g = e.getValue();
-      if (g.alertRaised.isEmpty()
+      if (!(g.alertRaised.isEmpty()
           || now - g.firstAddedMillis < cs.groupWait().toMillis()
           || (g.lastSentMillis != Long.MIN_VALUE
-              && now - g.lastSentMillis < cs.groupInterval().toMillis())) {
-        continue;
+              && now - g.lastSentMillis < cs.groupInterval().toMillis()))) {
+        due.add(e);
       }
+    }
+    // when the channel is saturated, what is worse and what nobody has heard of yet goes first
+    due.sort(
+        Comparator.comparing((Map.Entry<String, Group> e) -> worst(e.getValue()))
+            .reversed()
+            .thenComparing(e -> c.real.groupsTold.contains(e.getKey())));
+    for (Map.Entry<String, Group> e : due) {
+      Group g = e.getValue();
       List<Alert> alerts = new ArrayList<>();
       long raised = Long.MAX_VALUE;
       for (Map.Entry<String, Long> waiting : g.alertRaised.entrySet()) {
         Alert a = book.alert(waiting.getKey());
-        if (a == null || a.status() != AlertStatus.FIRING) {
+        if (a == null
+            || !(a.status() == AlertStatus.FIRING || a.status() == AlertStatus.ACKNOWLEDGED)) {
           continue;
         }
         String by = inhibitor(a);
@@ -471,29 +650,106 @@ final class AlertEngine {
     c.groups.values().removeIf(g -> g.alertRaised.isEmpty() && now - g.lastSentMillis > 3_600_000);
   }
 
+  /** The highest severity among a group's waiting alerts. */
+  private Severity worst(Group g) {
+    Severity worst = Severity.values()[0];
+    for (String id : g.alertRaised.keySet()) {
+      Alert a = book.alert(id);
+      if (a != null && a.severity().compareTo(worst) > 0) {
+        worst = a.severity();
+      }
+    }
+    return worst;
+  }
+
   private void rollWindow(ChannelState c, long now) {
-    if (c.windowStart == Long.MIN_VALUE
-        || now - c.windowStart < c.settings.rateWindow().toMillis()) {
+    rollWindow(c, c.real, now);
+    rollWindow(c, c.demo, now);
+  }
+
+  /**
+   * Critical alerts that came after the window's budget was spent go out together, at most one
+   * batch a second, from a second budget as large as the first; past that they join the summary.
+   */
+  private void flushPressure(ChannelState c, RateWindow w, long now) {
+    if (w.pressure.isEmpty()
+        || (w.lastBatchMillis != Long.MIN_VALUE && now - w.lastBatchMillis < BATCH_EVERY_MILLIS)) {
       return;
     }
-    if (!c.heldBack.isEmpty()) {
-      List<String> held = List.copyOf(c.heldBack);
+    List<Alert> alerts = new ArrayList<>();
+    long raised = Long.MAX_VALUE;
+    for (Map.Entry<String, Long> e : w.pressure.entrySet()) {
+      Alert a = book.alert(e.getKey());
+      if (a != null
+          && (a.status() == AlertStatus.FIRING || a.status() == AlertStatus.ACKNOWLEDGED)) {
+        alerts.add(a);
+        raised = Math.min(raised, e.getValue());
+      }
+    }
+    w.pressure.clear();
+    if (alerts.isEmpty()) {
+      return;
+    }
+    if (w.batches >= c.settings.rateLimit()) {
+      if (w.heldBack.isEmpty()) {
+        w.heldBackRaised = raised;
+      }
+      for (Alert a : alerts) {
+        suppress(a.id(), c.settings.name(), "rate-limited", now);
+        w.heldBack.add(a.id());
+      }
+      return;
+    }
+    w.batches++;
+    w.lastBatchMillis = now;
+    emit(
+        new NotificationQueued(
+            new Notification(
+                ids.get(),
+                c.settings.name(),
+                Notification.Kind.FIRING,
+                "",
+                alerts.stream().map(AlertEngine::lean).toList(),
+                now,
+                raised,
+                0,
+                List.of())));
+  }
+
+  /** A window that ended: what it held back goes out in one summary naming every alert. */
+  private void rollWindow(ChannelState c, RateWindow w, long now) {
+    if (w.start == Long.MIN_VALUE || now - w.start < c.settings.rateWindow().toMillis()) {
+      return;
+    }
+    w.lastBatchMillis = Long.MIN_VALUE;
+    flushPressure(c, w, now);
+    if (!w.heldBack.isEmpty()) {
+      List<String> held = List.copyOf(w.heldBack);
+      List<Alert> named = new ArrayList<>();
+      for (String id : held) {
+        Alert a = book.alert(id);
+        if (a != null) {
+          named.add(lean(a));
+        }
+      }
       Notification summary =
           new Notification(
               ids.get(),
               c.settings.name(),
               Notification.Kind.SUMMARY,
               "",
-              List.of(),
+              named,
               now,
-              c.heldBackRaised,
+              w.heldBackRaised,
               held.size(),
               held);
       emit(new NotificationQueued(summary));
-      c.heldBack.clear();
+      w.heldBack.clear();
     }
-    c.windowStart = Long.MIN_VALUE;
-    c.sentInWindow = 0;
+    w.start = Long.MIN_VALUE;
+    w.sent = 0;
+    w.batches = 0;
+    w.groupsTold.clear();
   }
 
   private void send(
@@ -503,21 +759,32 @@ final class AlertEngine {
       long now,
       long raised,
       String groupKey) {
-    rollWindow(c, now);
-    if (c.windowStart == Long.MIN_VALUE) {
-      c.windowStart = now;
+    RateWindow w = c.window(alerts);
+    rollWindow(c, w, now);
+    if (w.start == Long.MIN_VALUE) {
+      w.start = now;
     }
-    if (c.sentInWindow >= c.settings.rateLimit()) {
-      if (c.heldBack.isEmpty()) {
-        c.heldBackRaised = raised;
+    if (w.sent >= c.settings.rateLimit()) {
+      if (kind == Notification.Kind.FIRING
+          && alerts.stream().anyMatch(a -> a.severity().compareTo(Severity.CRITICAL) >= 0)) {
+        // a critical problem is never left for the window's end: it goes in the next batch
+        alerts.forEach(a -> w.pressure.putIfAbsent(a.id(), raised));
+        flushPressure(c, w, now);
+        return;
+      }
+      if (w.heldBack.isEmpty()) {
+        w.heldBackRaised = raised;
       }
       for (Alert a : alerts) {
         suppress(a.id(), c.settings.name(), "rate-limited", now);
-        c.heldBack.add(a.id());
+        w.heldBack.add(a.id());
       }
       return;
     }
-    c.sentInWindow++;
+    w.sent++;
+    if (kind == Notification.Kind.FIRING) {
+      w.groupsTold.add(groupKey);
+    }
     emit(
         new NotificationQueued(
             new Notification(

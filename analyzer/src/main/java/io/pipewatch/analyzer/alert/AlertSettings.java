@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -35,7 +36,10 @@ public record AlertSettings(
     List<ChannelSettings> channels,
     List<InhibitRule> inhibitRules,
     SystemAlerts system,
-    String externalUrl) {
+    String externalUrl,
+    Duration lease,
+    Duration leaseCheckInterval,
+    Set<String> demoSources) {
 
   /** The config section these settings are read from. */
   public static final String SECTION = "pipewatch.alerts";
@@ -43,6 +47,33 @@ public record AlertSettings(
   public AlertSettings {
     channels = List.copyOf(channels);
     inhibitRules = List.copyOf(inhibitRules);
+    demoSources = Set.copyOf(demoSources);
+  }
+
+  /**
+   * These settings with {@code sources} added to the demo's: their alerts carry the label {@code
+   * demo=true} and reach only the channels with {@code demo = true} (the dashboard and the log by
+   * default).
+   */
+  public AlertSettings withDemoSources(Set<String> sources) {
+    Set<String> all = new java.util.HashSet<>(demoSources);
+    all.addAll(sources);
+    return new AlertSettings(
+        enabled,
+        cooldown,
+        tickInterval,
+        maxAlerts,
+        keepResolved,
+        recoveryTimeout,
+        journalAckTimeout,
+        snapshotEvery,
+        channels,
+        inhibitRules,
+        system,
+        externalUrl,
+        lease,
+        leaseCheckInterval,
+        all);
   }
 
   /** The kinds of channel there are; each is one class implementing {@link AlertChannel}. */
@@ -72,8 +103,9 @@ public record AlertSettings(
    * matching every {@code route} matcher); at most {@code rateLimit} notifications per {@code
    * rateWindow} (the rest summarised in one notification at the window's end); alerts below {@code
    * immediateSeverity} wait {@code groupWait} to be sent together with others of their group
-   * ({@code groupBy} labels), a group sending again at most every {@code groupInterval}; how it
-   * retries; and its type's own settings (null for other types).
+   * ({@code groupBy} labels), a group sending again at most every {@code groupInterval}; whether it
+   * takes the demo pipeline's alerts ({@code demo}); how it retries; and its type's own settings
+   * (null for other types).
    */
   public record ChannelSettings(
       String name,
@@ -86,6 +118,7 @@ public record AlertSettings(
       Duration groupInterval,
       List<String> groupBy,
       Severity immediateSeverity,
+      boolean demo,
       RetrySettings retry,
       WebhookSettings webhook,
       EmailSettings email,
@@ -223,7 +256,10 @@ public record AlertSettings(
             sys.bool("ingest-refusing"),
             sys.bool("channel-failing"),
             sys.enumValue("severity", Severity.class)),
-        in.string("external-url"));
+        in.string("external-url"),
+        in.positiveDuration("lease.duration"),
+        in.positiveDuration("lease.check-interval"),
+        Set.copyOf(in.stringList("demo-sources")));
   }
 
   /** The channel named {@code name}, or null when it is switched off or left unconfigured. */
@@ -332,6 +368,7 @@ public record AlertSettings(
         in.positiveDuration("group-interval"),
         in.stringList("group-by"),
         in.enumValue("immediate-severity", Severity.class),
+        in.bool("demo"),
         retrySettings,
         webhook,
         email,

@@ -36,6 +36,18 @@ final class AnalysisSignals {
     return pattern(p.pattern(), !(p instanceof FleetAnalyzer.PatternResolved));
   }
 
+  /** The causes a board holds: its active bottlenecks and patterns, as firing signals. */
+  List<AlertEngine.HeldCause> held(List<Bottleneck> bottlenecks, List<FailurePattern> patterns) {
+    List<AlertEngine.HeldCause> held = new ArrayList<>();
+    for (Bottleneck b : bottlenecks) {
+      held.add(new AlertEngine.HeldCause(bottleneck(b, true), b.openedMillis()));
+    }
+    for (FailurePattern p : patterns) {
+      held.add(new AlertEngine.HeldCause(pattern(p, true), p.detectedMillis()));
+    }
+    return held;
+  }
+
   private AlertSignal bottleneck(Bottleneck b, boolean firing) {
     String rule = b.evidence().isEmpty() ? "" : b.evidence().get(0).rule();
     String fingerprint =

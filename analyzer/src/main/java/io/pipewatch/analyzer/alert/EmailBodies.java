@@ -15,7 +15,18 @@ final class EmailBodies {
           .append(" alerts were held back by the rate limit of channel ")
           .append(n.channel())
           .append(". They are all in GET /api/alerts:\n");
-      n.suppressedIds().forEach(id -> b.append("  ").append(id).append('\n'));
+      n.alerts()
+          .forEach(
+              a ->
+                  b.append("  [")
+                      .append(a.severity())
+                      .append("] ")
+                      .append(a.title())
+                      .append(" (")
+                      .append(a.status().id())
+                      .append(", alert ")
+                      .append(a.id())
+                      .append(")\n"));
       return b.toString();
     }
     for (Alert a : n.alerts()) {
@@ -52,7 +63,18 @@ final class EmailBodies {
           .append(n.suppressedCount())
           .append(
               " alerts were held back by the rate limit. They are all in GET /api/alerts.</p><ul>");
-      n.suppressedIds().forEach(id -> b.append("<li>").append(esc(id)).append("</li>"));
+      n.alerts()
+          .forEach(
+              a ->
+                  b.append("<li>[")
+                      .append(a.severity())
+                      .append("] ")
+                      .append(esc(a.title()))
+                      .append(" (")
+                      .append(a.status().id())
+                      .append(", alert ")
+                      .append(esc(a.id()))
+                      .append(")</li>"));
       return b.append("</ul></body></html>").toString();
     }
     b.append("<table border=\"1\" cellpadding=\"4\"><tr><th>severity</th><th>alert</th>")

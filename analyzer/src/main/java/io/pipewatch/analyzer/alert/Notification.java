@@ -8,7 +8,8 @@ import java.util.List;
  * when it was queued, without their logs), the group it belongs to, when it was queued ({@code
  * createdMillis}) and when the earliest signal behind it reached the router ({@code raisedMillis},
  * the start of its delivery latency). A summary names how many alerts the rate limit held back
- * ({@code suppressedCount}) and their ids.
+ * ({@code suppressedCount}) and their ids, and carries those alerts as they stood when the window
+ * ended, so that it names each of them.
  */
 public record Notification(
     String id,
@@ -34,6 +35,15 @@ public record Notification(
     SUMMARY
   }
 
+  /** "[SEVERITY] title (alert id)" of each alert {@code n} carries, separated by "; ". */
+  static String titles(Notification n) {
+    return String.join(
+        "; ",
+        n.alerts().stream()
+            .map(a -> "[" + a.severity() + "] " + a.title() + " (" + a.id() + ")")
+            .toList());
+  }
+
   /** The ids of the alerts it tells about. */
   public List<String> alertIds() {
     return alerts.stream().map(Alert::id).toList();
@@ -42,7 +52,11 @@ public record Notification(
   /** A one-line subject: "[CRITICAL] CPU saturated on host/x" or "12 more alerts". */
   public String subject() {
     if (kind == Kind.SUMMARY) {
-      return suppressedCount + " more alerts (rate limit of channel " + channel + ")";
+      return suppressedCount
+          + " more alerts (rate limit of channel "
+          + channel
+          + "): "
+          + titles(this);
     }
     Alert first = alerts.get(0);
     String prefix = kind == Kind.RESOLVED ? "[RESOLVED] " : "[" + first.severity() + "] ";

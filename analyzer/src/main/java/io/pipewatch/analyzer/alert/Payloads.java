@@ -84,8 +84,7 @@ final class Payloads {
       labels.put("channel", n.channel());
       Map<String, String> annotations = new LinkedHashMap<>();
       annotations.put("summary", n.subject());
-      annotations.put(
-          "description", "held back by the rate limit: " + String.join(", ", n.suppressedIds()));
+      annotations.put("description", "held back by the rate limit: " + Notification.titles(n));
       alerts.add(amAlert("firing", labels, annotations, n.createdMillis(), 0, externalUrl, n.id()));
     } else {
       for (Alert a : n.alerts()) {

@@ -2,6 +2,10 @@ package io.pipewatch.analyzer.alert;
 
 import io.pipewatch.analyzer.AlertRouter;
 import io.pipewatch.analyzer.AlertRouter.Collaborators;
+import io.pipewatch.analyzer.Bottleneck;
+import io.pipewatch.analyzer.BottleneckBoard;
+import io.pipewatch.analyzer.FailurePattern;
+import io.pipewatch.analyzer.FleetAnalyzer;
 import io.pipewatch.analyzer.Severity;
 import io.pipewatch.collector.SourceDirectory;
 import java.time.Clock;
@@ -27,6 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
  * The {@link AlertRouter}'s actor: hands every input to the {@link AlertEngine}, writes the events
@@ -76,6 +81,29 @@ public final class RouterActor extends AbstractBehavior<Object> {
   private record FiguresSeen(SourceDirectory.NodeFigures figures)
       implements NoSerializationVerificationNeeded {}
 
+  private enum CheckLeases implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  private record BoardsListed(Receptionist.Listing listing)
+      implements NoSerializationVerificationNeeded {}
+
+  /** A board's bottlenecks in lease round {@code round}; its patterns are asked next. */
+  private record BottlenecksHeld(
+      long round, ActorRef<BottleneckBoard.Command> board, List<Bottleneck> bottlenecks)
+      implements NoSerializationVerificationNeeded {}
+
+  /** A board's answer in lease round {@code round}. */
+  private record BoardAnswered(
+      long round, List<Bottleneck> bottlenecks, List<FailurePattern> patterns)
+      implements NoSerializationVerificationNeeded {}
+
+  /** A board that did not answer in time in lease round {@code round}. */
+  private record BoardSilent(long round) implements NoSerializationVerificationNeeded {}
+
+  /** How long a board may take to say what it holds. */
+  private static final Duration BOARD_TIMEOUT = Duration.ofSeconds(1);
+
   private final AlertSettings settings;
   private final Collaborators with;
   private final Clock clock;
@@ -100,6 +128,13 @@ public final class RouterActor extends AbstractBehavior<Object> {
   private final AlertChanges changes = new AlertChanges();
 
   private long raised;
+
+  /** The lease round under way: its number, answers still awaited, causes held so far. */
+  private long leaseRound;
+
+  private int leaseAwaited;
+  private boolean leaseComplete;
+  private final List<AlertEngine.HeldCause> leaseHeld = new ArrayList<>();
 
   /** The router's behavior (see {@link AlertRouter#create}). */
   public static Behavior<AlertRouter.Command> create(AlertSettings settings, Collaborators with) {
@@ -171,6 +206,9 @@ public final class RouterActor extends AbstractBehavior<Object> {
                       r.snapshot().outbox().size(),
                       r.snapshot().silences().size());
               engine.book().outbox().forEach(this::dispatch);
+              for (AlertSignal resumed : system.resume(engine.book().alerts())) {
+                handle(engine.onSignal(resumed, now()));
+              }
               return stash.unstashAll(this);
             })
         .onMessageEquals(
@@ -204,6 +242,7 @@ public final class RouterActor extends AbstractBehavior<Object> {
     if (with.sourceDirectory() != null && with.systemPollInterval() != null) {
       timers.startTimerWithFixedDelay(PollSystem.INSTANCE, with.systemPollInterval());
     }
+    timers.startTimerWithFixedDelay(CheckLeases.INSTANCE, settings.leaseCheckInterval());
   }
 
   private static String newId() {
@@ -225,7 +264,8 @@ public final class RouterActor extends AbstractBehavior<Object> {
         .onMessage(
             AlertRouter.GetAlert.class,
             m -> {
-              m.replyTo().tell(new AlertRouter.Found(engine.book().alert(m.id())));
+              m.replyTo()
+                  .tell(new AlertRouter.Found(engine.withLease(engine.book().alert(m.id()))));
               return this;
             })
         .onMessage(
@@ -291,6 +331,11 @@ public final class RouterActor extends AbstractBehavior<Object> {
             ChannelWorker.Health.class,
             m -> raiseSystem(system.channel(m.channel(), m.failing(), m.detail())))
         .onMessageEquals(RecoveryTimeout.INSTANCE, () -> this)
+        .onMessageEquals(CheckLeases.INSTANCE, this::onCheckLeases)
+        .onMessage(BoardsListed.class, this::onBoards)
+        .onMessage(BottlenecksHeld.class, this::onBottlenecksHeld)
+        .onMessage(BoardAnswered.class, this::onBoardAnswered)
+        .onMessage(BoardSilent.class, this::onBoardSilent)
         .build();
   }
 
@@ -372,6 +417,95 @@ public final class RouterActor extends AbstractBehavior<Object> {
       }
     }
     return this;
+  }
+
+  // ---- leases ----
+
+  /**
+   * Asks every node's bottleneck board what it holds; a round that has not heard from every board
+   * by the next check confirms what it heard but resolves nothing. With no board in the cluster (a
+   * router on its own) nothing is leased.
+   */
+  private Behavior<Object> onCheckLeases() {
+    if (leaseAwaited > 0) {
+      finishLeaseRound(false);
+    }
+    getContext()
+        .getSystem()
+        .receptionist()
+        .tell(
+            Receptionist.find(
+                BottleneckBoard.SERVICE_KEY,
+                getContext().messageAdapter(Receptionist.Listing.class, BoardsListed::new)));
+    return this;
+  }
+
+  private Behavior<Object> onBoards(BoardsListed m) {
+    Set<ActorRef<BottleneckBoard.Command>> boards =
+        m.listing().getServiceInstances(BottleneckBoard.SERVICE_KEY);
+    if (boards.isEmpty() || leaseAwaited > 0) {
+      return this;
+    }
+    long round = ++leaseRound;
+    leaseAwaited = boards.size();
+    leaseComplete = true;
+    leaseHeld.clear();
+    for (ActorRef<BottleneckBoard.Command> board : boards) {
+      getContext()
+          .ask(
+              BottleneckBoard.Bottlenecks.class,
+              board,
+              BOARD_TIMEOUT,
+              r -> new BottleneckBoard.GetBottlenecks(null, null, 0, r),
+              (b, failure) ->
+                  b == null
+                      ? new BoardSilent(round)
+                      : new BottlenecksHeld(round, board, b.bottlenecks()));
+    }
+    return this;
+  }
+
+  /** With a board's bottlenecks in hand, asks the same board for its patterns. */
+  private Behavior<Object> onBottlenecksHeld(BottlenecksHeld m) {
+    getContext()
+        .ask(
+            FleetAnalyzer.Patterns.class,
+            m.board(),
+            BOARD_TIMEOUT,
+            BottleneckBoard.GetPatterns::new,
+            (p, failure) ->
+                p == null
+                    ? new BoardSilent(m.round())
+                    : new BoardAnswered(m.round(), m.bottlenecks(), p.active()));
+    return this;
+  }
+
+  private Behavior<Object> onBoardAnswered(BoardAnswered m) {
+    if (m.round() == leaseRound && leaseAwaited > 0) {
+      leaseHeld.addAll(analysis.held(m.bottlenecks(), m.patterns()));
+      answeredOne();
+    }
+    return this;
+  }
+
+  private Behavior<Object> onBoardSilent(BoardSilent m) {
+    if (m.round() == leaseRound && leaseAwaited > 0) {
+      leaseComplete = false;
+      answeredOne();
+    }
+    return this;
+  }
+
+  private void answeredOne() {
+    if (--leaseAwaited == 0) {
+      finishLeaseRound(leaseComplete);
+    }
+  }
+
+  private void finishLeaseRound(boolean complete) {
+    leaseAwaited = 0;
+    handle(engine.reconcile(List.copyOf(leaseHeld), complete, now()));
+    leaseHeld.clear();
   }
 
   private Behavior<Object> onSources(SourcesSeen m) {

@@ -24,6 +24,36 @@ final class SystemSignals {
     this.settings = settings;
   }
 
+  /**
+   * After a restart, picks up the system alerts still open in the recovered {@code alerts}: stale
+   * sources and ingest refusals resolve at the next poll unless they still hold; journal and
+   * channel alerts resolve now (the journal just answered; a channel still failing reports again).
+   * Returns the signals to apply now.
+   */
+  List<AlertSignal> resume(Iterable<Alert> alerts) {
+    List<AlertSignal> now = new ArrayList<>();
+    for (Alert a : alerts) {
+      if (!a.active() || !"system".equals(a.labels().get("origin"))) {
+        continue;
+      }
+      String what = a.labels().getOrDefault("alertname", "");
+      switch (what) {
+        case "source-stale" -> staleBefore.add(a.source());
+        case "ingest-refusing" -> refusing = true;
+        case "journal-down" -> now.add(journal(false, "the journal answered at start"));
+        case "channel-failing" -> {
+          String channel = a.labels().get("failing-channel");
+          if (channel != null) {
+            now.add(channel(channel, false, "restarted"));
+          }
+        }
+        default -> {}
+      }
+    }
+    now.removeIf(java.util.Objects::isNull);
+    return now;
+  }
+
   AlertSignal journal(boolean down, String detail) {
     return settings.journalDown()
         ? signal(

@@ -127,7 +127,7 @@ class AlertEngineTest {
 
   @Test
   void flappingNotifiesAtMostOncePerCooldownAndItsResolutionOnce() {
-    AlertEngine engine = engine(settings(""));
+    AlertEngine engine = engine(settings("pipewatch.alerts.cooldown = 5m"));
     // 20 open/resolve cycles within 5 minutes: one every 15 s, open for 5 s
     for (int i = 0; i < 20; i++) {
       long open = T0 + i * 15 * SECOND;
@@ -147,7 +147,7 @@ class AlertEngineTest {
     assertThat(alert.history()).hasSize(40);
     assertThat(suppressed("webhook"))
         .hasSize(19)
-        .allSatisfy(s -> assertThat(s.reason()).isEqualTo("cooldown"));
+        .allSatisfy(s -> assertThat(s.reason()).startsWith("cooldown until "));
 
     // after the cooldown, a new firing notifies again
     long later = T0 + 20 * 15 * SECOND + 5 * MINUTE;
@@ -170,10 +170,11 @@ class AlertEngineTest {
 
   @Test
   void thirtyAlertsInAMinuteGiveTenNotificationsAndOneSummaryAndAllAreKept() {
-    AlertEngine engine = engine(settings(""));
+    AlertEngine engine =
+        engine(settings("pipewatch.alerts.channel-defaults.immediate-severity = warning"));
     for (int i = 0; i < 30; i++) {
       long at = T0 + i * 2 * SECOND;
-      events.addAll(engine.onSignal(signal("svc-" + i, "cpu", Severity.CRITICAL, true), at));
+      events.addAll(engine.onSignal(signal("svc-" + i, "cpu", Severity.WARNING, true), at));
       events.addAll(engine.onTick(at + 100));
     }
     assertThat(queued("webhook")).hasSize(10);
@@ -188,6 +189,14 @@ class AlertEngineTest {
     assertThat(summary.kind()).isEqualTo(Notification.Kind.SUMMARY);
     assertThat(summary.suppressedCount()).isEqualTo(20);
     assertThat(summary.subject()).startsWith("20 more alerts");
+    // the summary names what it carries: each held alert, by title
+    assertThat(summary.alerts())
+        .extracting(Alert::title)
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(10, 30)
+                .mapToObj(i -> "cpu bottleneck on svc-" + i)
+                .toList());
+    assertThat(summary.subject()).contains("cpu bottleneck on svc-10", "cpu bottleneck on svc-29");
 
     AlertQuery.Page all = engine.query(new AlertQuery(null, null, null, 0, 0, 100));
     assertThat(all.total()).isEqualTo(30);

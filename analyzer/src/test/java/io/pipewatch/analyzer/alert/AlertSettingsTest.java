@@ -22,7 +22,13 @@ class AlertSettingsTest {
   @Test
   void defaultsAreTheIssuesDefaults() {
     AlertSettings s = read("");
-    assertThat(s.cooldown()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(s.cooldown()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.lease()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(s.demoSources()).isEmpty();
+    assertThat(s.channels())
+        .filteredOn(AlertSettings.ChannelSettings::demo)
+        .extracting(AlertSettings.ChannelSettings::name)
+        .containsExactlyInAnyOrder("dashboard", "log");
     // without a webhook URL or an SMTP host only log and dashboard run
     assertThat(s.channels())
         .extracting(AlertSettings.ChannelSettings::name)
