@@ -22,8 +22,8 @@ class AlertSettingsTest {
   @Test
   void defaultsAreTheIssuesDefaults() {
     AlertSettings s = read("");
-    assertThat(s.cooldown()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(s.lease()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(s.cooldown()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.lease()).isEqualTo(Duration.ofSeconds(25));
     assertThat(s.demoSources()).isEmpty();
     assertThat(s.channels())
         .filteredOn(AlertSettings.ChannelSettings::demo)

@@ -25,6 +25,10 @@ class AlertTruthTest {
   private static final long SECOND = 1000;
   private static final long MINUTE = 60 * SECOND;
 
+  /** The lease and cooldown these tests reason with (not the defaults, which may move). */
+  private static final String TIMES =
+      "pipewatch.alerts.lease.duration = 20s\npipewatch.alerts.cooldown = 1m\n";
+
   private final List<AlertEvent> events = new ArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
 
@@ -57,7 +61,8 @@ class AlertTruthTest {
 
   @Test
   void aNewCriticalSourceGetsThroughAStormAndTheStormArrivesGroupedWithinTheLimit() {
-    AlertEngine engine = engine(settings("pipewatch.alerts.channel-defaults.group-wait = 1s"));
+    AlertEngine engine =
+        engine(settings(TIMES + "pipewatch.alerts.channel-defaults.group-wait = 1s"));
     // 200 alerts from 50 sources in 10 s: four kinds per source, warnings and criticals mixed
     String[] kinds = {"cpu", "memory", "io", "queue"};
     int n = 0;
@@ -148,7 +153,7 @@ class AlertTruthTest {
 
   @Test
   void anAlertWhoseCauseNoBoardHoldsResolvesWhenItsLeaseEnds() {
-    AlertEngine engine = engine(settings(""));
+    AlertEngine engine = engine(settings(TIMES));
     events.addAll(engine.onSignal(signal("svc", "io", Severity.CRITICAL, true), T0));
     // boards hold it for a while: confirmed
     events.addAll(
@@ -175,11 +180,11 @@ class AlertTruthTest {
 
   @Test
   void alertsRecoveredAfterARestartStartTheirLeaseWhenTheRouterFirstLooks() {
-    AlertEngine before = engine(settings(""));
+    AlertEngine before = engine(settings(TIMES));
     events.addAll(before.onSignal(signal("svc", "io", Severity.CRITICAL, true), T0));
     // a new engine over the same book: the router restarted an hour later
     AlertEngine after =
-        new AlertEngine(settings(""), before.book(), () -> "id-" + ids.incrementAndGet());
+        new AlertEngine(settings(TIMES), before.book(), () -> "id-" + ids.incrementAndGet());
     long restart = T0 + 60 * MINUTE;
     events.addAll(after.reconcile(List.of(), true, restart));
     assertThat(only(after, "svc").status()).isEqualTo(AlertStatus.FIRING);
@@ -189,10 +194,10 @@ class AlertTruthTest {
 
   @Test
   void aCauseStillPresentAfterARestartKeepsItsAlertFiringWithoutANewNotification() {
-    AlertEngine before = engine(settings(""));
+    AlertEngine before = engine(settings(TIMES));
     events.addAll(before.onSignal(signal("svc", "io", Severity.CRITICAL, true), T0));
     AlertEngine after =
-        new AlertEngine(settings(""), before.book(), () -> "id-" + ids.incrementAndGet());
+        new AlertEngine(settings(TIMES), before.book(), () -> "id-" + ids.incrementAndGet());
     long restart = T0 + 10 * MINUTE;
     for (long t = restart; t < restart + MINUTE; t += 2 * SECOND) {
       events.addAll(after.reconcile(List.of(held("svc", "io", Severity.CRITICAL, t)), true, t));
@@ -205,7 +210,7 @@ class AlertTruthTest {
 
   @Test
   void aCauseABoardHoldsWithoutAnAlertOpensOneButAnOperatorsCloseSticks() {
-    AlertEngine engine = engine(settings(""));
+    AlertEngine engine = engine(settings(TIMES));
     events.addAll(
         engine.reconcile(List.of(held("svc", "memory", Severity.CRITICAL, T0)), true, T0 + 1));
     Alert opened = only(engine, "svc");
@@ -229,7 +234,7 @@ class AlertTruthTest {
 
   @Test
   void anAcknowledgedAlertResolvesWhenItsCauseClearsAndTheNextOccurrenceIsNotified() {
-    AlertEngine engine = engine(settings(""));
+    AlertEngine engine = engine(settings(TIMES));
     events.addAll(engine.onSignal(signal("host/h", "cpu", Severity.CRITICAL, true), T0));
     Alert alert = only(engine, "host/h");
     engine.acknowledge(alert.id(), "ana", "looking", T0 + SECOND);
@@ -254,7 +259,7 @@ class AlertTruthTest {
 
   @Test
   void anOccurrenceWithinTheCooldownIsNotifiedWhenTheCooldownEndsNotDropped() {
-    AlertEngine engine = engine(settings(""));
+    AlertEngine engine = engine(settings(TIMES));
     events.addAll(engine.onSignal(signal("host/h", "cpu", Severity.CRITICAL, true), T0));
     events.addAll(
         engine.onSignal(signal("host/h", "cpu", Severity.CRITICAL, false), T0 + 5 * SECOND));
@@ -275,7 +280,7 @@ class AlertTruthTest {
 
   @Test
   void anAcknowledgedAlertThatGetsWorseIsNotifiedAgain() {
-    AlertEngine engine = engine(settings(""));
+    AlertEngine engine = engine(settings(TIMES));
     events.addAll(engine.onSignal(signal("host/h", "cpu", Severity.CRITICAL, true), T0));
     engine.acknowledge(only(engine, "host/h").id(), "ana", "looking", T0 + SECOND);
     events.addAll(engine.drain());
