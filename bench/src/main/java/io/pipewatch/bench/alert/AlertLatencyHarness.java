@@ -153,7 +153,7 @@ public final class AlertLatencyHarness {
       }
       if (receiver.firstSince(host, "cpu", Long.MIN_VALUE) != null) {
         // the host's CPU was already notified by this server (saturated during its warm-up): a
-        // new saturation within the 5 min cooldown is held back by design, not a latency
+        // new saturation within the cooldown is held back until it ends, not a latency
         System.out.printf("host trial %d: host CPU already notified at start-up%n", trial);
         return null;
       }
