@@ -206,7 +206,7 @@ wait "$server_pid" && code=0 || code=$?
 stop_ns=$((t_gone - t_term))
 say "SIGTERM -> no process left: $(secs $stop_ns) s (bound $STOP_WITHIN s; exit code $code; load $(load))"
 grep -E 'Pipewatch stopped|Cassandra \(pid [0-9]+\) stopped' "$work/run.log" | sed 's/^/  | /' || true
-if [ "$code" != 0 ] && [ "$code" != 143 ]; then
+if [ "$code" != 0 ]; then
   say "FAIL: the server exited with $code after SIGTERM"
   exit 1
 fi

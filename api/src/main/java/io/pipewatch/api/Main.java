@@ -2,9 +2,11 @@ package io.pipewatch.api;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
 import io.pipewatch.collector.settings.InvalidSettingException;
 import io.pipewatch.persistence.CassandraPersistence;
 import io.pipewatch.persistence.PersistenceSettings;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -26,7 +28,12 @@ import org.slf4j.LoggerFactory;
  * mvn -pl api -am compile exec:java -Dexec.args=cassandra   # only a Cassandra, for several nodes
  * </pre>
  *
- * Exit codes: 0 after a normal shutdown, 1 when start-up fails, 2 for a bad configuration.
+ * Options: {@code --help}, {@code --version}, {@code --check-config} (prints the effective {@code
+ * pipewatch.*} settings with where each comes from, and fails on an unknown one). An unknown key
+ * under {@code pipewatch.} stops start-up too, naming the nearest known key.
+ *
+ * <p>Exit codes: 0 after a normal shutdown (SIGTERM and Ctrl-C included), 1 when start-up fails, 2
+ * for a bad configuration or a bad option.
  */
 public final class Main {
   static final int EXIT_FAILED = 1;
@@ -41,19 +48,91 @@ public final class Main {
         }
       };
 
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
+  /** Not a static field: the log format is chosen in {@code main}, before logging starts. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Main.class);
+  }
 
   private Main() {}
 
+  static final String USAGE =
+      """
+      usage: pipewatch [--help | --version | --check-config | cassandra]
+
+        (no option)     start a node: HTTP on 8080, an embedded Cassandra unless one is
+                        configured, the demo pipeline unless PIPEWATCH_DEMO=false
+        cassandra       run only the embedded Cassandra (for several nodes on one machine)
+        --check-config  print the effective pipewatch.* settings and where each comes from;
+                        exit 2 on an unknown or invalid setting
+        --version       print the version
+        --help          print this text
+
+      Configuration: ./application.conf, or the file named by PIPEWATCH_CONFIG, or
+      -Dconfig.file; environment variables as listed in docs. PIPEWATCH_LOG_FORMAT=json logs
+      one JSON object a line. Exit codes: 0 after a normal stop (SIGTERM, Ctrl-C), 1 when
+      start-up fails, 2 for a bad configuration or option.
+      """;
+
   public static void main(String[] args) {
+    String option = args.length > 0 ? args[0] : "";
+    switch (option) {
+      case "--help", "-h" -> {
+        System.out.print(USAGE);
+        System.exit(0);
+        return;
+      }
+      case "--version" -> {
+        System.out.println("pipewatch " + version());
+        System.exit(0);
+        return;
+      }
+      case "", "cassandra", "--check-config" -> {}
+      default -> {
+        System.err.println("pipewatch: unknown option " + option + "\n\n" + USAGE);
+        System.exit(EXIT_BAD_CONFIG);
+        return;
+      }
+    }
+    String logFormat = System.getenv("PIPEWATCH_LOG_FORMAT");
+    if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+      System.err.println(
+          "pipewatch: PIPEWATCH_LOG_FORMAT must be text or json, not '" + logFormat + "'");
+      System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+    if ("json".equals(logFormat) && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
     ServerSettings settings;
     Config config;
     try {
       config = ServerConfig.load();
+      List<ConfigKeys.Unknown> unknown = ConfigKeys.unknown(config, ConfigKeys.reference());
+      if (!unknown.isEmpty()) {
+        unknown.forEach(u -> System.err.println("pipewatch: " + u.message()));
+        System.exit(EXIT_BAD_CONFIG);
+        return;
+      }
       settings = ServerSettings.create(config);
     } catch (InvalidSettingException | ConfigException e) {
       System.err.println("pipewatch: " + oneLine(e.getMessage()));
       System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+    if (option.equals("--check-config")) {
+      ConfigKeys.leaves(config.getObject(ConfigKeys.ROOT), ConfigKeys.ROOT)
+          .forEach(
+              (key, value) ->
+                  System.out.println(
+                      key
+                          + " = "
+                          + (key.contains("password") || key.contains("token")
+                              ? "(hidden)"
+                              : value.render(ConfigRenderOptions.concise()))
+                          + "    # "
+                          + value.origin().description()));
+      System.out.println("pipewatch: configuration OK");
+      System.exit(0);
       return;
     }
     if (args.length > 0 && "cassandra".equals(args[0])) {
@@ -68,10 +147,11 @@ public final class Main {
     CassandraPersistence storage;
     try {
       if (settings.persistence().mode() == PersistenceSettings.Mode.EMBEDDED) {
-        log.info(
-            "Starting the embedded Cassandra in {} (set PIPEWATCH_CASSANDRA_CONTACT_POINTS to use"
-                + " an existing cluster)",
-            settings.persistence().embedded().dataDir().toAbsolutePath().normalize());
+        log()
+            .info(
+                "Starting the embedded Cassandra in {} (set PIPEWATCH_CASSANDRA_CONTACT_POINTS to use"
+                    + " an existing cluster)",
+                settings.persistence().embedded().dataDir().toAbsolutePath().normalize());
       }
       storage = CassandraPersistence.open(settings.persistence());
     } catch (RuntimeException e) {
@@ -98,6 +178,7 @@ public final class Main {
       System.exit(EXIT_FAILED);
       return;
     }
+    stopOnSignals(system);
     ClusterFormation.start(system, settings.cluster())
         .exceptionally(
             failure -> {
@@ -134,10 +215,48 @@ public final class Main {
     system.getWhenTerminated().toCompletableFuture().join();
     CoordinatedShutdown.Reason reason =
         CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().orElse(null);
-    log.info("Pipewatch stopped ({})", reason);
+    log().info("Pipewatch stopped ({})", reason);
     storage.close();
     System.exit(
         reason == HttpServer.BIND_FAILED || reason == MANAGEMENT_BIND_FAILED ? EXIT_FAILED : 0);
+  }
+
+  /** Shutdown reason when SIGTERM or SIGINT arrived. */
+  static final CoordinatedShutdown.Reason SIGNALLED =
+      new CoordinatedShutdown.Reason() {
+        @Override
+        public String toString() {
+          return "stop signal";
+        }
+      };
+
+  /**
+   * SIGTERM and SIGINT run the coordinated shutdown, after which {@code main} exits 0, as
+   * documented; left to the JVM, a signal ends the process with 128 + its number.
+   */
+  private static void stopOnSignals(ActorSystem<?> system) {
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name),
+            signal -> CoordinatedShutdown.get(Adapter.toClassic(system)).runAll(SIGNALLED));
+      } catch (IllegalArgumentException notOnThisPlatform) {
+        // the JVM's default handling stays
+      }
+    }
+  }
+
+  /** The version this build was made from ({@code pipewatch-build.properties}). */
+  static String version() {
+    try (java.io.InputStream in = Main.class.getResourceAsStream("/pipewatch-build.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   static String oneLine(String message) {

@@ -3,7 +3,7 @@ package io.pipewatch.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,25 +21,37 @@ class MainStartupFailureIT {
 
   private static Outcome runMain(Map<String, String> env, String... jvmArgs)
       throws IOException, InterruptedException {
+    return runMain(env, List.of(jvmArgs), List.of());
+  }
+
+  private static Outcome runMain(Map<String, String> env, List<String> jvmArgs, List<String> args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.addAll(List.of(jvmArgs));
+    command.addAll(jvmArgs);
     command.add(Main.class.getName());
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("PIPEWATCH_"));
     builder.environment().putAll(env);
+    // to files, not pipes: a long answer (--check-config) must not block on a full pipe
+    Path out = Files.createTempFile("main-out", ".txt");
+    Path err = Files.createTempFile("main-err", ".txt");
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process process = builder.start();
     process.getOutputStream().close();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("Main did not stop on a bad setting within 60 s");
     }
-    return new Outcome(
-        process.exitValue(),
-        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-        new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    try {
+      return new Outcome(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
   }
 
   @Test
@@ -89,5 +101,57 @@ class MainStartupFailureIT {
         .startsWith("pipewatch: Invalid setting 'pipewatch.persistence.contact-points'")
         .contains("discovery is config")
         .contains("an embedded Cassandra belongs to one node");
+  }
+
+  @Test
+  void helpAndVersionAnswerAndExitZeroWithoutStartingAnything() throws Exception {
+    Outcome help = runMain(Map.of(), List.of(), List.of("--help"));
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.stdout()).startsWith("usage: pipewatch").contains("--check-config");
+
+    Outcome version = runMain(Map.of(), List.of(), List.of("--version"));
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.stdout().strip()).matches("pipewatch \\d+\\.\\d+\\.\\d+.*");
+  }
+
+  @Test
+  void aBadOptionIsRefusedWithTheUsage() throws Exception {
+    Outcome outcome = runMain(Map.of(), List.of(), List.of("--verison"));
+    assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
+    assertThat(outcome.stderr())
+        .startsWith("pipewatch: unknown option --verison")
+        .contains("usage");
+  }
+
+  @Test
+  void checkConfigPrintsTheEffectiveSettingsWithTheirSources() throws Exception {
+    Outcome outcome =
+        runMain(
+            Map.of("PIPEWATCH_HTTP_PORT", "8123"),
+            List.of("-Dpipewatch.alerts.cooldown=45s"),
+            List.of("--check-config"));
+    assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
+    assertThat(outcome.stdout())
+        .contains("pipewatch.api.http.port = \"8123\"    # env variables")
+        .contains("pipewatch.alerts.cooldown = \"45s\"    # system properties")
+        .contains("pipewatch: configuration OK");
+    assertThat(outcome.stdout().lines().filter(l -> l.startsWith("pipewatch.")).count())
+        .isGreaterThan(100);
+  }
+
+  @Test
+  void aMisspelledKeyStopsStartUpNamingTheNearestKnownOne() throws Exception {
+    Outcome outcome = runMain(Map.of(), "-Dpipewatch.alerts.coooldown=1m");
+    assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
+    assertThat(outcome.stderr().strip())
+        .startsWith("pipewatch: unknown setting pipewatch.alerts.coooldown")
+        .endsWith("did you mean pipewatch.alerts.cooldown?");
+  }
+
+  @Test
+  void anUnknownLogFormatIsRefused() throws Exception {
+    Outcome outcome = runMain(Map.of("PIPEWATCH_LOG_FORMAT", "xml"));
+    assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
+    assertThat(outcome.stderr()).contains("PIPEWATCH_LOG_FORMAT must be text or json");
   }
 }
