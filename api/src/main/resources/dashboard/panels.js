@@ -43,8 +43,9 @@ export function renderAlerts(alerts, { onChange, onError }) {
   const rows = alerts.map((a) => {
     const id = encodeURIComponent(a.id);
     const labels = a.labels || {};
-    const matchers = ['alertname=' + (labels.alertname || labels.kind || a.fingerprint)];
-    if (labels.source) matchers.push('source=' + labels.source);
+    // structured matchers: a label value is a value, whatever characters it holds
+    const matchers = [{ name: 'alertname', value: labels.alertname || labels.kind || a.fingerprint, isRegex: false, isEqual: true }];
+    if (labels.source) matchers.push({ name: 'source', value: labels.source, isRegex: false, isEqual: true });
     const actions = el('td', { class: 'actions' });
     if (a.status === 'firing') {
       actions.append(el('button', { type: 'button', 'data-action': 'ack',
@@ -53,7 +54,7 @@ export function renderAlerts(alerts, { onChange, onError }) {
     if (a.status !== 'resolved') {
       actions.append(' ', el('button', { type: 'button', 'data-action': 'resolve',
         onclick: act(() => post('/api/alerts/' + id + '/resolve', { who: 'dashboard', note: 'resolved on the dashboard' })) }, 'Resolve'));
-      actions.append(' ', el('button', { type: 'button', 'data-action': 'silence', title: 'silence ' + matchers.join(', ') + ' for 1 h',
+      actions.append(' ', el('button', { type: 'button', 'data-action': 'silence', title: 'silence ' + matchers.map(m => m.name + '=' + m.value).join(', ') + ' for 1 h',
         onclick: act(() => post('/api/silences', { matchers, duration: '1h', createdBy: 'dashboard', comment: 'silenced from the dashboard: ' + a.title })) }, 'Silence 1 h'));
     }
     return el('tr', { 'data-id': a.id, 'data-status': a.status },

@@ -55,6 +55,15 @@ public final class AlertRouter {
   public record Raise(AlertSignal signal) implements Command {}
 
   /**
+   * Signals from outside (Alertmanager's webhook): all taken, or none when they would open more
+   * active alerts from outside than {@code retention.max-active-incoming}; answers {@link Taken}.
+   */
+  public record RaiseAll(List<AlertSignal> signals, ActorRef<Taken> replyTo) implements Command {}
+
+  /** Whether the signals were taken: {@code refusal} null, or why not. */
+  public record Taken(String refusal) implements CborSerializable {}
+
+  /**
    * Raises a test alert (severity default critical; {@code channel} null: every channel routed)
    * through routing like any alert; answers the alert.
    */

@@ -29,7 +29,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  * origin = alertmanager} and a {@code source} (the {@code source}, {@code instance} or {@code job}
  * label), severity from the {@code severity} label (warning when absent or unknown), title from the
  * {@code summary} annotation (else {@code alertname}). Answers 200 {@code {"firing", "resolved"}}
- * once the router has them; a bad payload 400 naming the field.
+ * once the router has them; a bad payload 400 naming the field (at most {@value #MAX_ALERTS}
+ * alerts, {@value #MAX_LABELS} labels and annotations each, names of {@value #MAX_NAME} and values
+ * of {@value #MAX_VALUE} characters); 429 when it would open more active alerts from outside than
+ * the router keeps ({@code pipewatch.alerts.retention.max-active-incoming}).
  */
 final class IncomingAlertRoutes {
   /** The label every alert from Alertmanager carries. */
@@ -84,19 +87,26 @@ final class IncomingAlertRoutes {
                             AlertRoutes.checked(
                                 () -> {
                                   List<AlertSignal> signals = signals(payload);
-                                  signals.forEach(s -> router.tell(new AlertRouter.Raise(s)));
                                   int firing =
                                       (int) signals.stream().filter(AlertSignal::firing).count();
                                   Received r = new Received(firing, signals.size() - firing);
-                                  // the router answers after the signals told before (one sender)
                                   return ErrorHandling.answer(
                                       AskPattern.ask(
                                           router,
-                                          AlertRouter.GetSummary::new,
+                                          (ActorRef<AlertRouter.Taken> to) ->
+                                              new AlertRouter.RaiseAll(signals, to),
                                           timeout,
                                           system.scheduler()),
-                                      (AlertRouter.Summary s) ->
-                                          complete(StatusCodes.OK, r, JsonSupport.marshaller()),
+                                      (AlertRouter.Taken taken) ->
+                                          taken.refusal() == null
+                                              ? complete(
+                                                  StatusCodes.OK, r, JsonSupport.marshaller())
+                                              : ErrorHandling.error(
+                                                  StatusCodes.TOO_MANY_REQUESTS,
+                                                  new ApiError(
+                                                      "too many active alerts from outside",
+                                                      "alerts",
+                                                      taken.refusal())),
                                       "the alert router",
                                       timeout);
                                 }))));
@@ -109,6 +119,10 @@ final class IncomingAlertRoutes {
     }
     if (p.alerts() == null) {
       throw new AlertRequests.Invalid("alerts", "expected an array of alerts");
+    }
+    if (p.alerts().size() > MAX_ALERTS) {
+      throw new AlertRequests.Invalid(
+          "alerts", "at most " + MAX_ALERTS + " alerts a request, got " + p.alerts().size());
     }
     List<AlertSignal> out = new ArrayList<>();
     for (int i = 0; i < p.alerts().size(); i++) {
@@ -131,6 +145,8 @@ final class IncomingAlertRoutes {
       throw new AlertRequests.Invalid(at + ".labels.alertname", "must not be empty");
     }
     Map<String, String> annotations = a.annotations() == null ? Map.of() : a.annotations();
+    bounded(a.labels(), MAX_LABELS, at + ".labels");
+    bounded(annotations, MAX_LABELS, at + ".annotations");
     Map<String, String> labels = new LinkedHashMap<>();
     a.labels()
         .forEach(
@@ -166,6 +182,28 @@ final class IncomingAlertRoutes {
         evidence,
         List.of(source),
         null);
+  }
+
+  /** Caps on what one request may hold, so that no sender can fill the router's memory. */
+  static final int MAX_ALERTS = 1000;
+
+  static final int MAX_LABELS = 64;
+  static final int MAX_NAME = 128;
+  static final int MAX_VALUE = 4096;
+
+  private static void bounded(Map<String, String> entries, int max, String field) {
+    if (entries.size() > max) {
+      throw new AlertRequests.Invalid(field, "at most " + max + " entries, got " + entries.size());
+    }
+    for (Map.Entry<String, String> e : entries.entrySet()) {
+      if (e.getKey() != null && e.getKey().length() > MAX_NAME) {
+        throw new AlertRequests.Invalid(field, "a name longer than " + MAX_NAME + " characters");
+      }
+      if (e.getValue() != null && e.getValue().length() > MAX_VALUE) {
+        throw new AlertRequests.Invalid(
+            field + "." + e.getKey(), "longer than " + MAX_VALUE + " characters");
+      }
+    }
   }
 
   private static Severity severity(String label) {

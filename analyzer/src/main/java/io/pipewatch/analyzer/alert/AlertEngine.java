@@ -271,6 +271,36 @@ final class AlertEngine {
         s.channel());
   }
 
+  /**
+   * Null when {@code signals} from outside may be taken, else why not: they would open more active
+   * alerts from outside than {@code retention.max-active-incoming}.
+   */
+  String admit(List<AlertSignal> signals) {
+    long active =
+        book.alerts().stream()
+            .filter(a -> a.active() && INCOMING.equals(a.labels().get("origin")))
+            .count();
+    long opening =
+        signals.stream()
+            .filter(AlertSignal::firing)
+            .map(AlertSignal::fingerprint)
+            .distinct()
+            .filter(f -> book.latest(f) == null || !book.latest(f).active())
+            .count();
+    if (active + opening > settings.maxActiveIncoming()) {
+      return active
+          + " alerts from outside are active and this request would open "
+          + opening
+          + " more; the limit is "
+          + settings.maxActiveIncoming()
+          + " (pipewatch.alerts.retention.max-active-incoming)";
+    }
+    return null;
+  }
+
+  /** The origin label of alerts from outside. */
+  private static final String INCOMING = "alertmanager";
+
   /** An operator takes an alert. */
   Outcome acknowledge(String id, String who, String note, long now) {
     Alert alert = book.alert(id);

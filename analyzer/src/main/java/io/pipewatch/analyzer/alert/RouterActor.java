@@ -254,6 +254,16 @@ public final class RouterActor extends AbstractBehavior<Object> {
     return newReceiveBuilder()
         .onMessage(AlertRouter.AnalysisAlert.class, this::onAnalysis)
         .onMessage(AlertRouter.Raise.class, m -> handle(engine.onSignal(m.signal(), now())))
+        .onMessage(
+            AlertRouter.RaiseAll.class,
+            m -> {
+              String refusal = engine.admit(m.signals());
+              if (refusal == null) {
+                m.signals().forEach(signal -> handle(engine.onSignal(signal, now())));
+              }
+              m.replyTo().tell(new AlertRouter.Taken(refusal));
+              return this;
+            })
         .onMessage(AlertRouter.RaiseTest.class, this::onTest)
         .onMessage(
             AlertRouter.ListAlerts.class,
@@ -528,7 +538,12 @@ public final class RouterActor extends AbstractBehavior<Object> {
         s.detail(),
         s.atMillis(),
         s.atMillis() - s.notification().raisedMillis());
-    if (!s.delivered()) {
+    if (s.delivered()) {
+      AlertSignal cleared = system.delivered(s.notification().channel());
+      if (cleared != null) {
+        handle(engine.onSignal(cleared, now()));
+      }
+    } else {
       getContext()
           .getLog()
           .warn(

@@ -17,6 +17,7 @@ import java.util.Set;
 final class SystemSignals {
   private final AlertSettings.SystemAlerts settings;
   private final Set<String> staleBefore = new HashSet<>();
+  private final Set<String> failingBefore = new HashSet<>();
   private long refusedBefore = -1;
   private boolean refusing;
 
@@ -44,7 +45,7 @@ final class SystemSignals {
         case "channel-failing" -> {
           String channel = a.labels().get("failing-channel");
           if (channel != null) {
-            now.add(channel(channel, false, "restarted"));
+            failingBefore.add(channel);
           }
         }
         default -> {}
@@ -52,6 +53,14 @@ final class SystemSignals {
     }
     now.removeIf(java.util.Objects::isNull);
     return now;
+  }
+
+  /**
+   * A channel delivered: the clearing signal of its failing alert recovered at a restart (the
+   * channel's worker, new since, never saw it fail), else null.
+   */
+  AlertSignal delivered(String channel) {
+    return failingBefore.remove(channel) ? channel(channel, false, "delivered again") : null;
   }
 
   AlertSignal journal(boolean down, String detail) {
