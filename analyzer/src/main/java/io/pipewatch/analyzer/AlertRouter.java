@@ -108,11 +108,6 @@ public final class AlertRouter {
   /** Asks for the router's figures for /metrics. */
   public record GetFigures(ActorRef<AlertFigures> replyTo) implements Command {}
 
-  /** Asks for the number of analysis events received; answers {@link Summary}. */
-  public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
-
-  public record Summary(long raised) implements CborSerializable {}
-
   /**
    * What the router needs besides its settings: its channels by name, the node's source directory
    * to watch (null: no source and ingest system alerts) and how often, the clock, its persistence

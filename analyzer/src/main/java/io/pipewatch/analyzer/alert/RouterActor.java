@@ -127,8 +127,6 @@ public final class RouterActor extends AbstractBehavior<Object> {
 
   private final AlertChanges changes = new AlertChanges();
 
-  private long raised;
-
   /** The lease round under way: its number, answers still awaited, causes held so far. */
   private long leaseRound;
 
@@ -307,12 +305,6 @@ public final class RouterActor extends AbstractBehavior<Object> {
               m.replyTo().tell(engine.figures(journalUp));
               return this;
             })
-        .onMessage(
-            AlertRouter.GetSummary.class,
-            m -> {
-              m.replyTo().tell(new AlertRouter.Summary(raised));
-              return this;
-            })
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(
             PollSystem.INSTANCE,
@@ -354,7 +346,6 @@ public final class RouterActor extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onAnalysis(AlertRouter.AnalysisAlert m) {
-    raised++;
     return handle(engine.onSignal(analysis.signal(m.event()), now()));
   }
 
