@@ -107,7 +107,6 @@ final class AlertEngine {
   private static final class RateWindow {
     long start = Long.MIN_VALUE;
     int sent;
-    int batches;
     long lastBatchMillis = Long.MIN_VALUE;
     final Map<String, Long> pressure = new LinkedHashMap<>();
     final java.util.Set<String> groupsTold = new java.util.HashSet<>();
@@ -699,7 +698,8 @@ final class AlertEngine {
 
   /**
    * Critical alerts that came after the window's budget was spent go out together, at most one
-   * batch a second, from a second budget as large as the first; past that they join the summary.
+   * batch a second: a critical problem waits at most a second, however long a storm lasts, and a
+   * storm of them is told in one notification a second, not one each.
    */
   private void flushPressure(ChannelState c, RateWindow w, long now) {
     if (w.pressure.isEmpty()
@@ -720,17 +720,6 @@ final class AlertEngine {
     if (alerts.isEmpty()) {
       return;
     }
-    if (w.batches >= c.settings.rateLimit()) {
-      if (w.heldBack.isEmpty()) {
-        w.heldBackRaised = raised;
-      }
-      for (Alert a : alerts) {
-        suppress(a.id(), c.settings.name(), "rate-limited", now);
-        w.heldBack.add(a.id());
-      }
-      return;
-    }
-    w.batches++;
     w.lastBatchMillis = now;
     emit(
         new NotificationQueued(
@@ -778,7 +767,6 @@ final class AlertEngine {
     }
     w.start = Long.MIN_VALUE;
     w.sent = 0;
-    w.batches = 0;
     w.groupsTold.clear();
   }
 
