@@ -14,7 +14,14 @@ import io.pipewatch.collector.settings.SettingsReader;
  * SeriesDetector cpu = SeriesDetector.create(settings);
  * }</pre>
  *
- * @param warmUpSamples samples a series must have seen before it is scored at all
+ * <p>One length, {@code robust.window} ({@code w}), sets every memory that is about "the recent
+ * level": the sliding median/MAD window itself; the warm-up ({@link #warmUpSamples()}: no score
+ * until the window is full, the robust z is undefined before); the memory of the seasonal and level
+ * residual scales ({@link #seasonalWindow()}: a scale remembers as long as the level it is measured
+ * against); and the half-life of the onset envelope ({@link #onsetHalfLifeSamples()}: once the
+ * window has turned over, the median has absorbed a level change, so an excursion still scoring
+ * after that is judged afresh). These were three separate keys with the same value, 200.
+ *
  * @param ewmaAlpha weight of the newest value in the EWMA mean and variance
  * @param robustWindow values kept for the sliding median/MAD
  * @param cusumDrift CUSUM allowance k, in standard deviations
@@ -25,17 +32,14 @@ import io.pipewatch.collector.settings.SettingsReader;
  * @param trendBeta Holt slope smoothing
  * @param seasonalMaxPeriod most samples per day for which the daily-seasonal detector runs; 0 turns
  *     it off
- * @param seasonalWindow memory, in residuals, of the seasonal and level residual scales
  * @param seasonalMaxHistory most values a series may keep for its seasonal forecast
  * @param shortWindows averaging windows (samples) of the multi-scale surprise score, one calibrated
  *     score each
  * @param longAlpha weight of the newest value in the long-term evidence mean and variance
  * @param surpriseScale the surprise (in long-term standard deviations) that scores 0.5
  * @param onsetMargin factor by which a score must exceed the envelope to be reported again
- * @param onsetHalfLifeSamples half-life, in samples, of that envelope; 0 reports every sample
  */
 public record DetectorSettings(
-    int warmUpSamples,
     double ewmaAlpha,
     int robustWindow,
     double cusumDrift,
@@ -45,13 +49,11 @@ public record DetectorSettings(
     double trendAlpha,
     double trendBeta,
     int seasonalMaxPeriod,
-    int seasonalWindow,
     int seasonalMaxHistory,
     java.util.List<Integer> shortWindows,
     double longAlpha,
     double surpriseScale,
-    double onsetMargin,
-    double onsetHalfLifeSamples) {
+    double onsetMargin) {
 
   /** The config section these settings are read from. */
   public static final String SECTION = "pipewatch.analyzer.detectors";
@@ -60,13 +62,6 @@ public record DetectorSettings(
   public static DetectorSettings create(Config root) {
     SettingsReader in = SettingsReader.of(root, SECTION);
     int robustWindow = in.intInRange("robust.window", 8, 4096);
-    int warmUp = in.intInRange("warm-up-samples", 1, 1_000_000);
-    if (warmUp < robustWindow) {
-      throw new InvalidSettingException(
-          in.key("warm-up-samples"),
-          "at least robust.window (" + robustWindow + ") samples",
-          warmUp);
-    }
     double drift = in.doubleInRange("cusum.drift", 0.0, 10.0);
     double clip = in.doubleInRange("cusum.clip", 0.1, 100.0);
     if (clip <= drift) {
@@ -74,7 +69,6 @@ public record DetectorSettings(
           in.key("cusum.clip"), "a number above cusum.drift (" + drift + ")", clip);
     }
     return new DetectorSettings(
-        warmUp,
         positiveFraction(in, "ewma.alpha"),
         robustWindow,
         drift,
@@ -84,13 +78,26 @@ public record DetectorSettings(
         positiveFraction(in, "trend.alpha"),
         positiveFraction(in, "trend.beta"),
         in.intInRange("seasonal.max-period-samples", 0, 100_000),
-        in.intInRange("seasonal.window", 8, 4096),
         in.intInRange("seasonal.max-history-samples", 0, 1_000_000),
         shortWindows(in),
         positiveFraction(in, "score.long-alpha"),
         in.doubleInRange("score.surprise-scale", 0.01, 1000.0),
-        in.doubleInRange("score.onset-margin", 1.0, 100.0),
-        in.doubleInRange("score.onset-half-life-samples", 0.0, 1_000_000.0));
+        in.doubleInRange("score.onset-margin", 1.0, 100.0));
+  }
+
+  /** Samples a series must have seen before it is scored at all: {@code robust.window}. */
+  public int warmUpSamples() {
+    return robustWindow;
+  }
+
+  /** Memory, in residuals, of the seasonal and level residual scales: {@code robust.window}. */
+  public int seasonalWindow() {
+    return robustWindow;
+  }
+
+  /** Half-life, in samples, of the onset envelope: {@code robust.window}. */
+  public double onsetHalfLifeSamples() {
+    return robustWindow;
   }
 
   private static java.util.List<Integer> shortWindows(SettingsReader in) {

@@ -46,13 +46,14 @@ package io.pipewatch.analyzer.detect;
  *   <li><b>Onset.</b> An anomaly is worth most at its onset (as in NAB's scoring and in alerting),
  *       so the reported score is {@code raw} only when it exceeds {@code score.onset-margin} times
  *       an envelope that holds the last reported score and decays with a half-life of {@code
- *       score.onset-half-life-samples}; otherwise 0. A long excursion yields one spike, and a new
- *       one only when it gets clearly worse or after the envelope has decayed.
+ *       robust.window} samples (once the median window has turned over, a level change is absorbed
+ *       and a lasting excursion is judged afresh); otherwise 0. A long excursion yields one spike,
+ *       and a new one only when it gets clearly worse or after the envelope has decayed.
  * </ol>
  *
  * <p>Non-finite values (NaN, infinities) and samples whose timestamp is not later than the previous
  * one are ignored: no state changes, {@link #update} returns 0 and {@link #ignored()} counts them.
- * The first {@code warm-up-samples} samples score 0.
+ * The first {@code robust.window} samples score 0 (the robust z needs a full window).
  *
  * <p>Cost per sample: O(1) for EWMA, CUSUM, Holt, the seasonal forecast, calibration and onset;
  * O(w) element moves (one {@code arraycopy}) and an O(log w) MAD search for the median/MAD window
@@ -118,10 +119,7 @@ public final class SeriesDetector {
     this.cusumBoost = settings.cusumBoost();
     this.surpriseScale = settings.surpriseScale();
     this.onsetMargin = settings.onsetMargin();
-    this.envelopeDecay =
-        settings.onsetHalfLifeSamples() == 0.0
-            ? 0.0
-            : Math.pow(0.5, 1.0 / settings.onsetHalfLifeSamples());
+    this.envelopeDecay = Math.pow(0.5, 1.0 / settings.onsetHalfLifeSamples());
   }
 
   /** A detector with fresh state for one series. */

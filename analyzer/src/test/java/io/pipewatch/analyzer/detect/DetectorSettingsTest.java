@@ -15,7 +15,9 @@ class DetectorSettingsTest {
   void referenceDefaultsLoad() {
     DetectorSettings s = DetectorSettings.create(ConfigFactory.load());
     assertThat(s.robustWindow()).isEqualTo(200);
-    assertThat(s.warmUpSamples()).isGreaterThanOrEqualTo(s.robustWindow());
+    assertThat(s.warmUpSamples()).isEqualTo(s.robustWindow());
+    assertThat(s.seasonalWindow()).isEqualTo(s.robustWindow());
+    assertThat(s.onsetHalfLifeSamples()).isEqualTo(s.robustWindow());
     assertThat(s.ewmaAlpha()).isBetween(0.0, 1.0);
   }
 
@@ -26,15 +28,13 @@ class DetectorSettingsTest {
         "ewma.alpha = 0 | ewma.alpha",
         "ewma.alpha = 1.5 | ewma.alpha",
         "robust.window = 4 | robust.window",
-        "warm-up-samples = 50 | warm-up-samples",
         "cusum.clip = 0.2 | cusum.clip",
         "cusum.threshold = banana | cusum.threshold",
         "trend.beta = 0 | trend.beta",
         "seasonal.max-period-samples = -1 | seasonal.max-period-samples",
         "score.short-windows = [0] | score.short-windows",
         "score.short-windows = [] | score.short-windows",
-        "score.onset-margin = 0.5 | score.onset-margin",
-        "score.onset-half-life-samples = -3 | score.onset-half-life-samples"
+        "score.onset-margin = 0.5 | score.onset-margin"
       })
   void badValueNamesTheFullKey(String override, String key) {
     var config =

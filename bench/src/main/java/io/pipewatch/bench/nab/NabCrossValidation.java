@@ -35,15 +35,19 @@ import java.util.stream.Stream;
  * <p>Folds: {@code folds=groups} (default) keeps related streams together, so that no fold is
  * judged by a parameter choice made on its near-twins: the synthetic daily series, the other
  * synthetic series, the AWS CloudWatch series, the known-cause series, and traffic with tweets (see
- * {@link #GROUPS}; a file matching none is its own fold). {@code folds=files} is leave-one-file-out
- * (files without windows have no normalised score of their own; they count in the pooled score and
- * in every training set).
+ * {@link #GROUPS}; a file matching none is its own fold). {@code folds=categories} is
+ * leave-one-category-out (one fold per category folder: NAB's six categories on the tuning subset).
+ * {@code folds=files} is leave-one-file-out (files without windows have no normalised score of
+ * their own; they count in the pooled score and in every training set). {@code folds=random} is
+ * {@link #RANDOM_FOLDS} folds of a seeded shuffle, repeated for seeds 1..{@link #RANDOM_REPEATS};
+ * the mean and pooled figures are averaged over the repeats (the pooled range is printed too).
  *
  * <p>Usage, from the repository root:
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.pipewatch.bench.nab.NabCrossValidation \
- *     /work/shared/data/nab/data [folds=groups|files] [grid=key:v1,v2;key2:v1,v2] [show=true]
+ *     /work/shared/data/nab/data [folds=groups|categories|files|random] [grid=key:v1,v2;...] \
+ *     [show=true]
  * </pre>
  *
  * <p>{@code grid} lists the candidate values of {@code pipewatch.analyzer.detectors} keys; the
@@ -61,6 +65,12 @@ public final class NabCrossValidation {
 
   /** The candidate grid used when none is given: few, principled parameters. */
   static final String DEFAULT_GRID = "score.long-alpha:0.001,0.003,0.01";
+
+  /** {@code folds=random}: this many folds of a seeded shuffle ... */
+  static final int RANDOM_FOLDS = 5;
+
+  /** ... repeated with this many seeds (1, 2, ...), figures averaged over the repeats. */
+  static final int RANDOM_REPEATS = 10;
 
   private NabCrossValidation() {}
 
@@ -110,7 +120,8 @@ public final class NabCrossValidation {
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
       System.err.println(
-          "usage: NabCrossValidation <nab-data-folder> [folds=groups|files] [grid=k:v1,v2;...]"
+          "usage: NabCrossValidation <nab-data-folder> [folds=groups|categories|files|random]"
+              + " [grid=k:v1,v2;...]"
               + " [show=true]");
       System.exit(2);
     }
@@ -143,7 +154,15 @@ public final class NabCrossValidation {
       scores.add(run(series, c.settings()));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    List<List<Integer>> folds = folds(series, foldMode);
+    List<List<List<Integer>>> repeats = new ArrayList<>();
+    if (foldMode.equals("random")) {
+      for (int r = 1; r <= RANDOM_REPEATS; r++) {
+        repeats.add(randomFolds(series.size(), RANDOM_FOLDS, r));
+      }
+    } else {
+      repeats.add(folds(series, foldMode));
+    }
+    List<List<Integer>> folds = repeats.get(0);
     System.out.printf(
         Locale.ROOT,
         "%d files, %d folds (%s), %d candidate(s) [%s], detector runs %.1f s%n",
@@ -155,6 +174,30 @@ public final class NabCrossValidation {
         seconds);
     List<NabScorer.FileScores> configured = run(series, DetectorSettings.create(base));
     for (NabScorer.Profile profile : NabScorer.PROFILES) {
+      if (repeats.size() > 1) {
+        double meanSum = 0.0;
+        double pooledSum = 0.0;
+        double pooledMin = Double.POSITIVE_INFINITY;
+        double pooledMax = Double.NEGATIVE_INFINITY;
+        for (List<List<Integer>> r : repeats) {
+          Summary s = crossValidate(scores, candidates, r, profile, configured);
+          meanSum += s.mean();
+          pooledSum += s.pooled();
+          pooledMin = Math.min(pooledMin, s.pooled());
+          pooledMax = Math.max(pooledMax, s.pooled());
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "%-20s random %d-fold x %d: CV mean %6.2f  pooled %6.2f (%.2f-%.2f)%n",
+            profile.name(),
+            RANDOM_FOLDS,
+            repeats.size(),
+            meanSum / repeats.size(),
+            pooledSum / repeats.size(),
+            pooledMin,
+            pooledMax);
+        continue;
+      }
       Summary s = crossValidate(scores, candidates, folds, profile, configured);
       if (show) {
         for (FoldResult f : s.folds()) {
@@ -268,6 +311,15 @@ public final class NabCrossValidation {
   }
 
   private static String foldName(List<NabScorer.FileScores> test) {
+    String first = test.get(0).name();
+    String category = first.substring(0, Math.max(0, first.indexOf('/')));
+    boolean oneCategory = true;
+    for (NabScorer.FileScores f : test) {
+      oneCategory &= f.name().startsWith(category + "/");
+    }
+    if (oneCategory) {
+      return category;
+    }
     for (Map.Entry<String, List<String>> g : GROUPS.entrySet()) {
       for (String prefix : g.getValue()) {
         if (test.get(0).name().startsWith(prefix)) {
@@ -278,9 +330,37 @@ public final class NabCrossValidation {
     return test.get(0).name();
   }
 
+  /** {@code k} folds of a seeded random permutation of {@code n} files (sizes differ by <= 1). */
+  static List<List<Integer>> randomFolds(int n, int k, long seed) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      order.add(i);
+    }
+    java.util.Collections.shuffle(order, new java.util.Random(seed));
+    List<List<Integer>> out = new ArrayList<>();
+    for (int f = 0; f < k; f++) {
+      out.add(new ArrayList<>());
+    }
+    for (int i = 0; i < n; i++) {
+      out.get(i % k).add(order.get(i));
+    }
+    return out;
+  }
+
   /** Fold membership as lists of file indices. */
   static List<List<Integer>> folds(List<Series> series, String mode) {
     List<List<Integer>> out = new ArrayList<>();
+    if (mode.equals("categories")) {
+      Map<String, List<Integer>> byCategory = new LinkedHashMap<>();
+      for (int i = 0; i < series.size(); i++) {
+        String name = series.get(i).name();
+        byCategory
+            .computeIfAbsent(name.substring(0, name.indexOf('/')), x -> new ArrayList<>())
+            .add(i);
+      }
+      out.addAll(byCategory.values());
+      return out;
+    }
     if (mode.equals("files")) {
       for (int i = 0; i < series.size(); i++) {
         out.add(List.of(i));
@@ -288,7 +368,8 @@ public final class NabCrossValidation {
       return out;
     }
     if (!mode.equals("groups")) {
-      throw new IllegalArgumentException("folds must be groups or files: " + mode);
+      throw new IllegalArgumentException(
+          "folds must be groups, categories, files or random: " + mode);
     }
     Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
     for (String g : GROUPS.keySet()) {

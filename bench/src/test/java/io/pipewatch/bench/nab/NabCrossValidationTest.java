@@ -32,6 +32,18 @@ class NabCrossValidationTest {
     assertThat(NabCrossValidation.folds(files, "groups"))
         .containsExactly(List.of(0, 2), List.of(1), List.of(3, 4), List.of(5));
     assertThat(NabCrossValidation.folds(files, "files")).hasSize(6);
+    assertThat(NabCrossValidation.folds(files, "categories"))
+        .containsExactly(List.of(0, 1), List.of(2), List.of(3, 4), List.of(5));
+  }
+
+  @Test
+  void randomFoldsPartitionTheFilesAndDependOnlyOnTheSeed() {
+    List<List<Integer>> folds = NabCrossValidation.randomFolds(15, 5, 3);
+    assertThat(folds).hasSize(5).allSatisfy(f -> assertThat(f).hasSize(3));
+    assertThat(folds.stream().flatMap(List::stream).sorted().toList())
+        .isEqualTo(java.util.stream.IntStream.range(0, 15).boxed().toList());
+    assertThat(NabCrossValidation.randomFolds(15, 5, 3)).isEqualTo(folds);
+    assertThat(NabCrossValidation.randomFolds(15, 5, 4)).isNotEqualTo(folds);
   }
 
   @Test
