@@ -26,6 +26,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class DocsRoutes {
   static final String OPENAPI_RESOURCE = "openapi/openapi.json";
+
   /** Swagger UI's start-up, a file so that the page needs no inline script (CSP). */
   static final String INIT_SCRIPT = "pipewatch-init.js";
 

@@ -9,15 +9,15 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The browser-side protections every answer of the node carries, API and static files alike,
- * errors included: a Content-Security-Policy that loads scripts only from this origin and forbids
- * framing ({@code frame-ancestors 'none'}, with {@code X-Frame-Options: DENY} for older browsers),
- * {@code X-Content-Type-Options: nosniff}, no referrer across origins. A cross-site page therefore
- * cannot frame the dashboard and trick clicks on Ack, Silence or Approve.
+ * The browser-side protections every answer of the node carries, API and static files alike, errors
+ * included: a Content-Security-Policy that loads scripts only from this origin and forbids framing
+ * ({@code frame-ancestors 'none'}, with {@code X-Frame-Options: DENY} for older browsers), {@code
+ * X-Content-Type-Options: nosniff}, no referrer across origins. A cross-site page therefore cannot
+ * frame the dashboard and trick clicks on Ack, Silence or Approve.
  *
- * <p>Styles may be inline ({@code 'unsafe-inline'} for {@code style-src} only): the HTML report
- * and Swagger UI style elements inline; no script is inline (Swagger UI's start-up is a file,
- * {@link DocsRoutes#INIT_SCRIPT}).
+ * <p>Styles may be inline ({@code 'unsafe-inline'} for {@code style-src} only): the HTML report and
+ * Swagger UI style elements inline; no script is inline (Swagger UI's start-up is a file, {@link
+ * DocsRoutes#INIT_SCRIPT}).
  *
  * <pre>{@code
  * Route all = SecurityHeaders.wrap(() -> routes);

@@ -59,7 +59,8 @@ class SecurityHeadersTest {
             .header("Content-Type", "application/json")
             .method(route.method(), HttpRequest.BodyPublishers.ofString("{}"));
       }
-      HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> answer =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       assertProtected(route.toString(), answer);
       checked.add(route + " " + answer.statusCode());
     }
