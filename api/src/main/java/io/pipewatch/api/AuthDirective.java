@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -46,6 +47,14 @@ import org.apache.pekko.japi.Pair;
  */
 final class AuthDirective {
   static final String ACCESS_TOKEN = "access_token";
+
+  /**
+   * The name of the token that authenticated the request, for the routes behind (per-token ingest
+   * quotas, audit identity); absent in open mode and on public routes.
+   */
+  static final AttributeKey<String> TOKEN_NAME =
+      AttributeKey.create("pipewatch-token-name", String.class);
+
   private static final String WS = "/ws";
   private static final String INGEST = "/api/ingest";
 
@@ -126,6 +135,9 @@ final class AuthDirective {
                         + "' has role "
                         + token.get().role().id()));
           }
+          String name = token.get().name();
+          Supplier<Route> inner = passOn;
+          passOn = () -> mapRequest(r -> r.addAttribute(TOKEN_NAME, name), inner);
           boolean limited = !token.get().sourcePrefixes().isEmpty();
           boolean ingestBatch = entry.map(e -> e.template().equals(INGEST)).orElse(false);
           if (limited && needed == Role.INGEST && !ingestBatch) {
