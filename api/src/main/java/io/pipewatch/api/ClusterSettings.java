@@ -135,6 +135,7 @@ public record ClusterSettings(
           "true when discovery is " + in.string("discovery") + " (Cluster Bootstrap needs it)",
           false);
     }
+    requireTlsOffLoopback(root, in, discovery);
     String selector = in.nonBlankString("kubernetes.pod-label-selector");
     SettingsReader management = in.section("management");
     SettingsReader tls = in.section("tls");
@@ -185,7 +186,9 @@ public record ClusterSettings(
         keys.put(bootstrap + "port-name", "management");
         keys.put("pekko.discovery.kubernetes-api.pod-label-selector", podLabelSelector);
       }
-      case NONE -> {}
+      case NONE ->
+          // a node of its own talks to no peer: remoting listens on loopback only
+          keys.put("pekko.remote.artery.bind.hostname", "127.0.0.1");
     }
     tls.ifPresent(
         value -> {
@@ -211,6 +214,34 @@ public record ClusterSettings(
           config.withValue(key.getKey(), ConfigValueFactory.fromAnyRef(key.getValue(), SECTION));
     }
     return config;
+  }
+
+  /**
+   * Remoting of a cluster (discovery other than none) on an address other nodes reach over the
+   * network must run over TLS: it is outside the API's tokens, and a peer that joins can send every
+   * node's actors commands. Plain remoting stays allowed on loopback (nodes of one machine) and
+   * where {@code tls.allow-plaintext} says another layer isolates it.
+   */
+  private static void requireTlsOffLoopback(Config root, SettingsReader in, Discovery discovery) {
+    if (discovery == Discovery.NONE || in.bool("tls.enabled") || in.bool("tls.allow-plaintext")) {
+      return;
+    }
+    String host = remotingHost(root);
+    if (!HttpServer.loopbackOnly(host).equals(host)) {
+      throw new InvalidSettingException(
+          in.key("tls.enabled"),
+          "true (PIPEWATCH_REMOTING_TLS, with key and trust stores) when discovery is "
+              + in.string("discovery")
+              + " and remoting listens on "
+              + host
+              + ", not loopback",
+          false);
+    }
+  }
+
+  private static String remotingHost(Config root) {
+    String key = "pekko.remote.artery.canonical.hostname";
+    return root.hasPath(key) ? root.getString(key) : "127.0.0.1";
   }
 
   private static String serviceName(SettingsReader in) {

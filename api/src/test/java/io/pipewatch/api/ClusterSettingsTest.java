@@ -182,7 +182,8 @@ class ClusterSettingsTest {
         .isEqualTo("localhost");
     assertThat(
             managementInterface(
-                anyInterface + "pipewatch.api.auth.env-tokens = \"ops:admin:s3cret\"\n"))
+                anyInterface
+                    + "pipewatch.api.auth.env-tokens = \"ops:admin:5e3c7b1a9d0f2e4c6b8a0d1f3e5c7b9a\"\n"))
         .as("with a token the configured interface holds")
         .isEqualTo("0.0.0.0");
     assertThat(
@@ -198,5 +199,45 @@ class ClusterSettingsTest {
 
   private static String managementInterface(String hocon) {
     return ServerSettings.create(with(hocon)).cluster().management().bindInterface();
+  }
+
+  /** M6: cleartext remoting of a cluster is refused unless it stays on loopback. */
+  @Test
+  void aClusterOnANetworkAddressNeedsTlsRemoting() {
+    String k8s =
+        """
+        pipewatch.cluster.discovery = kubernetes-api
+        pekko.remote.artery.canonical.hostname = "10.1.2.3"
+        """;
+
+    assertThatThrownBy(() -> ClusterSettings.create(with(k8s)))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("pipewatch.cluster.tls.enabled")
+        .hasMessageContaining("10.1.2.3");
+    assertThat(
+            ClusterSettings.create(with(k8s + "pipewatch.cluster.tls.allow-plaintext = true\n"))
+                .discovery())
+        .isEqualTo(ClusterSettings.Discovery.KUBERNETES_API);
+    // nodes of one machine (the README's three-node run) stay on loopback
+    assertThat(
+            ClusterSettings.create(
+                    with(
+                        """
+                        pipewatch.cluster.discovery = config
+                        pipewatch.cluster.contact-points = ["127.0.0.1:8558"]
+                        pipewatch.cluster.required-contact-point-nr = 1
+                        """))
+                .discovery())
+        .isEqualTo(ClusterSettings.Discovery.CONFIG);
+  }
+
+  /** M6: a node of its own binds remoting to loopback, whatever its canonical address. */
+  @Test
+  void aSingleNodeBindsRemotingToLoopback() {
+    Config pekko =
+        ClusterSettings.create(with("pekko.remote.artery.canonical.hostname = \"10.1.2.3\""))
+            .pekkoConfig();
+
+    assertThat(pekko.getString("pekko.remote.artery.bind.hostname")).isEqualTo("127.0.0.1");
   }
 }
