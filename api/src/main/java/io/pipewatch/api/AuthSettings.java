@@ -17,7 +17,7 @@ import java.util.Set;
  * open {@code /ws} from besides the server's own ({@code pipewatch.api.allowed-origins}). No token
  * at all means an open server bound to loopback only.
  */
-record AuthSettings(List<ApiToken> tokens, List<String> allowedOrigins) {
+record AuthSettings(List<ApiToken> tokens, List<String> allowedOrigins, int failuresPerMinute) {
 
   /** One token: its name (for logs and errors), role, SHA-256 and, for ingest, source prefixes. */
   record ApiToken(String name, Role role, byte[] sha256, List<String> sourcePrefixes) {
@@ -78,7 +78,7 @@ record AuthSettings(List<ApiToken> tokens, List<String> allowedOrigins) {
             api.key("allowed-origins"), "origins like https://ops.example.com:8443", origin);
       }
     }
-    return new AuthSettings(tokens, origins);
+    return new AuthSettings(tokens, origins, auth.intInRange("failures-per-minute", 1, 1_000_000));
   }
 
   private static List<ApiToken> configured(SettingsReader auth) {

@@ -153,6 +153,11 @@ final class IngestRoutes {
     if (token.isPresent()) {
       return "token:" + token.get();
     }
+    return address(request);
+  }
+
+  /** The sender's address as the server saw the connection (forwarding headers are not trusted). */
+  static String address(HttpRequest request) {
     return request
         .getAttribute(AttributeKeys.remoteAddress)
         .flatMap(a -> a.getAddress())

@@ -70,6 +70,8 @@ class RouteTableIT {
             pipewatch.simulator.demo.first-fault-after = 1h
             pipewatch.collector.probe.enabled = false
             pipewatch.api.allowed-origins = ["https://ops.example.com"]
+            # every route x every caller: far more 401s a minute than a client may have
+            pipewatch.api.auth.failures-per-minute = 100000
             pipewatch.api.auth.env-tokens = "viewer:viewer:tok-viewer-1-7c1e9a3b5d2f4e6a,\
             operator:operator:tok-operator-1-7c1e9a3b5d2f4e6a,admin:admin:tok-admin-1-7c1e9a3b5d2f4e6a,ingest:ingest:tok-ingest-1-7c1e9a3b5d2f4e6a,\
             docpipe:ingest:tok-docpipe-1-7c1e9a3b5d2f4e6a:docpipe-"
