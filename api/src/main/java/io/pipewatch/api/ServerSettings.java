@@ -49,6 +49,7 @@ record ServerSettings(
     IngestFrameCheck.check(settings.ingest(), config);
     // the node's memory budget must fit the heap this JVM has (stops start-up naming the key)
     MemoryBudget.create(config, Runtime.getRuntime().maxMemory());
+    SmtpPolicy.check(settings.alerts());
     settings = withOpenManagementOnLoopback(settings);
     if (settings.cluster().multiNode()
         && settings.persistence().mode() == PersistenceSettings.Mode.EMBEDDED) {

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class AuthHardeningTest {
   private static final String VIEWER = "3c9e1a7b5d0f2e4c6a8b0d2f4e6c8a0b";
+  private static final String OPERATOR = "9b7d5f3a1c0e2b4d6f8a0c2e4b6d8f0a";
   private RunningServer server;
 
   @BeforeAll
@@ -37,9 +38,9 @@ class AuthHardeningTest {
             """
             pipewatch.collector.probe.enabled = false
             pipewatch.api.auth.failures-per-minute = 3
-            pipewatch.api.auth.env-tokens = "watcher:viewer:%s"
+            pipewatch.api.auth.env-tokens = "watcher:viewer:%s,ana:operator:%s"
             """
-                .formatted(VIEWER),
+                .formatted(VIEWER, OPERATOR),
             RunningServer.inMemoryJournal("auth-hardening-snapshots"));
   }
 
@@ -84,6 +85,32 @@ class AuthHardeningTest {
       }
       throw e;
     }
+  }
+
+  @Test
+  void auditNamesTheTokenNotWhomTheBodyClaims() throws Exception {
+    HttpResponse<String> created =
+        post("/api/test-alert", "{\"severity\":\"warning\",\"note\":\"audit\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = RunningServer.json(created).get("id").asText();
+
+    HttpResponse<String> acked =
+        post("/api/alerts/" + id + "/ack", "{\"who\":\"mallory\",\"note\":\"not me\"}");
+
+    assertThat(acked.statusCode()).as(acked.body()).isEqualTo(200);
+    assertThat(RunningServer.json(acked).path("acknowledgement").path("by").asText())
+        .isEqualTo("ana");
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(URI.create(server.baseUrl + path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + OPERATOR)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** Runs last (methods by name): it throttles this test's own address. */

@@ -301,7 +301,11 @@ class RouteTableIT {
     assertThat(RunningServer.json(doc).get("openapi").asText()).isEqualTo("3.1.0");
     HttpResponse<String> ui = send("GET", "/api/docs", null, null, List.of());
     assertThat(ui.statusCode()).isEqualTo(200);
-    assertThat(ui.body()).contains("swagger-ui-bundle.js").contains("/api/openapi.json");
+    assertThat(ui.body()).contains("swagger-ui-bundle.js").contains(DocsRoutes.INIT_SCRIPT);
+    // the start-up is a file, not an inline script (Content-Security-Policy: script-src 'self')
+    HttpResponse<String> init =
+        send("GET", "/api/docs/" + DocsRoutes.INIT_SCRIPT, null, null, List.of());
+    assertThat(init.body()).contains("/api/openapi.json");
     HttpResponse<String> bundle =
         send("GET", "/api/docs/swagger-ui-bundle.js", null, null, List.of());
     assertThat(bundle.statusCode()).isEqualTo(200);
