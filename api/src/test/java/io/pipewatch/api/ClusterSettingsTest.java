@@ -240,4 +240,41 @@ class ClusterSettingsTest {
 
     assertThat(pekko.getString("pekko.remote.artery.bind.hostname")).isEqualTo("127.0.0.1");
   }
+
+  /** M7: the driver to an external Cassandra can run over TLS (trust store, client key store). */
+  @Test
+  void cassandraTlsConfiguresTheDriversSslEngine(@TempDir Path dir) throws Exception {
+    Path trust = Files.writeString(dir.resolve("trust.p12"), "x");
+    Path key = Files.writeString(dir.resolve("client.p12"), "x");
+    Config pekko =
+        ClusterSettings.create(
+                with(
+                    """
+                    pipewatch.cluster.cassandra.tls {
+                      enabled = true
+                      trust-store = "%s"
+                      trust-store-password = trust-pw
+                      key-store = "%s"
+                      key-store-password = key-pw
+                    }
+                    """
+                        .formatted(trust, key)))
+            .pekkoConfig();
+
+    String ssl = "datastax-java-driver.advanced.ssl-engine-factory.";
+    assertThat(pekko.getString(ssl + "class")).isEqualTo("DefaultSslEngineFactory");
+    assertThat(pekko.getString(ssl + "truststore-path")).isEqualTo(trust.toString());
+    assertThat(pekko.getString(ssl + "truststore-password")).isEqualTo("trust-pw");
+    assertThat(pekko.getString(ssl + "keystore-path")).isEqualTo(key.toString());
+    assertThat(pekko.getBoolean(ssl + "hostname-validation")).isTrue();
+    assertThatThrownBy(
+            () ->
+                ClusterSettings.create(
+                    with(
+                        "pipewatch.cluster.cassandra.tls { enabled = true, trust-store ="
+                            + " \"/nonexistent.p12\" }")))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("pipewatch.cluster.cassandra.tls.trust-store");
+    assertThat(ClusterSettings.create(with("")).pekkoConfig().hasPath(ssl + "class")).isFalse();
+  }
 }

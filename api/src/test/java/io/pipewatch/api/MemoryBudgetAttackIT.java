@@ -126,6 +126,14 @@ class MemoryBudgetAttackIT {
     assertThat(value(metrics, "pipewatch_ingest_refusals_total{reason=\"client_sources\"}"))
         .isPositive();
     double budget = value(metrics, "pipewatch_series_budget");
+    System.out.printf(
+        "memory budget attack: answers %s; series budget %.0f, used %.0f, worst case %.0f of a"
+            + " %.0f-byte heap%n",
+        answers,
+        budget,
+        value(metrics, "pipewatch_series_budget_used"),
+        value(metrics, "pipewatch_series_budget_bytes"),
+        value(metrics, "pipewatch_heap_max_bytes"));
     assertThat(value(metrics, "pipewatch_series_budget_used")).isBetween(1.0, budget);
     assertThat(value(metrics, "pipewatch_series_budget_bytes"))
         .isLessThanOrEqualTo(value(metrics, "pipewatch_heap_max_bytes") / 2);

@@ -37,9 +37,16 @@ public final class NodeSeriesBudget implements Extension {
     this.budget = budget;
   }
 
-  /** The budget of {@code system}'s node. */
+  /**
+   * The budget of {@code system}'s node. A system that cannot hold extensions (the synchronous
+   * {@code BehaviorTestKit}'s stub) gets a budget of its own on each call.
+   */
   public static NodeSeriesBudget get(ActorSystem<?> system) {
-    return system.registerExtension(ID);
+    try {
+      return system.registerExtension(ID);
+    } catch (UnsupportedOperationException stub) {
+      return ID.createExtension(system);
+    }
   }
 
   /** The settings it enforces. */
