@@ -3,6 +3,9 @@
 // jitter), resuming from the last event id it saw so missed events are replayed.
 import { token } from './api.js';
 
+// Characters a WebSocket subprotocol name may hold (RFC 6455: an HTTP token), minus a few.
+const SUBPROTOCOL_SAFE = /^[A-Za-z0-9._~-]+$/;
+
 const MIN_DELAY = 500;
 const MAX_DELAY = 30000;
 
@@ -21,7 +24,15 @@ export class LiveConnection {
   url() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const t = token();
-    return scheme + '//' + location.host + '/ws' + (t ? '?access_token=' + encodeURIComponent(t) : '');
+    // a token that cannot be a subprotocol name falls back to the (discouraged) query parameter
+    const inUrl = t && !SUBPROTOCOL_SAFE.test(t);
+    return scheme + '//' + location.host + '/ws' + (inUrl ? '?access_token=' + encodeURIComponent(t) : '');
+  }
+
+  // The token travels as a subprotocol (bearer.<token>), not in the URL, so no log keeps it.
+  protocols() {
+    const t = token();
+    return t && SUBPROTOCOL_SAFE.test(t) ? ['pipewatch', 'bearer.' + t] : ['pipewatch'];
   }
 
   start() {
@@ -29,7 +40,7 @@ export class LiveConnection {
     this.onState(this.everOpen ? 'reconnecting' : 'connecting', { attempt: this.attempt });
     let socket;
     try {
-      socket = new WebSocket(this.url());
+      socket = new WebSocket(this.url(), this.protocols());
     } catch (e) {
       this.retry();
       return;

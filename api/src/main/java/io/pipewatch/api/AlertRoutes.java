@@ -113,12 +113,16 @@ final class AlertRoutes {
   }
 
   private Route act(String id, AlertRequests.Action action, boolean ack) {
-    return answer(
-        r ->
-            ack
-                ? new AlertRouter.Acknowledge(id, action.who(), action.note(), r)
-                : new AlertRouter.Resolve(id, action.who(), action.note(), r),
-        (AlertRouter.Changed changed) -> changed(changed, id));
+    // the audit trail names the token, not whom the body claims (AuditIdentity)
+    return AuditIdentity.of(
+        action.who(),
+        who ->
+            answer(
+                r ->
+                    ack
+                        ? new AlertRouter.Acknowledge(id, who, action.note(), r)
+                        : new AlertRouter.Resolve(id, who, action.note(), r),
+                (AlertRouter.Changed changed) -> changed(changed, id)));
   }
 
   static Route changed(AlertRouter.Changed changed, String id) {

@@ -17,12 +17,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.Query;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
@@ -46,6 +48,21 @@ import org.apache.pekko.japi.Pair;
  */
 final class AuthDirective {
   static final String ACCESS_TOKEN = "access_token";
+
+  /**
+   * The name of the token that authenticated the request, for the routes behind (per-token ingest
+   * quotas, audit identity); absent in open mode and on public routes.
+   */
+  static final AttributeKey<String> TOKEN_NAME =
+      AttributeKey.create("pipewatch-token-name", String.class);
+
+  /** The role of the token that authenticated the request (absent as {@link #TOKEN_NAME}). */
+  static final AttributeKey<Role> TOKEN_ROLE =
+      AttributeKey.create("pipewatch-token-role", Role.class);
+
+  /** The WebSocket subprotocol that carries a browser's token: {@code bearer.<token>}. */
+  static final String BEARER_PROTOCOL = "bearer.";
+
   private static final String WS = "/ws";
   private static final String INGEST = "/api/ingest";
 
@@ -53,12 +70,16 @@ final class AuthDirective {
   private final ApiTokens tokens;
   private final AuthMetrics metrics;
   private final long maxIngestBytes;
+  private final FailedAuthLimiter failures;
 
   AuthDirective(ActorSystem<?> system, AuthSettings settings, long maxIngestBytes) {
     this.settings = settings;
     this.tokens = new ApiTokens(settings.tokens());
     this.metrics = AuthMetrics.get(system);
     this.maxIngestBytes = maxIngestBytes;
+    this.failures =
+        new FailedAuthLimiter(
+            settings.failuresPerMinute(), java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
   }
 
   /** {@code routes}, reachable only by the callers this class admits. */
@@ -88,20 +109,45 @@ final class AuthDirective {
                   .map(RouteTable.Entry::role)
                   .orElse(method.equals("GET") || method.equals("HEAD") ? Role.VIEWER : Role.ADMIN);
           if (needed == Role.PUBLIC) {
-            return passOn.get();
+            // a valid token on a public route tells it who asks (health detail for viewers)
+            return bearer(request)
+                .flatMap(tokens::find)
+                .map(t -> withCaller(t, passOn))
+                .orElseGet(passOn);
+          }
+          String address = IngestRoutes.address(request);
+          long wait = failures.waitSeconds(address, System.nanoTime());
+          if (wait > 0) {
+            return respondWithHeader(
+                RetryAfter.create(wait),
+                () ->
+                    refuse(
+                        "throttled",
+                        StatusCodes.TOO_MANY_REQUESTS,
+                        new ApiError(
+                            "too many failed authentications",
+                            "Authorization",
+                            "this address failed authentication "
+                                + settings.failuresPerMinute()
+                                + " times in the last minute"
+                                + " (pipewatch.api.auth.failures-per-minute); retry after "
+                                + wait
+                                + " s")));
           }
           Optional<String> header =
               request.getHeader("authorization").map(HttpHeader::value).map(String::trim);
           Optional<String> secret;
           if (header.isPresent()) {
             if (!header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+              failures.failed(address, System.nanoTime());
               return unauthorized("malformed", "the Authorization header must be 'Bearer <token>'");
             }
             secret = Optional.of(header.get().substring(7).trim());
           } else {
-            secret = ws ? accessToken(request) : Optional.empty();
+            secret = ws ? protocolToken(request).or(() -> accessToken(request)) : Optional.empty();
           }
           if (secret.isEmpty() || secret.get().isEmpty()) {
+            failures.failed(address, System.nanoTime());
             return unauthorized(
                 "missing",
                 "this route needs a token: Authorization: Bearer <token>"
@@ -109,6 +155,7 @@ final class AuthDirective {
           }
           Optional<AuthSettings.ApiToken> token = tokens.find(secret.get());
           if (token.isEmpty()) {
+            failures.failed(address, System.nanoTime());
             return unauthorized("invalid", "unknown token");
           }
           if (!needed.admits(token.get().role())) {
@@ -126,6 +173,8 @@ final class AuthDirective {
                         + "' has role "
                         + token.get().role().id()));
           }
+          AuthSettings.ApiToken caller = token.get();
+          Supplier<Route> asCaller = () -> withCaller(caller, passOn);
           boolean limited = !token.get().sourcePrefixes().isEmpty();
           boolean ingestBatch = entry.map(e -> e.template().equals(INGEST)).orElse(false);
           if (limited && needed == Role.INGEST && !ingestBatch) {
@@ -143,7 +192,7 @@ final class AuthDirective {
                         + token.get().sourcePrefixes()
                         + " to POST /api/ingest"));
           }
-          return limited && ingestBatch ? checkSource(token.get(), passOn) : passOn.get();
+          return limited && ingestBatch ? checkSource(token.get(), asCaller) : asCaller.get();
         });
   }
 
@@ -341,6 +390,44 @@ final class AuthDirective {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** {@code routes} with the caller's token name and role on the request. */
+  private static Route withCaller(AuthSettings.ApiToken token, Supplier<Route> routes) {
+    return mapRequest(
+        r -> r.addAttribute(TOKEN_NAME, token.name()).addAttribute(TOKEN_ROLE, token.role()),
+        routes);
+  }
+
+  /** The bearer token of the Authorization header, if it has one. */
+  private static Optional<String> bearer(HttpRequest request) {
+    return request
+        .getHeader("authorization")
+        .map(HttpHeader::value)
+        .map(String::trim)
+        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+        .map(h -> h.substring(7).trim());
+  }
+
+  /**
+   * A browser's token on {@code /ws}: the subprotocol {@code bearer.<token>} it offers in {@code
+   * Sec-WebSocket-Protocol} (next to {@code pipewatch}, which the server selects). Unlike {@code
+   * ?access_token=}, it lands in no URL, so in no proxy or access log.
+   */
+  static Optional<String> protocolToken(HttpRequest request) {
+    return request
+        .getHeader("sec-websocket-protocol")
+        .map(HttpHeader::value)
+        .flatMap(
+            value -> {
+              for (String offered : value.split(",")) {
+                String p = offered.trim();
+                if (p.startsWith(BEARER_PROTOCOL) && p.length() > BEARER_PROTOCOL.length()) {
+                  return Optional.of(p.substring(BEARER_PROTOCOL.length()));
+                }
+              }
+              return Optional.empty();
+            });
   }
 
   /** The request without {@code access_token}: the token is auth's, not the route's. */

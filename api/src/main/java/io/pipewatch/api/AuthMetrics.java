@@ -22,7 +22,7 @@ import org.apache.pekko.actor.typed.ExtensionId;
 final class AuthMetrics implements Extension {
   static final String NAME = "pipewatch_http_auth_failures";
   private static final String[] REASONS = {
-    "missing", "malformed", "invalid", "role", "source", "origin", "host"
+    "missing", "malformed", "invalid", "role", "source", "origin", "host", "throttled"
   };
 
   private static final ExtensionId<AuthMetrics> ID =

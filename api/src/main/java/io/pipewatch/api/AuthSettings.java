@@ -17,7 +17,7 @@ import java.util.Set;
  * open {@code /ws} from besides the server's own ({@code pipewatch.api.allowed-origins}). No token
  * at all means an open server bound to loopback only.
  */
-record AuthSettings(List<ApiToken> tokens, List<String> allowedOrigins) {
+record AuthSettings(List<ApiToken> tokens, List<String> allowedOrigins, int failuresPerMinute) {
 
   /** One token: its name (for logs and errors), role, SHA-256 and, for ingest, source prefixes. */
   record ApiToken(String name, Role role, byte[] sha256, List<String> sourcePrefixes) {
@@ -58,6 +58,19 @@ record AuthSettings(List<ApiToken> tokens, List<String> allowedOrigins) {
             auth.key("tokens"), "a different secret for every token", token.name());
       }
     }
+    int minBits = auth.intInRange("min-token-bits", 0, 1024);
+    for (String[] plain : envSecrets(auth.string("env-tokens"))) {
+      if (TokenStrength.bits(plain[1]) < minBits) {
+        throw new InvalidSettingException(
+            auth.key("env-tokens") + " (PIPEWATCH_API_TOKENS)",
+            "tokens of at least "
+                + minBits
+                + " bits ("
+                + auth.key("min-token-bits")
+                + "), e.g. 32 hex digits from: openssl rand -hex 16",
+            "a weaker token named '" + plain[0] + "'");
+      }
+    }
     List<String> origins = api.stringList("allowed-origins");
     for (String origin : origins) {
       if (!origin.matches("https?://[^/?#\\s]+")) {
@@ -65,7 +78,7 @@ record AuthSettings(List<ApiToken> tokens, List<String> allowedOrigins) {
             api.key("allowed-origins"), "origins like https://ops.example.com:8443", origin);
       }
     }
-    return new AuthSettings(tokens, origins);
+    return new AuthSettings(tokens, origins, auth.intInRange("failures-per-minute", 1, 1_000_000));
   }
 
   private static List<ApiToken> configured(SettingsReader auth) {
@@ -92,6 +105,19 @@ record AuthSettings(List<ApiToken> tokens, List<String> allowedOrigins) {
       List<String> prefixes =
           item.hasPath("source-prefixes") ? item.getStringList("source-prefixes") : List.of();
       out.add(token(name, role, HexFormat.of().parseHex(hex), prefixes, key));
+    }
+    return out;
+  }
+
+  /** The name and the token of each entry of {@code value} (already validated by fromEnv). */
+  private static List<String[]> envSecrets(String value) {
+    List<String[]> out = new ArrayList<>();
+    if (value.isBlank()) {
+      return out;
+    }
+    for (String entry : value.split(",")) {
+      String[] parts = entry.trim().split(":", -1);
+      out.add(new String[] {parts[0], parts[2]});
     }
     return out;
   }

@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param tls TLS key and trust stores of remoting, when remoting runs over TLS
  * @param cassandraUsername user name of an external Cassandra with authentication, when set
  * @param cassandraPassword its password
+ * @param cassandraTls TLS of the driver to an external Cassandra, when on
  */
 public record ClusterSettings(
     Discovery discovery,
@@ -43,7 +44,24 @@ public record ClusterSettings(
     Management management,
     Optional<Tls> tls,
     Optional<String> cassandraUsername,
-    String cassandraPassword) {
+    String cassandraPassword,
+    Optional<CassandraTls> cassandraTls) {
+
+  /**
+   * TLS of the Cassandra driver: the trust store of the servers' certificates, an optional key
+   * store for client certificates, and whether host names are checked.
+   */
+  public record CassandraTls(
+      Path trustStore,
+      String trustStorePassword,
+      Optional<Path> keyStore,
+      String keyStorePassword,
+      boolean hostnameValidation) {
+    @Override
+    public String toString() {
+      return "CassandraTls[" + trustStore + ", key store " + keyStore + "]";
+    }
+  }
 
   /** The configuration section these settings are read from. */
   public static final String SECTION = "pipewatch.cluster";
@@ -99,7 +117,8 @@ public record ClusterSettings(
             management.enabled(), management.hostname(), bindInterface, management.port()),
         tls,
         cassandraUsername,
-        cassandraPassword);
+        cassandraPassword,
+        cassandraTls);
   }
 
   /** Whether this node expects other members: it then needs a Cassandra they all share. */
@@ -135,6 +154,7 @@ public record ClusterSettings(
           "true when discovery is " + in.string("discovery") + " (Cluster Bootstrap needs it)",
           false);
     }
+    requireTlsOffLoopback(root, in, discovery);
     String selector = in.nonBlankString("kubernetes.pod-label-selector");
     SettingsReader management = in.section("management");
     SettingsReader tls = in.section("tls");
@@ -152,7 +172,10 @@ public record ClusterSettings(
             management.port("port")),
         tls.bool("enabled") ? Optional.of(tls(tls)) : Optional.empty(),
         username.isEmpty() ? Optional.empty() : Optional.of(username),
-        in.string("cassandra.password"));
+        in.string("cassandra.password"),
+        in.bool("cassandra.tls.enabled")
+            ? Optional.of(cassandraTls(in.section("cassandra.tls")))
+            : Optional.empty());
   }
 
   /**
@@ -185,7 +208,9 @@ public record ClusterSettings(
         keys.put(bootstrap + "port-name", "management");
         keys.put("pekko.discovery.kubernetes-api.pod-label-selector", podLabelSelector);
       }
-      case NONE -> {}
+      case NONE ->
+          // a node of its own talks to no peer: remoting listens on loopback only
+          keys.put("pekko.remote.artery.bind.hostname", "127.0.0.1");
     }
     tls.ifPresent(
         value -> {
@@ -205,12 +230,55 @@ public record ClusterSettings(
           keys.put(auth + "username", user);
           keys.put(auth + "password", cassandraPassword);
         });
+    cassandraTls.ifPresent(
+        value -> {
+          String ssl = "datastax-java-driver.advanced.ssl-engine-factory.";
+          keys.put(ssl + "class", "DefaultSslEngineFactory");
+          keys.put(ssl + "truststore-path", value.trustStore().toString());
+          keys.put(ssl + "truststore-password", value.trustStorePassword());
+          keys.put(ssl + "hostname-validation", value.hostnameValidation());
+          value
+              .keyStore()
+              .ifPresent(
+                  store -> {
+                    keys.put(ssl + "keystore-path", store.toString());
+                    keys.put(ssl + "keystore-password", value.keyStorePassword());
+                  });
+        });
     Config config = ConfigFactory.empty();
     for (Map.Entry<String, Object> key : keys.entrySet()) {
       config =
           config.withValue(key.getKey(), ConfigValueFactory.fromAnyRef(key.getValue(), SECTION));
     }
     return config;
+  }
+
+  /**
+   * Remoting of a cluster (discovery other than none) on an address other nodes reach over the
+   * network must run over TLS: it is outside the API's tokens, and a peer that joins can send every
+   * node's actors commands. Plain remoting stays allowed on loopback (nodes of one machine) and
+   * where {@code tls.allow-plaintext} says another layer isolates it.
+   */
+  private static void requireTlsOffLoopback(Config root, SettingsReader in, Discovery discovery) {
+    if (discovery == Discovery.NONE || in.bool("tls.enabled") || in.bool("tls.allow-plaintext")) {
+      return;
+    }
+    String host = remotingHost(root);
+    if (!HttpServer.loopbackOnly(host).equals(host)) {
+      throw new InvalidSettingException(
+          in.key("tls.enabled"),
+          "true (PIPEWATCH_REMOTING_TLS, with key and trust stores) when discovery is "
+              + in.string("discovery")
+              + " and remoting listens on "
+              + host
+              + ", not loopback",
+          false);
+    }
+  }
+
+  private static String remotingHost(Config root) {
+    String key = "pekko.remote.artery.canonical.hostname";
+    return root.hasPath(key) ? root.getString(key) : "127.0.0.1";
   }
 
   private static String serviceName(SettingsReader in) {
@@ -228,6 +296,16 @@ public record ClusterSettings(
         in.nonBlankString("key-store-password"),
         store(in, "trust-store"),
         in.nonBlankString("trust-store-password"));
+  }
+
+  private static CassandraTls cassandraTls(SettingsReader in) {
+    String keyStore = in.string("key-store").trim();
+    return new CassandraTls(
+        store(in, "trust-store"),
+        in.string("trust-store-password"),
+        keyStore.isEmpty() ? Optional.empty() : Optional.of(store(in, "key-store")),
+        in.string("key-store-password"),
+        in.bool("hostname-validation"));
   }
 
   private static Path store(SettingsReader in, String key) {

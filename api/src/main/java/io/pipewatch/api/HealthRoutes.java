@@ -1,6 +1,7 @@
 package io.pipewatch.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
@@ -21,6 +22,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -75,15 +77,36 @@ final class HealthRoutes {
         () ->
             get(
                 () ->
-                    onSuccess(
-                        check(),
-                        health ->
-                            complete(
-                                "UP".equals(health.status())
-                                    ? StatusCodes.OK
-                                    : StatusCodes.SERVICE_UNAVAILABLE,
-                                health,
-                                JsonSupport.marshaller()))));
+                    extractRequest(
+                        request ->
+                            onSuccess(
+                                check(),
+                                health ->
+                                    complete(
+                                        "UP".equals(health.status())
+                                            ? StatusCodes.OK
+                                            : StatusCodes.SERVICE_UNAVAILABLE,
+                                        forCaller(health, request),
+                                        JsonSupport.marshaller())))));
+  }
+
+  /**
+   * The whole answer for viewers and above (and in open mode, on loopback); for anyone else, once
+   * tokens are configured, only the states: the details name internal addresses and journal errors.
+   */
+  private Health forCaller(Health health, HttpRequest request) {
+    boolean viewer =
+        server.settings().api().auth().open()
+            || request
+                .getAttribute(AuthDirective.TOKEN_ROLE)
+                .map(Role.VIEWER::admits)
+                .orElse(false);
+    if (viewer) {
+      return health;
+    }
+    Map<String, Part> states = new java.util.LinkedHashMap<>();
+    health.parts().forEach((name, part) -> states.put(name, new Part(part.status(), null)));
+    return new Health(health.status(), states);
   }
 
   CompletionStage<Health> check() {

@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -142,8 +143,21 @@ final class IngestRoutes {
                                                             ingest(body, client(request)))))))));
   }
 
-  /** The sender's address as the server saw the connection (forwarding headers are not trusted). */
+  /**
+   * Who sends, for the per-client limits: {@code token:<name>} for a request a token authenticated
+   * (quotas follow the token, whatever its address), else the sender's address as the server saw
+   * the connection (forwarding headers are not trusted).
+   */
   static String client(HttpRequest request) {
+    Optional<String> token = request.getAttribute(AuthDirective.TOKEN_NAME);
+    if (token.isPresent()) {
+      return "token:" + token.get();
+    }
+    return address(request);
+  }
+
+  /** The sender's address as the server saw the connection (forwarding headers are not trusted). */
+  static String address(HttpRequest request) {
     return request
         .getAttribute(AttributeKeys.remoteAddress)
         .flatMap(a -> a.getAddress())
@@ -192,6 +206,7 @@ final class IngestRoutes {
       return pull(stored, ingest, split);
     }
     Collector.Refused refused = (Collector.Refused) result;
+    IngestBudgetMetrics.get(system).refused(refused.reason());
     ApiError error = new ApiError(title(refused.reason()), refused.field(), refused.detail());
     StatusCode status = status(refused.reason());
     if (refused.retryAfterSeconds() > 0) {
@@ -270,7 +285,9 @@ final class IngestRoutes {
     return switch (reason) {
       case TIMESTAMP, INVALID -> StatusCodes.BAD_REQUEST;
       case KIND_CHANGED, SERIES_LIMIT -> StatusCodes.CONFLICT;
-      case NODE_FULL, CLIENT_LIMIT -> StatusCodes.TOO_MANY_REQUESTS;
+      case NODE_FULL, CLIENT_LIMIT, NODE_SERIES_BUDGET, CLIENT_SOURCES ->
+          StatusCodes.TOO_MANY_REQUESTS;
+      case LABEL_BUDGET -> StatusCodes.CONFLICT;
       case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
     };
   }
@@ -282,6 +299,9 @@ final class IngestRoutes {
       case SERIES_LIMIT -> "series limit reached";
       case NODE_FULL -> "node full";
       case CLIENT_LIMIT -> "too many new sources";
+      case LABEL_BUDGET -> "label budget exceeded";
+      case NODE_SERIES_BUDGET -> "node series budget spent";
+      case CLIENT_SOURCES -> "token source quota reached";
       case UNAVAILABLE -> "collector unavailable";
     };
   }

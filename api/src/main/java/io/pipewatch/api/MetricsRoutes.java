@@ -336,7 +336,10 @@ final class MetricsRoutes {
                                 both.getValue(),
                                 alerts,
                                 AuthMetrics.get(system).snapshot(),
-                                LiveMetrics.get(system).snapshots())),
+                                java.util.stream.Stream.concat(
+                                        LiveMetrics.get(system).snapshots().stream(),
+                                        IngestBudgetMetrics.get(system).snapshots().stream())
+                                    .toList())),
                 response -> complete(response)));
   }
 

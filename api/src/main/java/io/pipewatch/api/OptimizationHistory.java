@@ -50,7 +50,8 @@ final class OptimizationHistory {
   /**
    * Events of {@code source} (or of every source if null) at or after {@code sinceMillis}, oldest
    * first (one source: in journal order; every source: by time, then source and sequence number),
-   * at most {@code limit} (the most recent ones).
+   * at most {@code limit} (the most recent ones). Memory holds at most {@code limit} entries
+   * however many the journal has ({@link NewestEntries}).
    */
   CompletionStage<List<Entry>> events(String source, long sinceMillis, int limit) {
     CompletionStage<List<String>> sources =
@@ -76,20 +77,18 @@ final class OptimizationHistory {
                                       event);
                                 }))
                 .filter(e -> e.atMillis() >= sinceMillis)
-                .runWith(Sink.seq(), system)
-                .thenApply(
-                    all -> {
-                      List<Entry> sorted = new ArrayList<>(all);
-                      // one source: the journal's order; several: by time, each source in order
-                      sorted.sort(
-                          source != null
-                              ? Comparator.comparingLong(Entry::sequenceNr)
-                              : Comparator.comparingLong(Entry::atMillis)
-                                  .thenComparing(Entry::source)
-                                  .thenComparingLong(Entry::sequenceNr));
-                      return sorted.size() <= limit
-                          ? sorted
-                          : List.copyOf(sorted.subList(sorted.size() - limit, sorted.size()));
-                    }));
+                .runWith(
+                    Sink.fold(new NewestEntries<>(limit, order(source)), NewestEntries::add),
+                    system)
+                .thenApply(NewestEntries::sorted));
+  }
+
+  /** One source: the journal's order; several: by time, each source in order. */
+  private static Comparator<Entry> order(String source) {
+    return source != null
+        ? Comparator.comparingLong(Entry::sequenceNr)
+        : Comparator.comparingLong(Entry::atMillis)
+            .thenComparing(Entry::source)
+            .thenComparingLong(Entry::sequenceNr);
   }
 }

@@ -221,7 +221,10 @@ final class OptimizationRoutes {
       return bad("invalid change id", "id", "expected <source>#<n>, e.g. docpipe-embed%233");
     }
     String source = id.substring(0, hash);
-    String by = "operator";
+    return AuditIdentity.of(null, by -> act(id, source, action, by));
+  }
+
+  private Route act(String id, String source, String action, String by) {
     return switch (action) {
       case "approve" -> command(source, r -> new AdaptiveOptimizer.Approve(id, by, r));
       case "reject" -> command(source, r -> new AdaptiveOptimizer.Reject(id, by, null, r));
@@ -234,6 +237,10 @@ final class OptimizationRoutes {
   }
 
   private Route setMode() {
+    return AuditIdentity.of(null, this::setMode);
+  }
+
+  private Route setMode(String by) {
     return entity(
         Jackson.unmarshaller(JsonSupport.MAPPER, JsonNode.class),
         body -> {
@@ -258,7 +265,7 @@ final class OptimizationRoutes {
           }
           String source = sourceNode.asText();
           if (!source.equals("all")) {
-            return command(source, r -> new AdaptiveOptimizer.SetMode(mode, "operator", r));
+            return command(source, r -> new AdaptiveOptimizer.SetMode(mode, by, r));
           }
           CompletionStage<List<String>> done =
               history
@@ -276,9 +283,7 @@ final class OptimizationRoutes {
                                           optimizers,
                                           r ->
                                               new ShardingEnvelope<>(
-                                                  s,
-                                                  new AdaptiveOptimizer.SetMode(
-                                                      mode, "operator", r)),
+                                                  s, new AdaptiveOptimizer.SetMode(mode, by, r)),
                                           timeout,
                                           system.scheduler())
                                   .toCompletableFuture());

@@ -12,8 +12,9 @@ import org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes;
 /**
  * A series' history as CSV (RFC 4180): a header line {@code
  * source,series,timestamp,time,value,min,max}, one record per bucket, CRLF line ends, a field
- * quoted when it holds a comma, a quote or a line break (quotes doubled). An empty bucket (NaN) is
- * an empty field. Answered as a download named after the source and series.
+ * quoted when it holds a comma, a quote or a line break (quotes doubled), a text field that would
+ * start a spreadsheet formula prefixed with an apostrophe. An empty bucket (NaN) is an empty field.
+ * Answered as a download named after the source and series.
  */
 final class SeriesExport {
   /** The values of the {@code format} query parameter of a series' history. */
@@ -64,8 +65,16 @@ final class SeriesExport {
     return out.toString();
   }
 
-  /** One field, quoted when it must be. */
+  /**
+   * One text field, quoted when it must be. A field a spreadsheet would take for a formula (one
+   * that starts with {@code = + - @}, a tab or a carriage return: a source name such as {@code
+   * =HYPERLINK(...)}) gets a leading apostrophe and quotes, so it opens as text (OWASP's advice
+   * against CSV injection).
+   */
   static String field(String text) {
+    if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) {
+      return '"' + "'" + text.replace("\"", "\"\"") + '"';
+    }
     if (text.indexOf(',') < 0
         && text.indexOf('"') < 0
         && text.indexOf('\n') < 0

@@ -11,7 +11,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * Every route of the node, wrapped so that every error answers in the one JSON error shape and
  * every request passes {@link AuthDirective} (tokens and roles from {@link RouteTable}) and then
  * the shared rules of {@link ApiDirectives#guard} (JSON bodies, declared query parameters, body
- * size). A new resource is one more line in the {@code concat} below and one in {@link RouteTable}.
+ * size); every answer carries {@link SecurityHeaders}. A new resource is one more line in the
+ * {@code concat} below and one in {@link RouteTable}.
  */
 final class ServerRoutes {
   private final Route route;
@@ -62,12 +63,14 @@ final class ServerRoutes {
         new AuthDirective(
             system, server.settings().api().auth(), server.settings().ingest().maxBodyBytes());
     this.route =
-        handleExceptions(
-            ErrorHandling.exceptions(system),
+        SecurityHeaders.wrap(
             () ->
-                handleRejections(
-                    ErrorHandling.rejections(),
-                    () -> auth.wrap(() -> ApiDirectives.guard(maxBody, () -> all))));
+                handleExceptions(
+                    ErrorHandling.exceptions(system),
+                    () ->
+                        handleRejections(
+                            ErrorHandling.rejections(),
+                            () -> auth.wrap(() -> ApiDirectives.guard(maxBody, () -> all)))));
   }
 
   Route route() {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.pipewatch.analyzer.AnalyzerSettings;
 import io.pipewatch.analyzer.alert.AlertSettings;
 import io.pipewatch.collector.CollectorSettings;
+import io.pipewatch.collector.MemoryBudget;
 import io.pipewatch.collector.ingest.IngestSettings;
 import io.pipewatch.collector.probe.ProbeSettings;
 import io.pipewatch.collector.scrape.ScrapeSettings;
@@ -46,6 +47,9 @@ record ServerSettings(
             ClusterSettings.create(config),
             WebSocketSettings.create(config));
     IngestFrameCheck.check(settings.ingest(), config);
+    // the node's memory budget must fit the heap this JVM has (stops start-up naming the key)
+    MemoryBudget.create(config, Runtime.getRuntime().maxMemory());
+    SmtpPolicy.check(settings.alerts());
     settings = withOpenManagementOnLoopback(settings);
     if (settings.cluster().multiNode()
         && settings.persistence().mode() == PersistenceSettings.Mode.EMBEDDED) {

@@ -98,8 +98,11 @@ final class WebSocketRoutes {
   private HttpResponse accept(WebSocketUpgrade upgrade) {
     LiveClient client = newClient();
     Flow<Message, Message, NotUsed> messages = connection(client);
+    scala.Option<String> protocol = protocol(upgrade);
     if (!(upgrade instanceof UpgradeToWebSocketLowLevel lowLevel)) {
-      return upgrade.handleMessagesWith(messages);
+      return protocol.isDefined()
+          ? upgrade.handleMessagesWith(messages, protocol.get())
+          : upgrade.handleMessagesWith(messages);
     }
     org.apache.pekko.stream.scaladsl.Flow<
             org.apache.pekko.http.scaladsl.model.ws.Message,
@@ -118,7 +121,23 @@ final class WebSocketRoutes {
             .asJava()
             .map(frame -> closeCode(frame, client))
             .mapMaterializedValue(notUsed -> (Object) notUsed);
-    return lowLevel.handleFrames(frames, scala.Option.empty());
+    return lowLevel.handleFrames(frames, protocol);
+  }
+
+  /** The feed's own subprotocol, selected when the client offers it (next to its bearer token). */
+  static final String PROTOCOL = "pipewatch";
+
+  /**
+   * {@link #PROTOCOL} when the client offered it: a browser that sends its token as the subprotocol
+   * {@code bearer.<token>} offers both, and must get one of them back.
+   */
+  private static scala.Option<String> protocol(WebSocketUpgrade upgrade) {
+    for (String offered : upgrade.getRequestedProtocols()) {
+      if (offered.equals(PROTOCOL)) {
+        return scala.Option.apply(PROTOCOL);
+      }
+    }
+    return scala.Option.empty();
   }
 
   /** The close frame of a client the hub closed, with 1008 and the hub's reason. */

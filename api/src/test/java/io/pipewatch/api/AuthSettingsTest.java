@@ -141,8 +141,25 @@ class AuthSettingsTest {
     assertThat(
             HttpServer.bindInterface(
                 api(
-                    "pipewatch.api.auth.env-tokens = \"a:viewer:x\"\n"
+                    "pipewatch.api.auth.env-tokens = \"a:viewer:0f1e2d3c4b5a69788796a5b4c3d2e1f0\"\n"
                         + "pipewatch.api.http.interface = 0.0.0.0")))
         .isEqualTo("0.0.0.0");
+  }
+
+  /** Low finding: a token of the README's old 6-hex-digit kind stops start-up, naming its name. */
+  @Test
+  void aWeakEnvTokenStopsStartUpNamingItsNameNotItsSecret() {
+    assertThatThrownBy(() -> api("pipewatch.api.auth.env-tokens = \"grafana:viewer:view-4f9c2e\""))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("pipewatch.api.auth.min-token-bits")
+        .hasMessageContaining("grafana")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("view-4f9c2e"));
+    assertThat(
+            api("pipewatch.api.auth.env-tokens = \"grafana:viewer:4f9c2e0d1b7a8c6e5f3d2b1a0c9e8f7d\"")
+                .auth()
+                .open())
+        .isFalse();
+    assertThat(TokenStrength.bits("4f9c2e0d1b7a8c6e5f3d2b1a0c9e8f7d")).isGreaterThan(128);
+    assertThat(TokenStrength.bits("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).isZero();
   }
 }

@@ -182,7 +182,8 @@ class ClusterSettingsTest {
         .isEqualTo("localhost");
     assertThat(
             managementInterface(
-                anyInterface + "pipewatch.api.auth.env-tokens = \"ops:admin:s3cret\"\n"))
+                anyInterface
+                    + "pipewatch.api.auth.env-tokens = \"ops:admin:5e3c7b1a9d0f2e4c6b8a0d1f3e5c7b9a\"\n"))
         .as("with a token the configured interface holds")
         .isEqualTo("0.0.0.0");
     assertThat(
@@ -198,5 +199,82 @@ class ClusterSettingsTest {
 
   private static String managementInterface(String hocon) {
     return ServerSettings.create(with(hocon)).cluster().management().bindInterface();
+  }
+
+  /** M6: cleartext remoting of a cluster is refused unless it stays on loopback. */
+  @Test
+  void aClusterOnANetworkAddressNeedsTlsRemoting() {
+    String k8s =
+        """
+        pipewatch.cluster.discovery = kubernetes-api
+        pekko.remote.artery.canonical.hostname = "10.1.2.3"
+        """;
+
+    assertThatThrownBy(() -> ClusterSettings.create(with(k8s)))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("pipewatch.cluster.tls.enabled")
+        .hasMessageContaining("10.1.2.3");
+    assertThat(
+            ClusterSettings.create(with(k8s + "pipewatch.cluster.tls.allow-plaintext = true\n"))
+                .discovery())
+        .isEqualTo(ClusterSettings.Discovery.KUBERNETES_API);
+    // nodes of one machine (the README's three-node run) stay on loopback
+    assertThat(
+            ClusterSettings.create(
+                    with(
+                        """
+                        pipewatch.cluster.discovery = config
+                        pipewatch.cluster.contact-points = ["127.0.0.1:8558"]
+                        pipewatch.cluster.required-contact-point-nr = 1
+                        """))
+                .discovery())
+        .isEqualTo(ClusterSettings.Discovery.CONFIG);
+  }
+
+  /** M6: a node of its own binds remoting to loopback, whatever its canonical address. */
+  @Test
+  void aSingleNodeBindsRemotingToLoopback() {
+    Config pekko =
+        ClusterSettings.create(with("pekko.remote.artery.canonical.hostname = \"10.1.2.3\""))
+            .pekkoConfig();
+
+    assertThat(pekko.getString("pekko.remote.artery.bind.hostname")).isEqualTo("127.0.0.1");
+  }
+
+  /** M7: the driver to an external Cassandra can run over TLS (trust store, client key store). */
+  @Test
+  void cassandraTlsConfiguresTheDriversSslEngine(@TempDir Path dir) throws Exception {
+    Path trust = Files.writeString(dir.resolve("trust.p12"), "x");
+    Path key = Files.writeString(dir.resolve("client.p12"), "x");
+    Config pekko =
+        ClusterSettings.create(
+                with(
+                    """
+                    pipewatch.cluster.cassandra.tls {
+                      enabled = true
+                      trust-store = "%s"
+                      trust-store-password = trust-pw
+                      key-store = "%s"
+                      key-store-password = key-pw
+                    }
+                    """
+                        .formatted(trust, key)))
+            .pekkoConfig();
+
+    String ssl = "datastax-java-driver.advanced.ssl-engine-factory.";
+    assertThat(pekko.getString(ssl + "class")).isEqualTo("DefaultSslEngineFactory");
+    assertThat(pekko.getString(ssl + "truststore-path")).isEqualTo(trust.toString());
+    assertThat(pekko.getString(ssl + "truststore-password")).isEqualTo("trust-pw");
+    assertThat(pekko.getString(ssl + "keystore-path")).isEqualTo(key.toString());
+    assertThat(pekko.getBoolean(ssl + "hostname-validation")).isTrue();
+    assertThatThrownBy(
+            () ->
+                ClusterSettings.create(
+                    with(
+                        "pipewatch.cluster.cassandra.tls { enabled = true, trust-store ="
+                            + " \"/nonexistent.p12\" }")))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("pipewatch.cluster.cassandra.tls.trust-store");
+    assertThat(ClusterSettings.create(with("")).pekkoConfig().hasPath(ssl + "class")).isFalse();
   }
 }

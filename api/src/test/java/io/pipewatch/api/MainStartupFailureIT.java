@@ -65,6 +65,30 @@ class MainStartupFailureIT {
         .contains("expected a whole number from 0 to 65535, got 'abc'");
   }
 
+  /** H1: a series budget whose worst case exceeds the heap is refused before anything starts. */
+  @Test
+  void aSeriesBudgetTheHeapCannotHoldStopsStartUpWithOneLine() throws Exception {
+    Outcome outcome =
+        runMain(Map.of(), "-Xmx256m", "-Dpipewatch.collector.limits.max-series-per-node=25000");
+
+    assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
+    assertThat(outcome.stderr().strip().lines()).hasSize(1);
+    assertThat(outcome.stderr())
+        .contains("'pipewatch.collector.limits.max-series-per-node'")
+        .contains("MiB heap")
+        .contains("got '25000'");
+  }
+
+  @Test
+  void aWeakTokenStopsStartUpWithOneLineNamingItsNameOnly() throws Exception {
+    Outcome outcome = runMain(Map.of("PIPEWATCH_API_TOKENS", "grafana:viewer:view-4f9c2e"));
+
+    assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_BAD_CONFIG);
+    assertThat(outcome.stderr().strip().lines()).hasSize(1);
+    assertThat(outcome.stderr()).contains("min-token-bits").contains("grafana");
+    assertThat(outcome.stderr()).doesNotContain("view-4f9c2e");
+  }
+
   @Test
   void aZeroTimeoutFromASystemPropertyStopsStartUpWithOneLine() throws Exception {
     Outcome outcome = runMain(Map.of(), "-Dpipewatch.api.ask-timeout=0s");

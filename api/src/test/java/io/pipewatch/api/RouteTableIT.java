@@ -36,17 +36,17 @@ class RouteTableIT {
    */
   private static final Pattern PARAM = Pattern.compile("\\{([A-Za-z]+)\\+?}");
 
-  private static final String CONFIG_SECRET = "tok-config-viewer";
+  private static final String CONFIG_SECRET = "tok-config-viewer-7c1e9a3b5d2f4e6a";
 
   /** Who calls: no token, an unknown one, or a token of each role. */
   enum Caller {
     NONE(null, null),
-    WRONG("tok-nobody-has-this", null),
-    VIEWER("tok-viewer-1", Role.VIEWER),
+    WRONG("tok-nobody-has-this-7c1e9a3b5d2f4e6a", null),
+    VIEWER("tok-viewer-1-7c1e9a3b5d2f4e6a", Role.VIEWER),
     CONFIG_VIEWER(CONFIG_SECRET, Role.VIEWER),
-    OPERATOR("tok-operator-1", Role.OPERATOR),
-    ADMIN("tok-admin-1", Role.ADMIN),
-    INGEST("tok-ingest-1", Role.INGEST);
+    OPERATOR("tok-operator-1-7c1e9a3b5d2f4e6a", Role.OPERATOR),
+    ADMIN("tok-admin-1-7c1e9a3b5d2f4e6a", Role.ADMIN),
+    INGEST("tok-ingest-1-7c1e9a3b5d2f4e6a", Role.INGEST);
 
     final String token;
     final Role role;
@@ -70,9 +70,11 @@ class RouteTableIT {
             pipewatch.simulator.demo.first-fault-after = 1h
             pipewatch.collector.probe.enabled = false
             pipewatch.api.allowed-origins = ["https://ops.example.com"]
-            pipewatch.api.auth.env-tokens = "viewer:viewer:tok-viewer-1,\
-            operator:operator:tok-operator-1,admin:admin:tok-admin-1,ingest:ingest:tok-ingest-1,\
-            docpipe:ingest:tok-docpipe-1:docpipe-"
+            # every route x every caller: far more 401s a minute than a client may have
+            pipewatch.api.auth.failures-per-minute = 100000
+            pipewatch.api.auth.env-tokens = "viewer:viewer:tok-viewer-1-7c1e9a3b5d2f4e6a,\
+            operator:operator:tok-operator-1-7c1e9a3b5d2f4e6a,admin:admin:tok-admin-1-7c1e9a3b5d2f4e6a,ingest:ingest:tok-ingest-1-7c1e9a3b5d2f4e6a,\
+            docpipe:ingest:tok-docpipe-1-7c1e9a3b5d2f4e6a:docpipe-"
             pipewatch.api.auth.tokens = [{ name = "from-config", role = "viewer", sha256 = "%s" }]
             """
                 .formatted(HexFormat.of().formatHex(ApiTokens.sha256(CONFIG_SECRET))));
@@ -134,75 +136,121 @@ class RouteTableIT {
   void anIngestTokenLimitedToPrefixesMayOnlySendThoseSources() throws Exception {
     AuthMetrics metrics = AuthMetrics.get(server.kit.system());
     long before = metrics.count("source");
-    HttpResponse<String> other = ingest("tok-docpipe-1", "svc-other");
+    HttpResponse<String> other = ingest("tok-docpipe-1-7c1e9a3b5d2f4e6a", "svc-other");
     assertThat(other.statusCode()).isEqualTo(403);
     assertError(other, "forbidden", "source");
     assertThat(RunningServer.json(other).get("detail").asText())
         .contains("docpipe-")
         .contains("svc-other");
     assertThat(metrics.count("source")).isEqualTo(before + 1);
-    assertThat(ingest("tok-docpipe-1", "docpipe-auth-test").statusCode()).isEqualTo(202);
-    assertThat(ingest("tok-ingest-1", "svc-other").statusCode()).isEqualTo(202);
-    assertThat(ingest("tok-admin-1", "svc-other").statusCode()).isEqualTo(202);
-    assertThat(ingest("tok-operator-1", "svc-other").statusCode()).isEqualTo(403);
+    assertThat(ingest("tok-docpipe-1-7c1e9a3b5d2f4e6a", "docpipe-auth-test").statusCode())
+        .isEqualTo(202);
+    assertThat(ingest("tok-ingest-1-7c1e9a3b5d2f4e6a", "svc-other").statusCode()).isEqualTo(202);
+    assertThat(ingest("tok-admin-1-7c1e9a3b5d2f4e6a", "svc-other").statusCode()).isEqualTo(202);
+    assertThat(ingest("tok-operator-1-7c1e9a3b5d2f4e6a", "svc-other").statusCode()).isEqualTo(403);
     // a batch whose source cannot be read is refused by the decoder, naming the field
     HttpResponse<String> noSource =
-        send("POST", "/api/ingest", "tok-docpipe-1", "{\"samples\":[]}", List.of());
+        send(
+            "POST", "/api/ingest", "tok-docpipe-1-7c1e9a3b5d2f4e6a", "{\"samples\":[]}", List.of());
     assertThat(noSource.statusCode()).isEqualTo(400);
     assertThat(RunningServer.json(noSource).get("field").asText()).isEqualTo("source");
     // the Alertmanager receiver names sources in labels: a limited token may not use it at all
     String webhook = "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[]}";
     HttpResponse<String> alerts =
-        send("POST", "/api/alerts/incoming", "tok-docpipe-1", webhook, List.of());
+        send("POST", "/api/alerts/incoming", "tok-docpipe-1-7c1e9a3b5d2f4e6a", webhook, List.of());
     assertThat(alerts.statusCode()).isEqualTo(403);
     assertError(alerts, "forbidden", "source");
     assertThat(
-            send("POST", "/api/alerts/incoming", "tok-ingest-1", webhook, List.of()).statusCode())
+            send(
+                    "POST",
+                    "/api/alerts/incoming",
+                    "tok-ingest-1-7c1e9a3b5d2f4e6a",
+                    webhook,
+                    List.of())
+                .statusCode())
         .isNotIn(401, 403);
   }
 
   @Test
   void theWebSocketTakesItsTokenFromTheQueryAndChecksTheOrigin() throws Exception {
-    assertThat(handshake("/ws?access_token=tok-viewer-1")).isEqualTo(101);
-    assertThat(handshake("/ws?access_token=tok-wrong")).isEqualTo(401);
-    assertThat(handshake("/ws?access_token=tok-ingest-1")).isEqualTo(403);
-    assertThat(handshake("/ws", "Authorization", "Bearer tok-viewer-1")).isEqualTo(101);
+    assertThat(handshake("/ws?access_token=tok-viewer-1-7c1e9a3b5d2f4e6a")).isEqualTo(101);
+    assertThat(handshake("/ws?access_token=tok-wrong-7c1e9a3b5d2f4e6a")).isEqualTo(401);
+    assertThat(handshake("/ws?access_token=tok-ingest-1-7c1e9a3b5d2f4e6a")).isEqualTo(403);
+    assertThat(handshake("/ws", "Authorization", "Bearer tok-viewer-1-7c1e9a3b5d2f4e6a"))
+        .isEqualTo(101);
     assertThat(
             handshake(
-                "/ws", "Authorization", "Bearer tok-viewer-1", "Origin", "https://evil.example"))
+                "/ws",
+                "Authorization",
+                "Bearer tok-viewer-1-7c1e9a3b5d2f4e6a",
+                "Origin",
+                "https://evil.example"))
         .isEqualTo(403);
     HttpResponse<String> foreign =
-        send("GET", "/ws", "tok-viewer-1", null, List.of("Origin", "https://evil.example"));
+        send(
+            "GET",
+            "/ws",
+            "tok-viewer-1-7c1e9a3b5d2f4e6a",
+            null,
+            List.of("Origin", "https://evil.example"));
     assertThat(foreign.statusCode()).isEqualTo(403);
     assertError(foreign, "origin not allowed", "Origin");
     assertThat(
             handshake(
-                "/ws", "Authorization", "Bearer tok-viewer-1", "Origin", "https://ops.example.com"))
+                "/ws",
+                "Authorization",
+                "Bearer tok-viewer-1-7c1e9a3b5d2f4e6a",
+                "Origin",
+                "https://ops.example.com"))
         .isEqualTo(101);
-    assertThat(handshake("/ws", "Authorization", "Bearer tok-viewer-1", "Origin", server.baseUrl))
+    assertThat(
+            handshake(
+                "/ws",
+                "Authorization",
+                "Bearer tok-viewer-1-7c1e9a3b5d2f4e6a",
+                "Origin",
+                server.baseUrl))
         .isEqualTo(101);
     // the query token is for /ws only
     assertThat(
-            send("GET", "/api/node?access_token=tok-viewer-1", null, null, List.of()).statusCode())
+            send(
+                    "GET",
+                    "/api/node?access_token=tok-viewer-1-7c1e9a3b5d2f4e6a",
+                    null,
+                    null,
+                    List.of())
+                .statusCode())
         .isEqualTo(401);
   }
 
   @Test
   void pathsOutsideTheTableNeedAViewerToReadAndAnAdminToWrite() throws Exception {
     assertThat(send("GET", "/api/nothing-here", null, null, List.of()).statusCode()).isEqualTo(401);
-    assertThat(send("GET", "/api/nothing-here", "tok-viewer-1", null, List.of()).statusCode())
+    assertThat(
+            send("GET", "/api/nothing-here", "tok-viewer-1-7c1e9a3b5d2f4e6a", null, List.of())
+                .statusCode())
         .isEqualTo(404);
-    assertThat(send("GET", "/api/nothing-here", "tok-ingest-1", null, List.of()).statusCode())
+    assertThat(
+            send("GET", "/api/nothing-here", "tok-ingest-1-7c1e9a3b5d2f4e6a", null, List.of())
+                .statusCode())
         .isEqualTo(403);
-    assertThat(send("DELETE", "/api/alerts", "tok-operator-1", null, List.of()).statusCode())
+    assertThat(
+            send("DELETE", "/api/alerts", "tok-operator-1-7c1e9a3b5d2f4e6a", null, List.of())
+                .statusCode())
         .isEqualTo(403);
-    assertThat(send("DELETE", "/api/alerts", "tok-admin-1", null, List.of()).statusCode())
+    assertThat(
+            send("DELETE", "/api/alerts", "tok-admin-1-7c1e9a3b5d2f4e6a", null, List.of())
+                .statusCode())
         .isNotIn(401, 403)
         .isBetween(400, 499);
     // a trailing slash is the same route
-    assertThat(send("GET", "/api/alerts/", "tok-ingest-1", null, List.of()).statusCode())
+    assertThat(
+            send("GET", "/api/alerts/", "tok-ingest-1-7c1e9a3b5d2f4e6a", null, List.of())
+                .statusCode())
         .isEqualTo(403);
-    assertThat(send("GET", "/api/alerts/", "tok-viewer-1", null, List.of()).statusCode())
+    assertThat(
+            send("GET", "/api/alerts/", "tok-viewer-1-7c1e9a3b5d2f4e6a", null, List.of())
+                .statusCode())
         .isEqualTo(200);
   }
 
@@ -213,7 +261,12 @@ class RouteTableIT {
     assertThat(basic.statusCode()).isEqualTo(401);
     assertThat(RunningServer.json(basic).get("detail").asText()).contains("Bearer");
     assertThat(
-            send("GET", "/api/node", null, null, List.of("Authorization", "bearer tok-viewer-1"))
+            send(
+                    "GET",
+                    "/api/node",
+                    null,
+                    null,
+                    List.of("Authorization", "bearer tok-viewer-1-7c1e9a3b5d2f4e6a"))
                 .statusCode())
         .isEqualTo(200);
   }
@@ -221,7 +274,7 @@ class RouteTableIT {
   @Test
   void refusalsAreCountedOnMetricsByReason() throws Exception {
     send("GET", "/api/node", null, null, List.of());
-    send("GET", "/api/node", "tok-wrong", null, List.of());
+    send("GET", "/api/node", "tok-wrong-7c1e9a3b5d2f4e6a", null, List.of());
     HttpResponse<String> metrics = send("GET", "/metrics", null, null, List.of());
     assertThat(metrics.statusCode()).isEqualTo(200);
     AuthMetrics counts = AuthMetrics.get(server.kit.system());
@@ -248,7 +301,11 @@ class RouteTableIT {
     assertThat(RunningServer.json(doc).get("openapi").asText()).isEqualTo("3.1.0");
     HttpResponse<String> ui = send("GET", "/api/docs", null, null, List.of());
     assertThat(ui.statusCode()).isEqualTo(200);
-    assertThat(ui.body()).contains("swagger-ui-bundle.js").contains("/api/openapi.json");
+    assertThat(ui.body()).contains("swagger-ui-bundle.js").contains(DocsRoutes.INIT_SCRIPT);
+    // the start-up is a file, not an inline script (Content-Security-Policy: script-src 'self')
+    HttpResponse<String> init =
+        send("GET", "/api/docs/" + DocsRoutes.INIT_SCRIPT, null, null, List.of());
+    assertThat(init.body()).contains("/api/openapi.json");
     HttpResponse<String> bundle =
         send("GET", "/api/docs/swagger-ui-bundle.js", null, null, List.of());
     assertThat(bundle.statusCode()).isEqualTo(200);

@@ -32,4 +32,15 @@ class SeriesExportTest {
     assertThat(SeriesExport.field("a\nb")).isEqualTo("\"a\nb\"");
     assertThat(SeriesExport.field("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
   }
+
+  /** Low finding: a source named like a formula opens as text, not as a formula. */
+  @Test
+  void fieldsThatWouldStartAFormulaAreEscaped() {
+    assertThat(SeriesExport.field("=HYPERLINK(\"http://x\",\"y\")"))
+        .isEqualTo("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+    for (String start : new String[] {"=", "+", "-", "@", "\t", "\r"}) {
+      assertThat(SeriesExport.field(start + "1+1")).startsWith("\"'" + start);
+    }
+    assertThat(SeriesExport.field("a=b")).isEqualTo("a=b");
+  }
 }

@@ -44,4 +44,22 @@ class ServerSettingsTest {
         .hasMessageContaining(expected)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
+
+  /** Low finding: an SMTP login is never sent where STARTTLS is only optional. */
+  @Test
+  void anEmailChannelWithALoginNeedsStartTlsRequired() {
+    String channel =
+        """
+        pipewatch.alerts.channels.mail {
+          type = email, host = "smtp.example.com", to = "ops@example.com",
+          username = "pipewatch", password = "pw", starttls = %s
+        }
+        """;
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ServerSettings.create(with(channel.formatted("optional"))))
+        .isInstanceOf(io.pipewatch.collector.settings.InvalidSettingException.class)
+        .hasMessageContaining("pipewatch.alerts.channels.mail.starttls");
+    ServerSettings.create(with(channel.formatted("required")));
+  }
 }

@@ -114,7 +114,13 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     /** The client started {@code new-sources-per-client-per-minute} sources in the last minute. */
     CLIENT_LIMIT,
     /** The collector is stopping (forgotten, evicted or passivated); a retry reaches a new one. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** A new series with more label bytes than {@code max-label-bytes-per-series}. */
+    LABEL_BUDGET,
+    /** The node holds {@code max-series-per-node} series (its heap budget). */
+    NODE_SERIES_BUDGET,
+    /** The client (token or address) holds {@code max-sources-per-client} sources here. */
+    CLIENT_SOURCES
   }
 
   /** Asks for the latest values of every series; answers {@link SourceSnapshot}. */
@@ -205,6 +211,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
   private final ActorRef<SourceSnapshot> analyzer;
   private final StashBuffer<Command> stash;
   private final SeriesCatalogue catalogue;
+  private final SeriesAdmission admission;
 
   private State state;
   private Refused stopReason;
@@ -300,6 +307,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
     this.shard = shard;
     this.stash = stash;
     this.catalogue = new SeriesCatalogue(settings);
+    this.admission = new SeriesAdmission(NodeSeriesBudget.get(context.getSystem()), catalogue);
     this.state = directory == null ? State.ACCEPTED : State.NEW;
     this.analyzer =
         snapshotChild == null
@@ -378,7 +386,21 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
         return this;
       }
     }
+    SeriesCatalogue.Problem over = admission.admit(samples);
+    if (over != null) {
+      if (replyTo != null) {
+        long retry =
+            over.reason() == Refusal.NODE_SERIES_BUDGET
+                ? Math.max(1, settings.retryAfter().toSeconds())
+                : 0;
+        replyTo.tell(new Refused(sourceId, over.reason(), over.field(), over.detail(), retry));
+      } else {
+        countRefused(samples.size(), over.detail());
+      }
+      return this;
+    }
     int refused = catalogue.store(ts, samples);
+    admission.settle();
     if (refused < 0) {
       countRefused(samples.size(), catalogue.lastRefusal());
       return this;
@@ -596,6 +618,7 @@ public final class Collector extends AbstractBehavior<Collector.Command> {
   }
 
   private Behavior<Command> onPostStop() {
+    admission.releaseAll();
     stash.forEach(
         m -> {
           if (m instanceof Store s) {

@@ -195,6 +195,11 @@ final class SeriesCatalogue {
     return new SourceSnapshot(sourceId, newest(), stale, missed, points, latest);
   }
 
+  /** Whether {@code sample}'s metric already has its series here. */
+  boolean knows(Sample sample) {
+    return find(sample) != null;
+  }
+
   private MetricState find(Sample sample) {
     Map<Map<String, String>, MetricState> byLabels = metrics.get(sample.name());
     return byLabels == null ? null : byLabels.get(sample.labels());
@@ -243,7 +248,7 @@ final class SeriesCatalogue {
     lastValueAt[s] = Long.MIN_VALUE;
   }
 
-  private static int seriesOf(MetricKind kind) {
+  static int seriesOf(MetricKind kind) {
     return isHistogram(kind) ? HISTOGRAM_SUFFIXES.length : 1;
   }
 

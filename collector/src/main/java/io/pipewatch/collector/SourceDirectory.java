@@ -183,6 +183,7 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
   private long refusedSources;
   private long evictedSources;
   private final ClientLimits clientLimits;
+  private final ClientSources clientSources;
   private long rateBase;
   private long rateBaseNanos = System.nanoTime();
   private double ingestRate;
@@ -208,6 +209,8 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
     this.settings = settings;
     this.clientLimits =
         new ClientLimits(settings.newSourcesPerClientPerMinute(), Duration.ofMinutes(1));
+    this.clientSources =
+        new ClientSources(NodeSeriesBudget.get(context.getSystem()).budget().maxSourcesPerClient());
   }
 
   @Override
@@ -248,6 +251,14 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
         return this;
       }
     }
+    if (existing == null && !clientSources.mayAdd(client)) {
+      refuseSource(
+          r,
+          Collector.Refusal.CLIENT_SOURCES,
+          client + " holds max-sources-per-client = " + clientSources.limit() + " sources here",
+          Math.max(1, settings.retryAfter().toSeconds()));
+      return this;
+    }
     if (existing == null && sources.size() >= settings.maxSourcesPerNode() && !evictStalest()) {
       refuseSource(
           r,
@@ -262,6 +273,7 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
       clientLimits.record(client, now);
     }
     sources.put(r.sourceId(), new Entry(r.collector()));
+    clientSources.add(client, r.sourceId());
     getContext().watchWith(r.collector(), new CollectorStopped(r.sourceId(), r.collector()));
     r.replyTo().tell(Registration.accepted(r.sourceId()));
     return this;
@@ -281,6 +293,7 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
       return false;
     }
     Entry gone = sources.remove(victim);
+    clientSources.remove(victim);
     evictedSources++;
     gone.collector.tell(Collector.Evict.INSTANCE);
     return true;
@@ -334,6 +347,7 @@ public final class SourceDirectory extends AbstractBehavior<SourceDirectory.Comm
     Entry e = sources.get(stopped.sourceId());
     if (e != null && e.collector.equals(stopped.collector())) {
       sources.remove(stopped.sourceId());
+      clientSources.remove(stopped.sourceId());
     }
     return this;
   }

@@ -246,34 +246,40 @@ class KubernetesManifestsIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
-  void onlyPipewatchPodsReachRemotingAndServicesExposeHttpAndManagement(String overlay) {
+  void onlyPipewatchPodsReachRemotingAndManagementAndServicesExposeHttpAndManagement(
+      String overlay) {
     List<HasMetadata> objects = render(overlay);
     NetworkPolicy policy = one(objects, NetworkPolicy.class, "pipewatch");
     assertThat(policy.getSpec().getPodSelector().getMatchLabels())
         .containsEntry("app", "pipewatch");
     assertThat(policy.getSpec().getPolicyTypes()).contains("Ingress");
-    boolean remotingAllowed = false;
-    for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
-      boolean coversRemoting =
-          rule.getPorts() == null
-              || rule.getPorts().isEmpty()
-              || rule.getPorts().stream()
-                  .anyMatch(
-                      p ->
-                          p.getPort() != null
-                              && Integer.valueOf(REMOTING_PORT).equals(p.getPort().getIntVal()));
-      if (!coversRemoting) {
-        continue;
+    // remoting, and management (membership, bootstrap; issue 24), only from Pipewatch pods
+    for (int port : new int[] {REMOTING_PORT, MANAGEMENT_PORT}) {
+      boolean allowed = false;
+      for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+        boolean covers =
+            rule.getPorts() == null
+                || rule.getPorts().isEmpty()
+                || rule.getPorts().stream()
+                    .anyMatch(
+                        p ->
+                            p.getPort() != null
+                                && Integer.valueOf(port).equals(p.getPort().getIntVal()));
+        if (!covers) {
+          continue;
+        }
+        allowed = true;
+        assertThat(rule.getFrom())
+            .as("a rule letting in port %s names its peers", port)
+            .isNotEmpty();
+        for (NetworkPolicyPeer peer : rule.getFrom()) {
+          assertThat(peer.getIpBlock()).isNull();
+          assertThat(peer.getNamespaceSelector()).isNull();
+          assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app", "pipewatch");
+        }
       }
-      remotingAllowed = true;
-      assertThat(rule.getFrom()).as("a rule letting in remoting names its peers").isNotEmpty();
-      for (NetworkPolicyPeer peer : rule.getFrom()) {
-        assertThat(peer.getIpBlock()).isNull();
-        assertThat(peer.getNamespaceSelector()).isNull();
-        assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app", "pipewatch");
-      }
+      assertThat(allowed).as("Pipewatch pods may reach each other's port %s", port).isTrue();
     }
-    assertThat(remotingAllowed).as("Pipewatch pods may reach each other's remoting").isTrue();
 
     Set<Integer> servicePorts = new TreeSet<>();
     objects.stream()

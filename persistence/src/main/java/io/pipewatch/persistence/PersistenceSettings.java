@@ -220,7 +220,8 @@ public record PersistenceSettings(
       Duration commitLogWindow,
       Duration stopTimeout,
       Restart restart,
-      LogRotation log) {
+      LogRotation log,
+      Optional<ClientEncryption> clientEncryption) {
 
     /**
      * Settings with the reference defaults for the rest: batch commit log, 2 s stop, the reference
@@ -251,7 +252,8 @@ public record PersistenceSettings(
               5,
               Duration.ofMinutes(5),
               Duration.ofSeconds(30)),
-          new LogRotation(10L * 1024 * 1024, 5));
+          new LogRotation(10L * 1024 * 1024, 5),
+          Optional.empty());
     }
 
     /** These settings with another data directory. */
@@ -268,7 +270,8 @@ public record PersistenceSettings(
           commitLogWindow,
           stopTimeout,
           restart,
-          log);
+          log,
+          clientEncryption);
     }
 
     /** These settings with {@code skipSync} set as given (true only for throwaway servers). */
@@ -285,7 +288,8 @@ public record PersistenceSettings(
           commitLogWindow,
           stopTimeout,
           restart,
-          log);
+          log,
+          clientEncryption);
     }
 
     /** These settings with other ports (0 picks a free one). */
@@ -302,7 +306,8 @@ public record PersistenceSettings(
           commitLogWindow,
           stopTimeout,
           restart,
-          log);
+          log,
+          clientEncryption);
     }
 
     /** These settings with another commit log mode. */
@@ -319,7 +324,8 @@ public record PersistenceSettings(
           window,
           stopTimeout,
           restart,
-          log);
+          log,
+          clientEncryption);
     }
 
     /** These settings with another restart policy. */
@@ -336,7 +342,8 @@ public record PersistenceSettings(
           commitLogWindow,
           stopTimeout,
           value,
-          log);
+          log,
+          clientEncryption);
     }
 
     /** These settings with another log rotation. */
@@ -353,6 +360,25 @@ public record PersistenceSettings(
           commitLogWindow,
           stopTimeout,
           restart,
+          value,
+          clientEncryption);
+    }
+
+    /** These settings with CQL over TLS (or without, given empty). */
+    public Embedded withClientEncryption(Optional<ClientEncryption> value) {
+      return new Embedded(
+          dataDir,
+          javaHome,
+          heap,
+          nativePort,
+          storagePort,
+          startTimeout,
+          skipSync,
+          commitLogSync,
+          commitLogWindow,
+          stopTimeout,
+          restart,
+          log,
           value);
     }
   }
@@ -441,7 +467,31 @@ public record PersistenceSettings(
         in.positiveDuration("commitlog-window"),
         in.positiveDuration("stop-timeout"),
         restart(in.section("restart")),
-        logRotation(in.section("log")));
+        logRotation(in.section("log")),
+        clientEncryption(in.section("client-encryption")));
+  }
+
+  /**
+   * CQL over TLS on the embedded Cassandra ({@code client_encryption_options}, not optional): its
+   * key store (PKCS12) and password. Off while {@code key-store} is empty.
+   */
+  public record ClientEncryption(Path keyStore, String keyStorePassword) {
+    @Override
+    public String toString() {
+      return "ClientEncryption[" + keyStore + "]";
+    }
+  }
+
+  private static Optional<ClientEncryption> clientEncryption(SettingsReader in) {
+    String store = in.string("key-store").trim();
+    if (store.isEmpty()) {
+      return Optional.empty();
+    }
+    Path path = path(in, "key-store", store);
+    if (!java.nio.file.Files.isReadable(path)) {
+      throw new InvalidSettingException(in.key("key-store"), "a readable PKCS12 key store", path);
+    }
+    return Optional.of(new ClientEncryption(path, in.nonBlankString("key-store-password")));
   }
 
   private static Path path(SettingsReader in, String key, String text) {

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -200,6 +201,11 @@ public final class CassandraLauncher {
               .directory(dataDir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+      // a clean environment: the server's tokens, SMTP and keystore passwords stay out of it
+      Map<String, String> env = builder.environment();
+      Map<String, String> kept = childEnvironment(Map.copyOf(env));
+      env.clear();
+      env.putAll(kept);
       // Standard input stays a pipe held open by this process: its end is the server's signal.
       process = builder.start();
       lock.recordServer(process.pid());
@@ -548,5 +554,26 @@ public final class CassandraLauncher {
         }
       }
     }
+  }
+
+  /** Variables the Cassandra child gets from the server's environment; nothing else. */
+  static final Set<String> CHILD_VARIABLES =
+      Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR");
+
+  /**
+   * The Cassandra child's environment: only {@link #CHILD_VARIABLES} of {@code parent}. The server
+   * holds API tokens, SMTP, Cassandra and keystore passwords in its environment ({@code
+   * PIPEWATCH_*}); a child that inherited them would show them to anyone who may read its {@code
+   * /proc/<pid>/environ} or its crash files.
+   */
+  static Map<String, String> childEnvironment(Map<String, String> parent) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    parent.forEach(
+        (k, v) -> {
+          if (CHILD_VARIABLES.contains(k)) {
+            out.put(k, v);
+          }
+        });
+    return out;
   }
 }

@@ -50,10 +50,29 @@ final class ServerFiles {
             "cdc_raw_directory: " + quoted(dir + "/cdc_raw"),
             commitLog(settings),
             "auto_snapshot: false",
+            clientEncryption(settings),
             "");
     Path file = dataDir.resolve(YAML);
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
     return file;
+  }
+
+  /** The {@code client_encryption_options} lines: CQL over TLS only, when configured. */
+  static String clientEncryption(PersistenceSettings.Embedded settings) {
+    return settings
+        .clientEncryption()
+        .map(
+            tls ->
+                String.join(
+                    "\n",
+                    "client_encryption_options:",
+                    "  enabled: true",
+                    "  optional: false",
+                    "  keystore: " + quoted(tls.keyStore().toString()),
+                    "  keystore_password: " + quoted(tls.keyStorePassword()),
+                    "  store_type: PKCS12",
+                    "  require_client_auth: false"))
+        .orElse("");
   }
 
   /** The {@code commitlog_sync} lines of the YAML. */
