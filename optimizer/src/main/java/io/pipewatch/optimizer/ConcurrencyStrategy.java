@@ -33,10 +33,17 @@ public final class ConcurrencyStrategy implements OptimizationStrategy {
 
   /**
    * Whether the stage is saturated: (nearly) every worker busy. A stage whose queue is full while
-   * its workers idle is held back by the next stage (back-pressure): not saturated.
+   * its workers idle is held back by the next stage (back-pressure): not saturated. A service that
+   * does not report work in flight is saturated while its queue is at least half full, or while
+   * work arrives faster than it completes (by more than 2 %).
    */
   static boolean saturated(StrategyContext ctx, double workers) {
-    return ctx.medianOr(Signals.IN_FLIGHT, 0) >= 0.85 * workers;
+    if (ctx.median(Signals.IN_FLIGHT).isPresent()) {
+      return ctx.medianOr(Signals.IN_FLIGHT, 0) >= 0.85 * workers;
+    }
+    double arrivals = ctx.medianOr(Signals.RECEIVED, Double.NaN);
+    double throughput = ctx.medianOr(Signals.THROUGHPUT, Double.NaN);
+    return ctx.medianOr(Signals.QUEUE_FILL, 0) >= 0.5 || arrivals > 1.02 * throughput;
   }
 
   @Override

@@ -24,7 +24,8 @@ final class NodeExporterConvention implements Convention {
             role(Role.IO_SATURATION, Unit.RATIO, "CPU time idle waiting for I/O").scoped("mode");
         case "idle" -> RoleMatch.none(name() + ": idle CPU time (utilisation is its complement)");
         case "steal" ->
-            role(Role.CPU_SATURATION, Unit.RATIO, "CPU time stolen by the hypervisor").scoped("mode");
+            role(Role.CPU_SATURATION, Unit.RATIO, "CPU time stolen by the hypervisor")
+                .scoped("mode");
         default ->
             role(Role.CPU_UTILIZATION, Unit.RATIO, "CPU seconds in mode " + mode).scoped("mode");
       };

@@ -49,6 +49,19 @@ public final class SeriesRoles {
     return m;
   }
 
+  /**
+   * The role of {@code sample}, already passed to {@link #of} in this batch (found by identity
+   * among the cached positions); resolved afresh if it was not.
+   */
+  public RoleMatch known(Sample sample) {
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] == sample) {
+        return roles[i];
+      }
+    }
+    return semantics.resolve(sample);
+  }
+
   /** How many times a role was resolved (not answered from the cache). */
   public long resolutions() {
     return resolutions;
