@@ -27,17 +27,18 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /api/sources/{id}/semantics}: what each metric of a source means to Pipewatch — its
- * role, where the role came from ({@code declared} by the service, {@code configured}, or a {@code
- * convention}), the reason (which convention and rule matched), the unit, the queue or memory pair
- * and scope, and the stored series derived from it. Metrics with no role are listed too, with
- * {@code role: null} and what was tried. 404 for a source with no data.
+ * {@code GET /api/sources/{source}/semantics}: what each metric of a source means to Pipewatch —
+ * its role, where the role came from ({@code declared} by the service, {@code configured}, or a
+ * {@code convention}), the reason (which convention and rule matched), the unit, the queue or
+ * memory pair and scope, and the stored series derived from it. Metrics with no role are listed
+ * too, with {@code role: null} and what was tried. 404 for a source with no data.
  *
  * <pre>{@code
- * curl -s localhost:8080/api/sources/jobs/semantics
- * {"source":"jobs","metrics":[{"metric":"job_queue_length","labels":{},"kind":"gauge",
- *   "role":"queue-length","origin":"convention","reason":"generic: queue length","unit":"count",
- *   "pair":"job_queue","series":["job_queue_length"]}, ...],"withRole":7,"withoutRole":0}
+ * curl -s localhost:8080/api/sources/docpipe-parse/semantics
+ * {"source":"docpipe-parse","metrics":[{"metric":"pipeline_stage_queue_depth",
+ *   "labels":{"stage":"parse"},"kind":"gauge","role":"queue-length","origin":"convention",
+ *   "reason":"Pipewatch demo pipeline: stage queue","unit":"count","pair":"pipeline_stage_queue",
+ *   "series":["pipeline_stage_queue_depth{stage=\"parse\"}"]}, ...],"withRole":20,"withoutRole":3}
  * }</pre>
  */
 final class SemanticsRoutes {

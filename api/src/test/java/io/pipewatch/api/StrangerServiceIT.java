@@ -77,6 +77,7 @@ class StrangerServiceIT {
       }
     }
     assertThat(queue).as("a queue bottleneck").isNotNull();
+    double detectedQueue = service.queue();
     assertThat(queue.path("openedMillis").asLong() - growthStart).isLessThanOrEqualTo(5_000);
     assertThat(queue.path("impact").asDouble()).isPositive();
     assertThat(queue.path("evidence").toString()).contains("job_");
@@ -112,6 +113,22 @@ class StrangerServiceIT {
     assertThat(kept.path("evaluation").path("throughputAfter").asDouble())
         .isGreaterThan(kept.path("evaluation").path("throughputBefore").asDouble());
     assertThat(service.workers()).isGreaterThan(1);
+    // the measured figures, for docs/benchmarks.md ("Services it has never seen")
+    java.nio.file.Files.writeString(
+        java.nio.file.Path.of("target", "stranger-service-it.txt"),
+        String.format(
+            java.util.Locale.ROOT,
+            "queue bottleneck opened %d ms after the queue started growing (queue %.0f of 2000)%n"
+                + "change kept %d ms after the overload began: workers %s -> now %d,"
+                + " throughput %.1f -> %.1f per second (%s)%n",
+            queue.path("openedMillis").asLong() - growthStart,
+            detectedQueue,
+            kept.path("atMillis").asLong() - growthStart,
+            kept.path("evaluation").path("changeId").asText(),
+            service.workers(),
+            kept.path("evaluation").path("throughputBefore").asDouble(),
+            kept.path("evaluation").path("throughputAfter").asDouble(),
+            kept.path("evaluation").path("reason").asText()));
   }
 
   private void setAuto(String source) throws Exception {
