@@ -119,12 +119,12 @@ class StrangerServiceIT {
         String.format(
             java.util.Locale.ROOT,
             "queue bottleneck opened %d ms after the queue started growing (queue %.0f of 2000)%n"
-                + "change kept %d ms after the overload began: workers %s -> now %d,"
+                + "change %s kept %d ms after the overload began: workers now %d,"
                 + " throughput %.1f -> %.1f per second (%s)%n",
             queue.path("openedMillis").asLong() - growthStart,
             detectedQueue,
-            kept.path("atMillis").asLong() - growthStart,
             kept.path("evaluation").path("changeId").asText(),
+            kept.path("atMillis").asLong() - growthStart,
             service.workers(),
             kept.path("evaluation").path("throughputBefore").asDouble(),
             kept.path("evaluation").path("throughputAfter").asDouble(),

@@ -79,7 +79,7 @@ class StrangerServiceOptimizationTest {
 
   @ParameterizedTest
   @EnumSource(Scheme.class)
-  void aChangeThatRaisesThroughputIsKeptWithinTenMinutes(Scheme scheme) {
+  void aChangeThatRaisesThroughputIsKeptWithinTenMinutes(Scheme scheme) throws Exception {
     OptimizerSettings settings =
         OptimizerSettings.create(
             ConfigFactory.parseString("pipewatch.optimizer.default-mode = auto")
@@ -119,6 +119,20 @@ class StrangerServiceOptimizationTest {
     assertThat(kept.evaluation().throughputAfter())
         .isGreaterThan(kept.evaluation().throughputBefore());
     assertThat(service.workers).isGreaterThan(1);
+    // the measured figures, for docs/benchmarks.md
+    java.nio.file.Files.writeString(
+        java.nio.file.Path.of("target", "stranger-optimization-" + scheme + ".txt"),
+        String.format(
+            java.util.Locale.ROOT,
+            "%s (%s): kept %.0f s after the first batch, workers now %d,"
+                + " throughput %.1f -> %.1f per second (%s)%n",
+            scheme.knob,
+            service.knob().kind().id(),
+            (kept.atMillis() - start) / 1000.0,
+            service.workers,
+            kept.evaluation().throughputBefore(),
+            kept.evaluation().throughputAfter(),
+            kept.evaluation().reason()));
   }
 
   private static OptimizerState handle(

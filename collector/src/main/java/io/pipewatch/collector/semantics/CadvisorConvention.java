@@ -18,12 +18,14 @@ final class CadvisorConvention implements Convention {
       return null;
     }
     if (s.is("container_cpu_usage_seconds_total")) {
-      return role(Role.CPU_UTILIZATION, Unit.RATIO, "container CPU seconds per second");
+      // cores in use (seconds per second over all CPUs): a ratio only against the limit
+      return role(Role.CPU_UTILIZATION, Unit.COUNT, "container CPU seconds per second");
     }
-    if (s.is(
-        "container_cpu_cfs_throttled_seconds_total",
-        "container_pressure_cpu_waiting_seconds_total")) {
-      return role(Role.CPU_SATURATION, Unit.RATIO, "container CPU throttled or waiting");
+    if (s.is("container_pressure_cpu_waiting_seconds_total")) {
+      return role(Role.CPU_SATURATION, Unit.RATIO, "container CPU pressure (PSI)");
+    }
+    if (s.is("container_cpu_cfs_throttled_seconds_total")) {
+      return role(Role.CPU_SATURATION, Unit.COUNT, "container CPU throttled (seconds per second)");
     }
     if (s.is("container_memory_working_set_bytes", "container_memory_usage_bytes")) {
       return role(Role.MEMORY_UTILIZATION, Unit.BYTES, "container memory in use")

@@ -62,7 +62,8 @@ final class HostProbeConvention implements Convention {
           role(Role.MEMORY_UTILIZATION, Unit.BYTES, "JVM heap used").paired("jvm_heap");
       case "jvm_heap_max_bytes" ->
           role(Role.MEMORY_LIMIT, Unit.BYTES, "JVM heap max").paired("jvm_heap");
-      case "jvm_gc_time_ratio" -> role(Role.MEMORY_SATURATION, Unit.RATIO, "share of time in GC");
+      case "jvm_gc_time_ratio" ->
+          role(Role.MEMORY_SATURATION, Unit.RATIO, "share of time in GC").scoped("gc");
       case "jvm_threads" -> role(Role.WORKERS, Unit.COUNT, "JVM threads");
       case "host_network_receive_bytes_per_second", "host_network_transmit_bytes_per_second" ->
           role(Role.NETWORK_UTILIZATION, Unit.BYTES, "network traffic");

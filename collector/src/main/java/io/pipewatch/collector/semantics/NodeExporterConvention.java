@@ -43,7 +43,8 @@ final class NodeExporterConvention implements Convention {
       return role(Role.IO_UTILIZATION, Unit.RATIO, "disk busy seconds per second (iostat %util)");
     }
     if (s.is("node_disk_io_time_weighted_seconds_total")) {
-      return role(Role.IO_SATURATION, Unit.RATIO, "weighted disk queue time");
+      // seconds of queued requests per second: the average queue length, not a 0..1 share
+      return role(Role.IO_SATURATION, Unit.COUNT, "weighted disk queue time");
     }
     if (s.is("node_disk_read_bytes_total", "node_disk_written_bytes_total")) {
       return role(Role.IO_UTILIZATION, Unit.BYTES, "disk traffic");

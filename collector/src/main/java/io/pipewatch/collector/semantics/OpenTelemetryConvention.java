@@ -41,7 +41,7 @@ final class OpenTelemetryConvention implements Convention {
       return role(Role.CPU_UTILIZATION, Unit.RATIO, "CPU utilization (unit 1)");
     }
     if (s.is("process_cpu_time", "jvm_cpu_time", "system_cpu_time")) {
-      return role(Role.CPU_UTILIZATION, Unit.RATIO, "CPU seconds per second");
+      return role(Role.CPU_UTILIZATION, Unit.COUNT, "CPU seconds per second (cores in use)");
     }
     if (s.is("system_memory_utilization")) {
       return role(Role.MEMORY_UTILIZATION, Unit.RATIO, "memory utilization (unit 1)");
