@@ -34,15 +34,16 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RoleLookupBenchmark {
-  static final int SAMPLES = 8;
+  /** Samples per batch. */
+  public static final int SAMPLES = 8;
 
   /** Two batches of equal content, and a warmed cache. */
   @State(Scope.Thread)
   public static class Batches {
     List<Sample> a;
     List<Sample> b;
-    SeriesRoles roles;
-    Semantics semantics;
+    public SeriesRoles roles;
+    public Semantics semantics;
     boolean flip;
 
     @Setup
@@ -56,7 +57,8 @@ public class RoleLookupBenchmark {
       }
     }
 
-    List<Sample> next() {
+    /** The other batch than last time. */
+    public List<Sample> next() {
       flip = !flip;
       return flip ? a : b;
     }
