@@ -6,7 +6,7 @@ package io.pipewatch.analyzer;
  * violated when the value rose by at least {@code min-rise} since the oldest value of the window,
  * also rose over the window's second half (still rising, not a step that stopped), and — with
  * {@code arrivals-above-throughput} and both reported — arrivals, smoothed over the window, exceed
- * throughput smoothed the same way (Little's law: a queue grows exactly when work arrives faster
+ * throughput smoothed the same way (flow balance: a queue grows exactly when work arrives faster
  * than it leaves). Clear when the value did not rise over the window. Impact: 0.25 plus 0.75 times
  * four times the share of arriving work that is not completed ({@code 1 - throughput/arrivals}),
  * capped at 1 (a quarter of the work left behind is as bad as it gets), or, without those rates,
