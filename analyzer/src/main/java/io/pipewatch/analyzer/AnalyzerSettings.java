@@ -83,11 +83,11 @@ public record AnalyzerSettings(
 
   /**
    * One row of the dimension table: series whose name matches {@code series} (a Java regular
-   * expression over the whole series name, e.g. {@code pipeline_ipc_latency_seconds_p99}) feed
-   * {@code dimension}. With {@code divideBy} the value is divided by the series of that name with
-   * the same labels (used/capacity pairs). {@code scale} multiplies the value; NaN means automatic:
-   * 1e-9 for timer series other than {@code _rate} (timers carry nanoseconds), else 1. Series whose
-   * id ({@code name{labels}}) matches {@code exclude} (null: none) are left out.
+   * expression over the whole series name, e.g. {@code job_duration_seconds_p99}) feed {@code
+   * dimension}. With {@code divideBy} the value is divided by the series of that name with the same
+   * labels (used/capacity pairs). {@code scale} multiplies the value; NaN means automatic: 1e-9 for
+   * timer series other than {@code _rate} (timers carry nanoseconds), else 1. Series whose id
+   * ({@code name{labels}}) matches {@code exclude} (null: none) are left out.
    */
   public record DimensionMapping(
       String name,
