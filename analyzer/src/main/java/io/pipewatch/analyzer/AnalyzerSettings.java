@@ -2,6 +2,7 @@ package io.pipewatch.analyzer;
 
 import com.typesafe.config.Config;
 import io.pipewatch.analyzer.detect.DetectorSettings;
+import io.pipewatch.collector.semantics.SemanticsSettings;
 import io.pipewatch.collector.settings.InvalidSettingException;
 import io.pipewatch.collector.settings.SettingsReader;
 import java.time.Duration;
@@ -39,7 +40,8 @@ public record AnalyzerSettings(
     double updateStep,
     int maxEvidence,
     FleetSettings fleet,
-    int boardRecentPatterns) {
+    int boardRecentPatterns,
+    SemanticsSettings semantics) {
 
   /** The config section these settings are read from. */
   public static final String SECTION = "pipewatch.analyzer";
@@ -59,6 +61,11 @@ public record AnalyzerSettings(
     return only(RegressionRule.class);
   }
 
+  /** The growth rules, in configuration order. */
+  public List<GrowthRule> growths() {
+    return only(GrowthRule.class);
+  }
+
   /** The forecast rules, in configuration order. */
   public List<ForecastRule> forecasts() {
     return only(ForecastRule.class);
@@ -76,11 +83,11 @@ public record AnalyzerSettings(
 
   /**
    * One row of the dimension table: series whose name matches {@code series} (a Java regular
-   * expression over the whole series name, e.g. {@code pipeline_ipc_latency_seconds_p99}) feed
-   * {@code dimension}. With {@code divideBy} the value is divided by the series of that name with
-   * the same labels (used/capacity pairs). {@code scale} multiplies the value; NaN means automatic:
-   * 1e-9 for timer series other than {@code _rate} (timers carry nanoseconds), else 1. Series whose
-   * id ({@code name{labels}}) matches {@code exclude} (null: none) are left out.
+   * expression over the whole series name, e.g. {@code job_duration_seconds_p99}) feed {@code
+   * dimension}. With {@code divideBy} the value is divided by the series of that name with the same
+   * labels (used/capacity pairs). {@code scale} multiplies the value; NaN means automatic: 1e-9 for
+   * timer series other than {@code _rate} (timers carry nanoseconds), else 1. Series whose id
+   * ({@code name{labels}}) matches {@code exclude} (null: none) are left out.
    */
   public record DimensionMapping(
       String name,
@@ -142,6 +149,24 @@ public record AnalyzerSettings(
       double limit,
       Duration horizon,
       double minRise,
+      Duration forDuration,
+      BottleneckKind kind)
+      implements Rule {}
+
+  /**
+   * A growth rule: the dimension (a queue length, a consumer lag) rose by at least {@code minRise}
+   * over the last {@code window} and is still rising, held {@code forDuration}; with {@code
+   * arrivalsAboveThroughput} only while work arrives faster than it completes (both smoothed over
+   * the window), when the source reports both. The first sign of saturation, long before a queue is
+   * full. Critical once the rise over the window is {@code criticalRise} or more.
+   */
+  public record GrowthRule(
+      String name,
+      Dimension dimension,
+      Duration window,
+      double minRise,
+      double criticalRise,
+      boolean arrivalsAboveThroughput,
       Duration forDuration,
       BottleneckKind kind)
       implements Rule {}
@@ -298,6 +323,29 @@ public record AnalyzerSettings(
               r.positiveDuration("for"),
               kind(r, dimension)));
     }
+    if (rules.has("growth")) {
+      SettingsReader gr = rules.section("growth");
+      for (String name : names(gr)) {
+        SettingsReader r = gr.section(name);
+        if (r.has("enabled") && !r.bool("enabled")) {
+          continue;
+        }
+        Dimension dimension = dimension(r, "dimension");
+        double minRise = r.doubleInRange("min-rise", 0, 1e30);
+        double criticalRise =
+            r.has("critical-rise") ? r.doubleInRange("critical-rise", minRise, 1e30) : Double.NaN;
+        all.add(
+            new GrowthRule(
+                name,
+                dimension,
+                r.positiveDuration("window"),
+                minRise,
+                criticalRise,
+                r.has("arrivals-above-throughput") && r.bool("arrivals-above-throughput"),
+                r.positiveDuration("for"),
+                kind(r, dimension)));
+      }
+    }
     SettingsReader lc = in.section("lifecycle");
     SettingsReader fl = in.section("fleet");
     FleetSettings fleet =
@@ -325,7 +373,8 @@ public record AnalyzerSettings(
         lc.doubleInRange("update-step", 0.0, 1.0),
         lc.intInRange("max-evidence", 1, 100),
         fleet,
-        in.section("board").intInRange("recent-patterns", 1, 100_000));
+        in.section("board").intInRange("recent-patterns", 1, 100_000),
+        SemanticsSettings.create(root));
   }
 
   private static List<String> names(SettingsReader section) {

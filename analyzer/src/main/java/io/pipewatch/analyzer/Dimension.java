@@ -5,10 +5,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * A resource or performance dimension of a source that bottleneck rules look at. Series are mapped
- * to dimensions by the {@code pipewatch.analyzer.dimensions} table (series name pattern to
- * dimension), so any service's metric names can be analysed. Per snapshot a dimension's value is
- * the maximum of its series (ratios, latencies) or their sum (rates: {@link #ERRORS}, {@link
+ * A resource or performance dimension of a source that bottleneck rules look at. A series feeds the
+ * dimension of its role (io.pipewatch.collector.semantics, see {@code RoleDimensions}), unless a
+ * row of the {@code pipewatch.analyzer.dimensions} table (series name pattern to dimension) refines
+ * it, so any service's metric names can be analysed. Per snapshot a dimension's value is the
+ * maximum of its series (ratios, latencies) or their sum (rates: {@link #ERRORS}, {@link
  * #THROUGHPUT}); {@link #ERROR_RATIO} is computed, {@code errors / (errors + throughput)} over a
  * short smoothing window, and cannot be mapped to directly. Units: ratios 0..1, latencies in
  * seconds, rates per second.
@@ -52,7 +53,15 @@ public enum Dimension {
   /** Open file descriptors over the process's limit, ratio (kind custom: a resource runs out). */
   FD_USAGE(false, BottleneckKind.CUSTOM),
   /** Any other signal a user maps. */
-  CUSTOM(false, BottleneckKind.CUSTOM);
+  CUSTOM(false, BottleneckKind.CUSTOM),
+  /** Work arriving per second (sum of the series with role arrivals). */
+  ARRIVALS(true, BottleneckKind.QUEUE),
+  /** Items waiting in queues (sum of the series with role queue-length). */
+  QUEUE_LENGTH(true, BottleneckKind.QUEUE),
+  /** p95 of the source's own latency, seconds. */
+  LATENCY_P95(false, BottleneckKind.QUEUE),
+  /** Records a consumer is behind (largest of the series with role consumer-lag). */
+  CONSUMER_LAG(false, BottleneckKind.QUEUE);
 
   static final int COUNT = values().length;
 

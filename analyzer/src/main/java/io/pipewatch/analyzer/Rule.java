@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * A bottleneck rule of the analyzer, read from {@code pipewatch.analyzer.rules}: a {@link
  * AnalyzerSettings.ThresholdRule threshold}, a baseline {@link AnalyzerSettings.RegressionRule
- * regression} or a {@link AnalyzerSettings.ForecastRule forecast}. Each kind has one evaluator
- * (package-private, one per rule and source), chosen once by {@code RuleEvaluator.of(rule)}.
+ * regression}, a {@link AnalyzerSettings.ForecastRule forecast} or a {@link
+ * AnalyzerSettings.GrowthRule growth}. Each kind has one evaluator (package-private, one per rule
+ * and source), chosen once by {@code RuleEvaluator.of(rule)}.
  *
  * <pre>{@code
  * for (Rule rule : AnalyzerSettings.create(config).rules()) {
@@ -17,7 +18,8 @@ import java.time.Duration;
 public sealed interface Rule
     permits AnalyzerSettings.ThresholdRule,
         AnalyzerSettings.RegressionRule,
-        AnalyzerSettings.ForecastRule {
+        AnalyzerSettings.ForecastRule,
+        AnalyzerSettings.GrowthRule {
 
   /** The rule's name (its key in the configuration), carried as evidence. */
   String name();

@@ -12,7 +12,7 @@ import java.util.List;
  * ForecastEvaluator}.
  */
 abstract sealed class RuleEvaluator
-    permits ThresholdEvaluator, RegressionEvaluator, ForecastEvaluator {
+    permits ThresholdEvaluator, RegressionEvaluator, ForecastEvaluator, GrowthEvaluator {
 
   /** What an evaluator reads of its source's current snapshot. */
   interface Inputs {
@@ -55,6 +55,9 @@ abstract sealed class RuleEvaluator
   long forecastMillis = -1;
   SeriesSlot evidence;
 
+  /** The time of the snapshot being judged (set before {@link #judge}). */
+  long nowMillis;
+
   RuleEvaluator(Rule rule) {
     this.rule = rule;
     this.forMillis = rule.forDuration().toMillis();
@@ -68,6 +71,9 @@ abstract sealed class RuleEvaluator
     if (rule instanceof AnalyzerSettings.RegressionRule g) {
       return new RegressionEvaluator(g);
     }
+    if (rule instanceof AnalyzerSettings.GrowthRule g) {
+      return new GrowthEvaluator(g);
+    }
     return new ForecastEvaluator((AnalyzerSettings.ForecastRule) rule);
   }
 
@@ -79,6 +85,7 @@ abstract sealed class RuleEvaluator
       Inputs in, long ts, long dt, boolean warm, double hysteresis, long clearForMillis) {
     violated = false;
     clear = true;
+    nowMillis = ts;
     if (in.present(rule.dimension())) {
       judge(in, dt, hysteresis);
     }

@@ -19,6 +19,9 @@ final class SeriesSlot {
   double baseline = Double.NaN;
   long lastChangeMillis = Long.MIN_VALUE;
 
+  /** A second slot fed by the same series (a queue's length and its fill), or null. */
+  SeriesSlot twin;
+
   SeriesSlot(String id) {
     this.id = id;
   }

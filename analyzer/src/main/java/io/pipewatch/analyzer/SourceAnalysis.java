@@ -3,8 +3,12 @@ package io.pipewatch.analyzer;
 import io.pipewatch.analyzer.AnalyzerSettings.DimensionMapping;
 import io.pipewatch.analyzer.detect.SeriesDetector;
 import io.pipewatch.collector.MetricKind;
+import io.pipewatch.collector.Sample;
 import io.pipewatch.collector.SeriesPoint;
 import io.pipewatch.collector.SourceSnapshot;
+import io.pipewatch.collector.semantics.Role;
+import io.pipewatch.collector.semantics.RoleMatch;
+import io.pipewatch.collector.semantics.Semantics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,7 +23,8 @@ import java.util.Map;
  *
  * <ol>
  *   <li><b>Series to dimensions.</b> Each series is resolved once to a slot (its mapping from the
- *       dimension table, scale, optional divisor series and, for the first {@code
+ *       dimension table or else from its role, see {@link RoleDimensions}, scale, optional divisor
+ *       series — a queue length's capacity of the same pair — and, for the first {@code
  *       max-detectors-per-source} mapped series, a {@link SeriesDetector}). Afterwards a slot is
  *       found by the series' position in the snapshot, checked by id ({@code equals} on the same
  *       string instance is an identity check): no map lookup, no allocation per sample.
@@ -66,6 +71,8 @@ final class SourceAnalysis {
   private final String sourceId;
   private final AnalyzerSettings settings;
   private final List<DimensionMapping> mappings;
+  private final Semantics semantics;
+  private final Map<String, RoleMatch> roles = new HashMap<>();
 
   // series slots
   private final Map<String, SeriesSlot> slotsById = new HashMap<>();
@@ -101,6 +108,7 @@ final class SourceAnalysis {
     this.sourceId = sourceId;
     this.settings = settings;
     this.mappings = settings.dimensions();
+    this.semantics = Semantics.create(settings.semantics());
     List<Rule> configured = settings.rules();
     this.rules = new RuleEvaluator[configured.size()];
     for (int i = 0; i < rules.length; i++) {
@@ -162,11 +170,15 @@ final class SourceAnalysis {
       SeriesPoint p = points.get(i);
       SeriesSlot s = byPosition[i];
       if (s == null || !s.id.equals(p.id())) {
-        s = slot(p);
+        s = slot(p, snapshot);
         byPosition[i] = s;
       }
       s.raw = p.value();
       s.rawMillis = p.timestampMillis();
+      if (s.twin != null) {
+        s.twin.raw = s.raw;
+        s.twin.rawMillis = s.rawMillis;
+      }
     }
     aggregate(ts, dt);
     boolean warm = ts - firstMillis >= settings.warmUp().toMillis();
@@ -186,13 +198,22 @@ final class SourceAnalysis {
 
   // ---- series -> slots (slow path: once per new series or when positions shift) ----
 
-  private SeriesSlot slot(SeriesPoint p) {
+  private SeriesSlot slot(SeriesPoint p, SourceSnapshot snapshot) {
     SeriesSlot s = slotsById.get(p.id());
-    if (s != null) {
+    if (s != null && s.dimension != null) {
       return s;
     }
-    s = new SeriesSlot(p.id());
-    slotsById.put(p.id(), s);
+    if (s == null) {
+      s = new SeriesSlot(p.id());
+      slotsById.put(p.id(), s);
+    }
+    if (!mapByTable(s, p)) {
+      mapByRole(s, p, snapshot);
+    }
+    return s;
+  }
+
+  private boolean mapByTable(SeriesSlot s, SeriesPoint p) {
     for (DimensionMapping m : mappings) {
       if (m.series().matcher(p.name()).matches()
           && (m.exclude() == null || !m.exclude().matcher(p.id()).matches())) {
@@ -210,15 +231,76 @@ final class SourceAnalysis {
           }
           s.denominator = d;
         }
-        if (detectors < settings.maxDetectorsPerSource()) {
-          s.detector = SeriesDetector.create(settings.detectors());
-          detectors++;
+        addMapped(s);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void addMapped(SeriesSlot s) {
+    if (detectors < settings.maxDetectorsPerSource()) {
+      s.detector = SeriesDetector.create(settings.detectors());
+      detectors++;
+    }
+    mapped.add(s);
+  }
+
+  /**
+   * Maps a series no table row names by its role: declared on the sample, configured, or by
+   * convention. A queue length also feeds the queue fill, divided by the capacity of its pair.
+   */
+  private void mapByRole(SeriesSlot s, SeriesPoint p, SourceSnapshot snapshot) {
+    RoleMatch m = role(p, snapshot);
+    Dimension d = RoleDimensions.of(m, p);
+    if (d == null) {
+      return;
+    }
+    s.dimension = d;
+    s.scale = RoleDimensions.scale(p, d);
+    addMapped(s);
+    if (d == Dimension.QUEUE_LENGTH && m.pair() != null) {
+      for (SeriesPoint other : snapshot.series()) {
+        if (other.labels().equals(p.labels()) && other != p) {
+          RoleMatch o = role(other, snapshot);
+          if (o.role() == Role.QUEUE_CAPACITY && m.pair().equals(o.pair())) {
+            SeriesSlot fill = new SeriesSlot(p.id());
+            fill.dimension = Dimension.QUEUE_FILL;
+            SeriesSlot capacity = slotsById.get(other.id());
+            if (capacity == null) {
+              capacity = new SeriesSlot(other.id());
+              slotsById.put(other.id(), capacity);
+            }
+            fill.denominator = capacity;
+            s.twin = fill;
+            mapped.add(fill);
+            break;
+          }
         }
-        mapped.add(s);
+      }
+    }
+  }
+
+  /** The role of {@code p} (its metric's, with what the service declared), resolved once. */
+  private RoleMatch role(SeriesPoint p, SourceSnapshot snapshot) {
+    RoleMatch known = roles.get(p.id());
+    if (known != null) {
+      return known;
+    }
+    String metric = RoleDimensions.metricName(p);
+    Sample declared = null;
+    for (Sample sample : snapshot.latestSamples()) {
+      if (sample.name().equals(metric) && sample.labels().equals(p.labels())) {
+        declared = sample;
         break;
       }
     }
-    return s;
+    RoleMatch m =
+        declared != null
+            ? semantics.resolve(declared)
+            : semantics.resolve(metric, p.kind(), p.labels(), null, null);
+    roles.put(p.id(), m);
+    return m;
   }
 
   // ---- dimensions ----

@@ -122,7 +122,11 @@ class AnalyzerSettingsTest {
   void rulesAreOneSealedListAndThresholdsMaySmooth() {
     AnalyzerSettings s = AnalyzerSettings.create(with(""));
     assertThat(s.rules())
-        .hasSize(s.thresholds().size() + s.regressions().size() + s.forecasts().size());
+        .hasSize(
+            s.thresholds().size()
+                + s.regressions().size()
+                + s.forecasts().size()
+                + s.growths().size());
     assertThat(s.rules())
         .allSatisfy(
             r ->
@@ -130,7 +134,8 @@ class AnalyzerSettingsTest {
                     .isInstanceOfAny(
                         ThresholdEvaluator.class,
                         RegressionEvaluator.class,
-                        ForecastEvaluator.class));
+                        ForecastEvaluator.class,
+                        GrowthEvaluator.class));
     assertThat(rule(s, "io-wait").smoothing()).isEqualTo(Duration.ofMillis(500));
     assertThat(rule(s, "cpu-saturation").smoothing()).isEqualTo(Duration.ZERO);
     assertThat(rule(s, "memory-pressure").dimension()).isEqualTo(Dimension.MEMORY_PRESSURE);

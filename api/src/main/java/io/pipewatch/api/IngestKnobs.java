@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.pipewatch.collector.agent.KnobKind;
 import io.pipewatch.collector.agent.KnobSpec;
 import io.pipewatch.optimizer.AdaptiveOptimizer;
 import java.io.ByteArrayOutputStream;
@@ -32,8 +33,11 @@ import java.util.regex.Pattern;
  *
  * <p>A numeric knob has {@code min <= value <= max} on the grid {@code min + k*step}; a categorical
  * one has {@code choices} (distinct strings) and its current choice as {@code value}; {@code
- * description} is optional. An applied setting's {@code value} is a number (a categorical knob's
- * choice index, as in the settings answered); {@code choice} may repeat the choice's name.
+ * description} is optional; {@code kind} (optional: inferred from the name, see {@link KnobKind})
+ * is one of concurrency, batch-size, pool-size, numeric (a plain number the optimizer searches step
+ * by step), other (not tuned) for numeric knobs and choice or compression for knobs with choices.
+ * An applied setting's {@code value} is a number (a categorical knob's choice index, as in the
+ * settings answered); {@code choice} may repeat the choice's name.
  */
 final class IngestKnobs {
   static final int MAX_KNOBS = 32;
@@ -42,6 +46,8 @@ final class IngestKnobs {
   static final int MAX_TEXT = 256;
   static final int MAX_CHOICES = 64;
 
+  private static final String KINDS =
+      "concurrency, batch-size, pool-size, compression, choice, numeric, other";
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]*");
   private static final byte[] KNOBS = "\"knobs\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] APPLIED = "\"applied\"".getBytes(StandardCharsets.UTF_8);
@@ -177,6 +183,7 @@ final class IngestKnobs {
     Double value = null;
     String choice = null;
     List<String> choices = null;
+    KnobKind kind = null;
     Set<String> seen = new HashSet<>();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
@@ -199,10 +206,18 @@ final class IngestKnobs {
           }
         }
         case "choices" -> choices = readChoices(p, path);
+        case "kind" -> {
+          String text = readText(p, path);
+          kind = KnobKind.find(text);
+          if (kind == null) {
+            throw new Reject(path, "unknown kind '" + clip(text) + "'; expected one of " + KINDS);
+          }
+        }
         default ->
             throw new Reject(
                 path,
-                "unknown field; expected name, description, min, max, step, value or choices");
+                "unknown field; expected name, description, kind, min, max, step, value or"
+                    + " choices");
       }
     }
     if (name == null) {
@@ -223,7 +238,13 @@ final class IngestKnobs {
       if (!choices.contains(choice)) {
         throw new Reject(at + ".value", "'" + clip(choice) + "' is not one of " + choices);
       }
-      return KnobSpec.categorical(name, description, choices, choice);
+      if (kind != null
+          && kind != KnobKind.CHOICE
+          && kind != KnobKind.COMPRESSION
+          && kind != KnobKind.OTHER) {
+        throw new Reject(at + ".kind", "a knob with choices is of kind choice or compression");
+      }
+      return KnobSpec.categorical(name, description, choices, choice).withKind(kind);
     }
     for (String f : List.of("min", "max", "step")) {
       if (!seen.contains(f)) {
@@ -240,7 +261,10 @@ final class IngestKnobs {
       throw new Reject(at + ".step", "must be above 0");
     }
     try {
-      return KnobSpec.numeric(name, description, min, max, step, value);
+      if (kind == KnobKind.CHOICE || kind == KnobKind.COMPRESSION) {
+        throw new Reject(at + ".kind", "kind " + kind.id() + " needs choices");
+      }
+      return KnobSpec.numeric(name, description, min, max, step, value).withKind(kind);
     } catch (IllegalArgumentException e) {
       throw new Reject(at + ".value", e.getMessage());
     }

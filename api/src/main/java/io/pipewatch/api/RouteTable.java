@@ -83,6 +83,11 @@ final class RouteTable {
     // viewer: every read
     add("GET", "/api/node", Role.VIEWER, "This node's id and start history");
     add("GET", "/api/sources", Role.VIEWER, "Sources, series counts, last sample, staleness");
+    add(
+        "GET",
+        "/api/sources/{source}/semantics",
+        Role.VIEWER,
+        "Each metric of a source with its role and why (declared, configured, convention)");
     add("GET", "/api/metrics", Role.VIEWER, "Latest value of every series", "source", "prefix");
     add(
         "GET",

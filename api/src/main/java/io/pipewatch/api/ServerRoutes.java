@@ -34,6 +34,7 @@ final class ServerRoutes {
             new IngestRoutes(system, actors.collectors(), actors.optimizers(), server.settings())
                 .route(),
             new MetricsRoutes(system, actors, server.settings().api()).route(),
+            new SemanticsRoutes(system, actors.collectors(), askTimeout).route(),
             new ReportRoutes(system, actors, reads, server.settings().api().askTimeout()).route(),
             new BottleneckRoutes(
                     system,

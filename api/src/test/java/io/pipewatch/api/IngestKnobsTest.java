@@ -2,6 +2,7 @@ package io.pipewatch.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipewatch.collector.agent.KnobKind;
 import io.pipewatch.collector.agent.KnobSpec;
 import io.pipewatch.optimizer.AdaptiveOptimizer;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,20 @@ class IngestKnobsTest {
     assertThat(split.forOptimizer()).isTrue();
   }
 
+  @Test
+  void aKnobMayDeclareItsKindElseItIsInferredFromItsName() {
+    IngestKnobs.Split split =
+        (IngestKnobs.Split)
+            split(
+                "{\"source\":\"s\",\"samples\":[],\"knobs\":["
+                    + "{\"name\":\"lanes\",\"kind\":\"numeric\",\"min\":1,\"max\":8,"
+                    + "\"step\":1,\"value\":2},"
+                    + "{\"name\":\"workers\",\"min\":1,\"max\":16,\"step\":1,\"value\":1}]}");
+    assertThat(split.knobs())
+        .extracting(KnobSpec::kind)
+        .containsExactly(KnobKind.NUMERIC, KnobKind.CONCURRENCY);
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -69,6 +84,9 @@ class IngestKnobsTest {
         "{\"knobs\":[{\"name\":\"a\",\"choices\":[\"x\"],\"step\":1,\"value\":\"x\"}]} | knobs[0].step",
         "{\"knobs\":[{\"name\":\"a\",\"choices\":[\"x\"],\"value\":\"x\"},{\"name\":\"a\",\"choices\":[\"x\"],\"value\":\"x\"}]} | knobs[1].name",
         "{\"knobs\":[],\"knobs\":[]} | knobs",
+        "{\"knobs\":[{\"name\":\"a\",\"kind\":\"speed\",\"min\":1,\"max\":2,\"step\":1,\"value\":1}]} | knobs[0].kind",
+        "{\"knobs\":[{\"name\":\"a\",\"kind\":\"choice\",\"min\":1,\"max\":2,\"step\":1,\"value\":1}]} | knobs[0].kind",
+        "{\"knobs\":[{\"name\":\"a\",\"kind\":\"concurrency\",\"choices\":[\"x\"],\"value\":\"x\"}]} | knobs[0].kind",
         "{\"applied\":[{\"knob\":\"a\",\"value\":1}]} | applied[0].changeId",
         "{\"applied\":[{\"changeId\":\"s#1\",\"value\":1}]} | applied[0].knob",
         "{\"applied\":[{\"changeId\":\"s#1\",\"knob\":\"a\"}]} | applied[0].value",

@@ -370,7 +370,10 @@ public final class AdaptiveOptimizer
     }
     lastPulledMillis = batch.timestampMillis();
     if (pulledObservations == null) {
-      pulledObservations = new ObservationBuilder(settings.observationPeriod().toMillis());
+      pulledObservations =
+          new ObservationBuilder(
+              settings.observationPeriod().toMillis(),
+              io.pipewatch.collector.semantics.Semantics.create(settings.semantics()));
     }
     return pulledObservations.add(batch).orElse(null);
   }

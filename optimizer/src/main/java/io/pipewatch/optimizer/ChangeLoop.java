@@ -277,7 +277,11 @@ public final class ChangeLoop {
         new StrategyContext(sourceId, state.knobs(), recent, state.outcomes(), now);
     tabuSince = now - settings.tabu().toMillis();
     List<OptimizerEvent> events = new ArrayList<>();
+    List<OptimizationStrategy> active = new ArrayList<>();
     for (OptimizationStrategy s : strategies) {
+      active.addAll(s.expand(ctx));
+    }
+    for (OptimizationStrategy s : active) {
       for (Recommendation r : s.recommend(ctx)) {
         if (!state.recommendations().stream().anyMatch(x -> x.key().equals(r.key()))) {
           events.add(new RecommendationMade(r, now));
@@ -286,7 +290,7 @@ public final class ChangeLoop {
     }
     Optional<String> blocked = Guardrails.blocked(state, criticalOpen, settings, now);
     if (blocked.isEmpty()) {
-      for (OptimizationStrategy s : strategies) {
+      for (OptimizationStrategy s : active) {
         Optional<Proposal> p = s.propose(ctx);
         if (p.isPresent()) {
           Proposal limited = limit(state, p.get());
@@ -309,11 +313,6 @@ public final class ChangeLoop {
       }
     }
     return finish(events);
-  }
-
-  private static boolean saturated(OptimizerState state, StrategyContext ctx) {
-    KnobSpec workers = state.knobs().get("concurrency");
-    return workers != null && ConcurrencyStrategy.saturated(ctx, workers.value());
   }
 
   /** The proposal within the knob's bounds and the maximum step; null if it changes nothing. */

@@ -33,10 +33,28 @@ public final class ConcurrencyStrategy implements OptimizationStrategy {
 
   /**
    * Whether the stage is saturated: (nearly) every worker busy. A stage whose queue is full while
-   * its workers idle is held back by the next stage (back-pressure): not saturated.
+   * its workers idle is held back by the next stage (back-pressure): not saturated. A service that
+   * does not report work in flight is saturated while its queue is at least half full, or while its
+   * queue fills (the fill rose by at least 1 % of the capacity from the first to the last third of
+   * the window) and work arrives faster than it completes; without a queue, while work arrives 10 %
+   * faster than it completes (per-second rates are noisy: a few percent is noise).
    */
   static boolean saturated(StrategyContext ctx, double workers) {
-    return ctx.medianOr(Signals.IN_FLIGHT, 0) >= 0.85 * workers;
+    if (ctx.median(Signals.IN_FLIGHT).isPresent()) {
+      return ctx.medianOr(Signals.IN_FLIGHT, 0) >= 0.85 * workers;
+    }
+    double arrivals = ctx.medianOr(Signals.RECEIVED, Double.NaN);
+    double throughput = ctx.medianOr(Signals.THROUGHPUT, Double.NaN);
+    double[] fills = Stats.values(ctx.recent(), Signals.QUEUE_FILL);
+    if (fills.length >= 3) {
+      int third = Math.max(1, fills.length / 3);
+      double first = Stats.median(java.util.Arrays.copyOfRange(fills, 0, third));
+      double last =
+          Stats.median(java.util.Arrays.copyOfRange(fills, fills.length - third, fills.length));
+      boolean filling = last - first >= 0.01 && !(arrivals <= throughput);
+      return Stats.median(fills) >= 0.5 || filling;
+    }
+    return arrivals > 1.1 * throughput;
   }
 
   @Override

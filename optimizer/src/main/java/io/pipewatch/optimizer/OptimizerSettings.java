@@ -1,6 +1,7 @@
 package io.pipewatch.optimizer;
 
 import com.typesafe.config.Config;
+import io.pipewatch.collector.semantics.SemanticsSettings;
 import io.pipewatch.collector.settings.SettingsReader;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,8 @@ import java.util.List;
  * @param guardBreaches consecutive breaching observations that roll a change back at once
  * @param minQuality quality below this breaches the guard (model changes)
  * @param observationPeriod the service reports one observation this often
+ * @param semantics configured roles ({@code pipewatch.collector.semantics}): which of a service's
+ *     series are throughput, errors, latency, ... when observations are built
  */
 public record OptimizerSettings(
     int snapshotEvery,
@@ -52,7 +55,8 @@ public record OptimizerSettings(
     double errorGuard,
     int guardBreaches,
     double minQuality,
-    Duration observationPeriod) {
+    Duration observationPeriod,
+    SemanticsSettings semantics) {
   public static final String SECTION = "pipewatch.optimizer";
 
   public OptimizerSettings {
@@ -85,7 +89,8 @@ public record OptimizerSettings(
         in.doubleInRange("error-guard", 0, 1),
         in.intInRange("guard-breaches", 1, 1000),
         in.doubleInRange("min-quality", 0, 1),
-        in.positiveDuration("observation-period"));
+        in.positiveDuration("observation-period"),
+        SemanticsSettings.create(config));
   }
 
   /** The same settings with other snapshot parameters. */
@@ -109,7 +114,8 @@ public record OptimizerSettings(
         errorGuard,
         guardBreaches,
         minQuality,
-        observationPeriod);
+        observationPeriod,
+        semantics);
   }
 
   /** The mode of {@code sourceId} when no operator has chosen one. */

@@ -7,7 +7,8 @@ import java.util.List;
  * What a knob is and which values it takes. Numeric knobs: {@code choices} empty, allowed values
  * {@code min, min+step, ..., max}. Categorical knobs (model variant fast/accurate, compression
  * off/on): {@code value} is the index into {@code choices}, {@code min = 0}, {@code max =
- * choices.size() - 1}, {@code step = 1} (use {@link #categorical}).
+ * choices.size() - 1}, {@code step = 1} (use {@link #categorical}). {@code kind} says what the knob
+ * controls ({@link KnobKind}); null means "infer it from the name" ({@link KnobKind#infer}).
  */
 public record KnobSpec(
     String name,
@@ -16,7 +17,8 @@ public record KnobSpec(
     double max,
     double step,
     double value,
-    List<String> choices)
+    List<String> choices,
+    KnobKind kind)
     implements CborSerializable {
 
   private static final double STEP_TOLERANCE = 1e-9;
@@ -27,6 +29,9 @@ public record KnobSpec(
     }
     description = description == null ? "" : description;
     choices = choices == null ? List.of() : List.copyOf(choices);
+    if (name != null && kind == null) {
+      kind = KnobKind.infer(name, !choices.isEmpty());
+    }
     if (!Double.isFinite(min) || !Double.isFinite(max) || min > max) {
       throw new IllegalArgumentException(
           "knob '"
@@ -53,6 +58,23 @@ public record KnobSpec(
     }
   }
 
+  /** A knob whose kind is inferred from its name. */
+  public KnobSpec(
+      String name,
+      String description,
+      double min,
+      double max,
+      double step,
+      double value,
+      List<String> choices) {
+    this(name, description, min, max, step, value, choices, null);
+  }
+
+  /** The same spec declared as {@code newKind} (null: inferred from the name). */
+  public KnobSpec withKind(KnobKind newKind) {
+    return new KnobSpec(name, description, min, max, step, value, choices, newKind);
+  }
+
   /** A numeric knob. */
   public static KnobSpec numeric(
       String name, String description, double min, double max, double step, double value) {
@@ -77,7 +99,7 @@ public record KnobSpec(
 
   /** The same spec with another current value (validated). */
   public KnobSpec withValue(double newValue) {
-    return new KnobSpec(name, description, min, max, step, newValue, choices);
+    return new KnobSpec(name, description, min, max, step, newValue, choices, kind);
   }
 
   /** Throws {@link IllegalArgumentException} with a clear message if {@code v} is not allowed. */

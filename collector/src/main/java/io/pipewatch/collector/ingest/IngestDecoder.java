@@ -10,6 +10,7 @@ import io.pipewatch.collector.Collector;
 import io.pipewatch.collector.HistogramValue;
 import io.pipewatch.collector.MetricKind;
 import io.pipewatch.collector.Sample;
+import io.pipewatch.collector.semantics.Role;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +34,8 @@ import java.util.Map;
  *     {"name": "docs_processed_total", "labels": {"stage": "parse"}, "kind": "counter", "value": 123},
  *     {"name": "queue_depth", "kind": "gauge", "value": 17.5},
  *     {"name": "parse_latency_seconds", "kind": "histogram", "count": 1000, "sum": 12.5,
- *      "quantiles": {"0.5": 0.01, "0.9": 0.02, "0.95": 0.03, "0.99": 0.08}, "max": 0.2}
+ *      "quantiles": {"0.5": 0.01, "0.9": 0.02, "0.95": 0.03, "0.99": 0.08}, "max": 0.2},
+ *     {"name": "jobs_out", "kind": "counter", "value": 9, "role": "throughput", "unit": "1"}
  *   ]
  * }
  * }</pre>
@@ -43,10 +45,13 @@ import java.util.Map;
  * counter's is a running total, so not negative) and nothing else. Histograms and timers carry
  * {@code count} (a non-negative whole number) and {@code sum}, and, when count is above zero, all
  * four {@code quantiles} and {@code max}, not decreasing from 0.5 to max; they carry no {@code
- * value}. Names follow the Prometheus rules ({@link MetricNames}); label values are non-empty
- * strings; a sample may not repeat the name and labels of an earlier one. Unknown or repeated
- * fields, {@code NaN} and {@code Infinity} (as numbers, as strings, or as overflowing literals such
- * as {@code 1e999}) and anything after the closing brace are rejected.
+ * value}. Any sample may declare what it means: {@code role} (one of {@code
+ * io.pipewatch.collector.semantics.Role}, kebab case, e.g. {@code queue-length}) and {@code unit}
+ * (UCUM-like, e.g. {@code s}, {@code 1}, {@code By}). Names follow the Prometheus rules ({@link
+ * MetricNames}); label values are non-empty strings; a sample may not repeat the name and labels of
+ * an earlier one. Unknown or repeated fields, {@code NaN} and {@code Infinity} (as numbers, as
+ * strings, or as overflowing literals such as {@code 1e999}) and anything after the closing brace
+ * are rejected.
  *
  * <p>Uses Jackson's streaming {@link JsonParser}: no tree and no data binding, one pass. An
  * instance is immutable and safe to share between threads.
@@ -81,6 +86,9 @@ public final class IngestDecoder {
   private static final int F_SUM = 32;
   private static final int F_QUANTILES = 64;
   private static final int F_MAX = 128;
+  private static final int F_ROLE = 256;
+  private static final int F_UNIT = 512;
+  private static final int MAX_UNIT_LENGTH = 32;
 
   private final IngestSettings settings;
   private final JsonFactory factory;
@@ -283,6 +291,8 @@ public final class IngestDecoder {
     double sum = 0;
     double max = 0;
     double[] quantiles = null;
+    String role = null;
+    String unit = null;
     JsonToken token;
     while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
       String field = p.currentName();
@@ -291,7 +301,8 @@ public final class IngestDecoder {
       if (flag == 0) {
         throw new Reject(
             at.path(),
-            "unknown field; expected name, labels, kind, value, count, sum, quantiles or max");
+            "unknown field; expected name, labels, kind, value, count, sum, quantiles, max, role"
+                + " or unit");
       }
       if ((seen & flag) != 0) {
         throw new Reject(at.path(), "repeated field");
@@ -307,6 +318,8 @@ public final class IngestDecoder {
         case F_SUM -> sum = readFinite(p, at);
         case F_MAX -> max = readFinite(p, at);
         case F_QUANTILES -> quantiles = readQuantiles(p, at);
+        case F_ROLE -> role = readRole(p, at);
+        case F_UNIT -> unit = readUnit(p, at);
         default -> throw new IllegalStateException("unreachable");
       }
       at.field = null;
@@ -333,7 +346,7 @@ public final class IngestDecoder {
       if (kind == MetricKind.COUNTER && value < 0) {
         throw new Reject(prefix + ".value", "a counter's total must not be negative");
       }
-      return new Sample(name, labels, kind, value, null);
+      return new Sample(name, labels, kind, value, null, role, unit);
     }
     String kindName = kind == MetricKind.HISTOGRAM ? "histogram" : "timer";
     if ((seen & F_VALUE) != 0) {
@@ -377,7 +390,13 @@ public final class IngestDecoder {
       throw new Reject(prefix + ".max", "smaller than quantile 0.99");
     }
     return new Sample(
-        name, labels, kind, count, new HistogramValue(count, sum, q[0], q[1], q[2], q[3], max));
+        name,
+        labels,
+        kind,
+        count,
+        new HistogramValue(count, sum, q[0], q[1], q[2], q[3], max),
+        role,
+        unit);
   }
 
   private static int flagOf(String field) {
@@ -390,6 +409,8 @@ public final class IngestDecoder {
       case "sum" -> F_SUM;
       case "quantiles" -> F_QUANTILES;
       case "max" -> F_MAX;
+      case "role" -> F_ROLE;
+      case "unit" -> F_UNIT;
       default -> 0;
     };
   }
@@ -456,6 +477,34 @@ public final class IngestDecoder {
       throw new Reject(at.path(), "expected a label name or '}'");
     }
     return labels;
+  }
+
+  private static String readRole(JsonParser p, Cursor at) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw new Reject(at.path(), "must be a string: one of " + Role.names());
+    }
+    Role role = Role.find(p.getText());
+    if (role == null) {
+      throw new Reject(
+          at.path(), "unknown role '" + clip(p.getText()) + "'; expected one of " + Role.names());
+    }
+    return role.id();
+  }
+
+  private static String readUnit(JsonParser p, Cursor at) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw new Reject(at.path(), "must be a string such as s, ms, 1 or By");
+    }
+    String unit = p.getText();
+    if (unit.isBlank() || unit.length() > MAX_UNIT_LENGTH) {
+      throw new Reject(at.path(), "must be 1 to " + MAX_UNIT_LENGTH + " characters");
+    }
+    for (int i = 0; i < unit.length(); i++) {
+      if (Character.isISOControl(unit.charAt(i))) {
+        throw new Reject(at.path(), "must not contain control characters");
+      }
+    }
+    return unit;
   }
 
   private static MetricKind readKind(JsonParser p, Cursor at) throws IOException {

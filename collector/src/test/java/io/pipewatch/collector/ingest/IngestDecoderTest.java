@@ -85,6 +85,28 @@ class IngestDecoderTest {
     assertThat(result.ingest().samples()).isEmpty();
   }
 
+  @Test
+  void aSampleMayDeclareItsRoleAndUnit() {
+    var result =
+        (Accepted)
+            decode(
+                "{'source':'s','samples':[{'name':'jobs_out','kind':'counter','value':3,"
+                    + "'role':'Throughput','unit':'1'},{'name':'lag','kind':'gauge','value':1}]}");
+    assertThat(result.ingest().samples().get(0).role()).isEqualTo("throughput");
+    assertThat(result.ingest().samples().get(0).unit()).isEqualTo("1");
+    assertThat(result.ingest().samples().get(1).role()).isNull();
+  }
+
+  @Test
+  void anUnknownRoleIsRefusedWithItsPath() {
+    var result =
+        (Rejected)
+            decode(
+                "{'source':'s','samples':[{'name':'a','kind':'gauge','value':1,'role':'speed'}]}");
+    assertThat(result.field()).isEqualTo("samples[0].role");
+    assertThat(result.message()).contains("unknown role 'speed'").contains("queue-length");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -127,7 +149,7 @@ class IngestDecoderTest {
         "missing value             | {'source':'s','samples':[{'name':'a','kind':'gauge'}]} | samples[0].value | missing",
         "negative counter          | {'source':'s','samples':[{'name':'a','kind':'counter','value':-1}]} | samples[0].value | negative",
         "count on a gauge          | {'source':'s','samples':[{'name':'a','kind':'gauge','value':1,'count':2}]} | samples[0].count | not allowed",
-        "unknown sample field      | {'source':'s','samples':[{'name':'a','kind':'gauge','value':1,'unit':'s'}]} | samples[0].unit | unknown field",
+        "unknown sample field      | {'source':'s','samples':[{'name':'a','kind':'gauge','value':1,'units':'s'}]} | samples[0].units| unknown field",
         "repeated sample field     | {'source':'s','samples':[{'name':'a','name':'b','kind':'gauge','value':1}]} | samples[0].name | repeated",
         "bad label name            | {'source':'s','samples':[{'name':'a','labels':{'a.b':'x'},'kind':'gauge','value':1}]} | samples[0].labels.a.b | not a label name",
         "reserved label name       | {'source':'s','samples':[{'name':'a','labels':{'__name__':'x'},'kind':'gauge','value':1}]} | samples[0].labels.__name__ | not a label name",
