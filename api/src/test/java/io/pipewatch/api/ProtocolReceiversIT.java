@@ -192,6 +192,58 @@ class ProtocolReceiversIT {
     assertThat(latest).containsEntry("request_duration_mean", 0.25);
   }
 
+  /** Runs the OpenTelemetry SDK client ({@code otlp-client}) in its own JVM; returns its output. */
+  private String runSdkClient(String protocol, String service) throws Exception {
+    String resource = "io/pipewatch/otlpclient/classpath.txt";
+    java.net.URL url = getClass().getClassLoader().getResource(resource);
+    assertThat(url).as("otlp-client's classpath.txt").isNotNull();
+    String sdkJars = new String(url.openStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    String own =
+        url.getProtocol().equals("jar")
+            ? Path.of(URI.create(url.getPath().substring(0, url.getPath().indexOf("!/"))))
+                .toString()
+            : Path.of(url.toURI())
+                .toString()
+                .replace(resource.replace('/', java.io.File.separatorChar), "");
+    Path log = Files.createTempFile("otlp-client", ".log");
+    Process client =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                own + java.io.File.pathSeparator + sdkJars,
+                io.pipewatch.otlpclient.OtlpClientMain.class.getName(),
+                server.baseUrl + "/v1/metrics",
+                protocol,
+                service)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    assertThat(client.waitFor(60, TimeUnit.SECONDS)).as("client finished in 60 s").isTrue();
+    String output = Files.readString(log);
+    assertThat(client.exitValue()).as(output).isZero();
+    return output;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"protobuf", "json"})
+  void openTelemetrySdkExporterInAnotherJvm(String protocol) throws Exception {
+    String service = "otel-sdk-" + protocol;
+    String output = runSdkClient(protocol, service);
+    assertThat(output).contains("export 1 succeeded", "export 2 succeeded");
+    Map<String, Double> latest = latest(service + "@i-1");
+    // gauge: as reported
+    assertThat(latest).containsEntry("queue_depth{stage=\"parse\"}", 42.5);
+    // counter: 7 more jobs between two exports at least 1.1 s (and, here, at most 10 s) apart
+    assertThat(latest.get("jobs_done_total")).isBetween(7 / 10.0, 7 / 1.1);
+    // histogram: the second export's one new value (0.9) is the interval's mean and the max
+    assertThat(latest).containsEntry("job_duration_max", 0.9);
+    assertThat(latest.get("job_duration_mean"))
+        .isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9));
+    // p50 over all 5 values (cumulative buckets 2/2/1 at bounds 0.1/0.5/1): in the (0.1, 0.5]
+    // bucket
+    assertThat(latest.get("job_duration_p50")).isBetween(0.1, 0.5);
+  }
+
   @Test
   void otlpJsonWithGzipAndPartialSuccess() throws Exception {
     long nanos = System.currentTimeMillis() * 1_000_000L;
