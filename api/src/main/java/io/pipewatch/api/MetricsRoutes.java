@@ -336,8 +336,16 @@ final class MetricsRoutes {
                                 both.getValue(),
                                 alerts,
                                 AuthMetrics.get(system).snapshot(),
-                                LiveMetrics.get(system).snapshots())),
+                                ownFigures(
+                                    LiveMetrics.get(system).snapshots(),
+                                    ReceiverMetrics.get(system).snapshots()))),
                 response -> complete(response)));
+  }
+
+  private static List<MetricSnapshot> ownFigures(List<MetricSnapshot> a, List<MetricSnapshot> b) {
+    List<MetricSnapshot> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   /** The alert router's figures, or null when it does not answer in time (page without them). */

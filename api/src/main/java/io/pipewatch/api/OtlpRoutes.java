@@ -65,6 +65,8 @@ final class OtlpRoutes {
   private final DeltaTotals deltas;
   private final BatchStore store;
   private final int maxBody;
+  private final ReceiverMetrics metrics;
+  private final ActorSystem<?> system;
 
   OtlpRoutes(
       ActorSystem<?> system,
@@ -76,45 +78,56 @@ final class OtlpRoutes {
     this.deltas = new DeltaTotals(otlp.maxDeltaSeries());
     this.store = new BatchStore(system, collectors, timeout);
     this.maxBody = limits.maxBodyBytes();
+    this.metrics = ReceiverMetrics.get(system);
+    this.system = system;
   }
 
   Route route() {
     return path(
         segment("v1").slash("metrics"),
         () ->
-            post(
+            ProtocolBodies.counted(
+                system,
+                metrics,
+                ReceiverMetrics.OTLP,
                 () ->
-                    extractRequest(
-                        request -> {
-                          Optional<OtlpDecoder.Format> format = format(request);
-                          if (format.isEmpty()) {
-                            return ErrorHandling.error(
-                                StatusCodes.UNSUPPORTED_MEDIA_TYPE,
-                                new ApiError(
-                                    "unsupported content type",
-                                    "Content-Type",
-                                    "OTLP/HTTP takes application/x-protobuf or application/json,"
-                                        + " not "
-                                        + request.entity().getContentType()));
-                          }
-                          Optional<String> encoding = ProtocolBodies.contentEncoding(request);
-                          if (encoding.isPresent() && !encoding.get().equals("gzip")) {
-                            return ErrorHandling.error(
-                                StatusCodes.UNSUPPORTED_MEDIA_TYPE,
-                                new ApiError(
-                                    "unsupported content encoding",
-                                    "Content-Encoding",
-                                    "OTLP/HTTP takes gzip or no encoding, not " + encoding.get()));
-                          }
-                          return ProtocolBodies.read(
-                              maxBody,
-                              body ->
-                                  export(
-                                      body,
-                                      encoding.isPresent(),
-                                      format.get(),
-                                      IngestRoutes.client(request)));
-                        })));
+                    post(
+                        () ->
+                            extractRequest(
+                                request -> {
+                                  Optional<OtlpDecoder.Format> format = format(request);
+                                  if (format.isEmpty()) {
+                                    metrics.refused(ReceiverMetrics.OTLP, "content_type", 0);
+                                    return ErrorHandling.error(
+                                        StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                                        new ApiError(
+                                            "unsupported content type",
+                                            "Content-Type",
+                                            "OTLP/HTTP takes application/x-protobuf or application/json,"
+                                                + " not "
+                                                + request.entity().getContentType()));
+                                  }
+                                  Optional<String> encoding =
+                                      ProtocolBodies.contentEncoding(request);
+                                  if (encoding.isPresent() && !encoding.get().equals("gzip")) {
+                                    metrics.refused(ReceiverMetrics.OTLP, "content_encoding", 0);
+                                    return ErrorHandling.error(
+                                        StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                                        new ApiError(
+                                            "unsupported content encoding",
+                                            "Content-Encoding",
+                                            "OTLP/HTTP takes gzip or no encoding, not "
+                                                + encoding.get()));
+                                  }
+                                  return ProtocolBodies.read(
+                                      maxBody,
+                                      body ->
+                                          export(
+                                              body,
+                                              encoding.isPresent(),
+                                              format.get(),
+                                              IngestRoutes.client(request)));
+                                }))));
   }
 
   private static Optional<OtlpDecoder.Format> format(HttpRequest request) {
@@ -133,6 +146,9 @@ final class OtlpRoutes {
     if (gzip) {
       ProtocolBodies.Unpacked unpacked = ProtocolBodies.gunzip(body, maxBody);
       if (unpacked.problem() != null) {
+        if (!unpacked.tooLarge()) { // a 413 is counted as too_large by ProtocolBodies.counted
+          metrics.refused(ReceiverMetrics.OTLP, "malformed", 0);
+        }
         return failure(
             format,
             unpacked.tooLarge() ? StatusCodes.PAYLOAD_TOO_LARGE : StatusCodes.BAD_REQUEST,
@@ -146,6 +162,7 @@ final class OtlpRoutes {
     }
     OtlpDecoder.Result result = decoder.decode(body, format, System.currentTimeMillis());
     if (result instanceof OtlpDecoder.Rejected rejected) {
+      metrics.refused(ReceiverMetrics.OTLP, "malformed", 0);
       return failure(
           format,
           StatusCodes.BAD_REQUEST,
@@ -156,6 +173,9 @@ final class OtlpRoutes {
           0);
     }
     OtlpDecoder.Decoded decoded = (OtlpDecoder.Decoded) result;
+    if (decoded.rejectedPoints() > 0) {
+      metrics.refused(ReceiverMetrics.OTLP, "point", decoded.rejectedPoints());
+    }
     if (decoded.batches().isEmpty()) {
       if (decoded.rejectedPoints() > 0) {
         return failure(
@@ -188,6 +208,10 @@ final class OtlpRoutes {
     for (int i = 0; i < applied.size(); i++) {
       if (outcome.results().get(i) instanceof Collector.Refused refused) {
         applied.get(i).undo();
+        metrics.refused(
+            ReceiverMetrics.OTLP,
+            refused.reason().name().toLowerCase(java.util.Locale.ROOT),
+            applied.get(i).ingest().samples().size());
         refusedPoints += applied.get(i).ingest().samples().size();
         if (message == null) {
           message =
@@ -195,6 +219,7 @@ final class OtlpRoutes {
         }
       }
     }
+    metrics.stored(ReceiverMetrics.OTLP, outcome.storedSamples());
     if (outcome.noneStored()) {
       Collector.Refused worst = outcome.worst();
       StatusCode status = status(worst.reason());

@@ -27,6 +27,30 @@ final class ProtocolBodies {
   /** A body unpacked, or why it could not be: {@code tooLarge} or malformed. */
   record Unpacked(byte[] bytes, String problem, boolean tooLarge) {}
 
+  /**
+   * Counts {@code inner}'s answers in {@link ReceiverMetrics} by status; a body over the size limit
+   * (413, raised as an exception by {@code withSizeLimit}) is answered here so that it is counted
+   * too, as refusal {@code too_large}.
+   */
+  static Route counted(
+      org.apache.pekko.actor.typed.ActorSystem<?> system,
+      ReceiverMetrics metrics,
+      String receiver,
+      java.util.function.Supplier<Route> inner) {
+    return org.apache.pekko.http.javadsl.server.Directives.mapResponse(
+        response -> {
+          int code = response.status().intValue();
+          metrics.request(receiver, code);
+          if (code == 413) {
+            metrics.refused(receiver, "too_large", 0);
+          }
+          return response;
+        },
+        () ->
+            org.apache.pekko.http.javadsl.server.Directives.handleExceptions(
+                ErrorHandling.exceptions(system), inner));
+  }
+
   static Route read(long limit, Function<ByteString, Route> inner) {
     return withSizeLimit(
         limit,

@@ -50,6 +50,8 @@ final class RemoteWriteRoutes {
   private final RemoteWriteDecoder decoder;
   private final BatchStore store;
   private final int maxBody;
+  private final ReceiverMetrics metrics;
+  private final ActorSystem<?> system;
 
   RemoteWriteRoutes(
       ActorSystem<?> system,
@@ -60,38 +62,53 @@ final class RemoteWriteRoutes {
     this.decoder = RemoteWriteDecoder.create(limits, settings);
     this.store = new BatchStore(system, collectors, timeout);
     this.maxBody = limits.maxBodyBytes();
+    this.metrics = ReceiverMetrics.get(system);
+    this.system = system;
   }
 
   Route route() {
     return path(
         segment("api").slash("v1").slash("write"),
         () ->
-            post(
+            ProtocolBodies.counted(
+                system,
+                metrics,
+                ReceiverMetrics.REMOTE_WRITE,
                 () ->
-                    extractRequest(
-                        request -> {
-                          String type = request.entity().getContentType().mediaType().toString();
-                          if (!type.equalsIgnoreCase("application/x-protobuf")) {
-                            return ErrorHandling.error(
-                                StatusCodes.UNSUPPORTED_MEDIA_TYPE,
-                                new ApiError(
-                                    "unsupported content type",
-                                    "Content-Type",
-                                    "remote_write 1.0 takes application/x-protobuf, not " + type));
-                          }
-                          Optional<String> encoding = ProtocolBodies.contentEncoding(request);
-                          if (!encoding.equals(Optional.of("snappy"))) {
-                            return ErrorHandling.error(
-                                StatusCodes.UNSUPPORTED_MEDIA_TYPE,
-                                new ApiError(
-                                    "unsupported content encoding",
-                                    "Content-Encoding",
-                                    "remote_write 1.0 takes snappy, not "
-                                        + encoding.orElse("none")));
-                          }
-                          return ProtocolBodies.read(
-                              maxBody, body -> write(body.toArray(), IngestRoutes.client(request)));
-                        })));
+                    post(
+                        () ->
+                            extractRequest(
+                                request -> {
+                                  String type =
+                                      request.entity().getContentType().mediaType().toString();
+                                  if (!type.equalsIgnoreCase("application/x-protobuf")) {
+                                    metrics.refused(
+                                        ReceiverMetrics.REMOTE_WRITE, "content_type", 0);
+                                    return ErrorHandling.error(
+                                        StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                                        new ApiError(
+                                            "unsupported content type",
+                                            "Content-Type",
+                                            "remote_write 1.0 takes application/x-protobuf, not "
+                                                + type));
+                                  }
+                                  Optional<String> encoding =
+                                      ProtocolBodies.contentEncoding(request);
+                                  if (!encoding.equals(Optional.of("snappy"))) {
+                                    metrics.refused(
+                                        ReceiverMetrics.REMOTE_WRITE, "content_encoding", 0);
+                                    return ErrorHandling.error(
+                                        StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                                        new ApiError(
+                                            "unsupported content encoding",
+                                            "Content-Encoding",
+                                            "remote_write 1.0 takes snappy, not "
+                                                + encoding.orElse("none")));
+                                  }
+                                  return ProtocolBodies.read(
+                                      maxBody,
+                                      body -> write(body.toArray(), IngestRoutes.client(request)));
+                                }))));
   }
 
   private Route write(byte[] body, String client) {
@@ -101,6 +118,9 @@ final class RemoteWriteRoutes {
           rejected.message().contains("exceeds the limit")
               ? StatusCodes.PAYLOAD_TOO_LARGE
               : StatusCodes.BAD_REQUEST;
+      if (status.intValue() != 413) { // a 413 is counted as too_large by ProtocolBodies.counted
+        metrics.refused(ReceiverMetrics.REMOTE_WRITE, "malformed", 0);
+      }
       return ErrorHandling.error(
           status,
           new ApiError("invalid remote_write request", rejected.field(), rejected.message()));
@@ -112,6 +132,15 @@ final class RemoteWriteRoutes {
     return onSuccess(
         store.store(accepted.batches(), client),
         outcome -> {
+          metrics.stored(ReceiverMetrics.REMOTE_WRITE, outcome.storedSamples());
+          for (int i = 0; i < outcome.results().size(); i++) {
+            if (outcome.results().get(i) instanceof Collector.Refused refused) {
+              metrics.refused(
+                  ReceiverMetrics.REMOTE_WRITE,
+                  refused.reason().name().toLowerCase(java.util.Locale.ROOT),
+                  accepted.batches().get(i).samples().size());
+            }
+          }
           if (outcome.allStored()) {
             return complete(StatusCodes.NO_CONTENT);
           }

@@ -245,6 +245,37 @@ class ProtocolReceiversIT {
   }
 
   @Test
+  void refusalsAreCountedByReasonOnMetricsWhichPromtoolAccepts() throws Exception {
+    post("/v1/metrics", new byte[] {1, 2, 3}, "Content-Type", "text/plain");
+    post(
+        "/api/v1/write",
+        new byte[] {1, 2, 3},
+        "Content-Type",
+        "application/x-protobuf",
+        "Content-Encoding",
+        "snappy");
+    String page = server.get("/metrics").body();
+    assertThat(page)
+        .contains("pipewatch_receiver_refusals_total{reason=\"content_type\",receiver=\"otlp\"}")
+        .contains(
+            "pipewatch_receiver_refusals_total{reason=\"malformed\",receiver=\"remote_write\"}")
+        .contains("pipewatch_receiver_requests_total{code=\"415\",receiver=\"otlp\"}")
+        .contains("pipewatch_build_info{");
+    // promtool on the receivers' own families. (The whole page is not clean once a Prometheus has
+    // remote-written summaries: their quantile series arrive untyped and are re-exposed as gauges
+    // with a quantile label. Moving collected series off /metrics, issue 22 item 5, fixes that.)
+    StringBuilder own = new StringBuilder();
+    for (String line : page.split("\n")) {
+      if (line.matches("(# (HELP|TYPE) )?pipewatch_(receiver_|build_info).*")) {
+        own.append(line).append('\n');
+      }
+    }
+    var check = io.pipewatch.collector.testing.Promtool.checkMetrics(own.toString());
+    assertThat(check.exitCode()).as(check.output()).isZero();
+    assertThat(check.output()).isBlank();
+  }
+
+  @Test
   void otlpJsonWithGzipAndPartialSuccess() throws Exception {
     long nanos = System.currentTimeMillis() * 1_000_000L;
     String json =
