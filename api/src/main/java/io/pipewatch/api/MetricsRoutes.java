@@ -345,6 +345,7 @@ final class MetricsRoutes {
   private static List<MetricSnapshot> ownFigures(List<MetricSnapshot> a, List<MetricSnapshot> b) {
     List<MetricSnapshot> out = new java.util.ArrayList<>(a);
     out.addAll(b);
+    out.addAll(RemoteWriteSender.snapshots());
     return out;
   }
 

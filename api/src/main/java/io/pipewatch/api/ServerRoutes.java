@@ -78,6 +78,7 @@ final class ServerRoutes {
                     RemoteWriteSettings.create(config),
                     askTimeout)
                 .route());
+    RemoteWriteSender.startIfEnabled(system, actors.sourceDirectory());
     long maxBody = server.settings().api().maxRequestBodyBytes();
     AuthDirective auth =
         new AuthDirective(
