@@ -50,6 +50,8 @@ final class ReceiverMetrics implements Extension {
     for (String receiver : List.of(OTLP, REMOTE_WRITE)) {
       samples.put(new Key(receiver, "stored"), new LongAdder());
       samples.put(new Key(receiver, "refused"), new LongAdder());
+      // present from the start, so dashboards and rules see the family before the first refusal
+      refusals.put(new Key(receiver, "malformed"), new LongAdder());
     }
   }
 

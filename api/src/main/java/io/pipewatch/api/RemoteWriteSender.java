@@ -139,27 +139,31 @@ final class RemoteWriteSender {
     LOG.info("remote_write to {} every {} ms", settings.url(), every);
   }
 
-  /** The running sender's figures (none when it is off). */
+  /** The running sender's figures (zeros when it is off, so that dashboards find the family). */
   static List<MetricSnapshot> snapshots() {
     RemoteWriteSender sender = running;
-    return sender == null ? List.of() : sender.figures();
+    if (sender == null) {
+      return figures(0, 0, 0, 0);
+    }
+    int depth;
+    synchronized (sender.queue) {
+      depth = sender.queued;
+    }
+    return figures(sender.sent.sum(), sender.failed.sum(), sender.dropped.sum(), depth);
   }
 
-  private List<MetricSnapshot> figures() {
+  private static List<MetricSnapshot> figures(long sent, long failed, long dropped, int depth) {
     CounterSnapshot.Builder samples =
         CounterSnapshot.builder()
             .name("pipewatch_remote_write_samples")
             .help("Samples forwarded with remote_write: sent, failed (refused for good), dropped");
-    for (var e : Map.of("sent", sent, "failed", failed, "dropped", dropped).entrySet()) {
+    for (var e :
+        new TreeMap<>(Map.of("sent", sent, "failed", failed, "dropped", dropped)).entrySet()) {
       samples.dataPoint(
           CounterSnapshot.CounterDataPointSnapshot.builder()
               .labels(Labels.of("outcome", e.getKey()))
-              .value(e.getValue().sum())
+              .value(e.getValue())
               .build());
-    }
-    int depth;
-    synchronized (queue) {
-      depth = queued;
     }
     return List.of(
         samples.build(),
