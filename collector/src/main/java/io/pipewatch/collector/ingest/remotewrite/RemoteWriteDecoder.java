@@ -108,14 +108,16 @@ public final class RemoteWriteDecoder {
     try {
       return read(body, nowMillis);
     } catch (Refused e) {
-      return new Rejected(e.field, e.getMessage());
+      // names and values from the request are quoted in the message: keep it one printable line
+      return new Rejected(oneLine(e.field), oneLine(e.getMessage()));
     } catch (IOException | RuntimeException e) {
       return new Rejected("body", "malformed WriteRequest protobuf: " + oneLine(e.getMessage()));
     }
   }
 
   private static String oneLine(String text) {
-    String line = String.valueOf(text).replaceAll("\\s+", " ").strip();
+    String line =
+        String.valueOf(text).replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "?").strip();
     return line.length() > 300 ? line.substring(0, 300) + "..." : line;
   }
 
