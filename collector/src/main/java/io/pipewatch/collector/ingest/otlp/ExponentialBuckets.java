@@ -61,9 +61,9 @@ final class ExponentialBuckets {
     if (total != count) {
       throw new PointRefused(at + ": buckets add up to " + total + " but count is " + count);
     }
-    double sum = OtlpDecoder.sumOf(p.hasSum(), p.getSum(), count, at);
-    double min = OtlpDecoder.minMax(p.hasMin(), p.getMin(), at + ".min");
-    double max = OtlpDecoder.minMax(p.hasMax(), p.getMax(), at + ".max");
+    double sum = OtlpPoints.sumOf(p.hasSum(), p.getSum(), count, at);
+    double min = OtlpPoints.minMax(p.hasMin(), p.getMin(), at + ".min");
+    double max = OtlpPoints.minMax(p.hasMax(), p.getMax(), at + ".max");
     return BucketQuantiles.of(lower, upper, counts, n, count, sum, min, max);
   }
 
