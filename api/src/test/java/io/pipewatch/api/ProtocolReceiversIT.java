@@ -344,6 +344,7 @@ class ProtocolReceiversIT {
       throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     CodedOutputStream w = CodedOutputStream.newInstance(out);
+    long now = System.currentTimeMillis(); // one timestamp: copies are the same series and time
     for (int c = 0; c < copies; c++) {
       ByteArrayOutputStream ts = new ByteArrayOutputStream();
       CodedOutputStream t = CodedOutputStream.newInstance(ts);
@@ -358,7 +359,7 @@ class ProtocolReceiversIT {
       ByteArrayOutputStream sample = new ByteArrayOutputStream();
       CodedOutputStream sc = CodedOutputStream.newInstance(sample);
       sc.writeDouble(1, value);
-      sc.writeInt64(2, System.currentTimeMillis());
+      sc.writeInt64(2, now);
       sc.flush();
       t.writeByteArray(2, sample.toByteArray());
       t.flush();
