@@ -336,11 +336,20 @@ final class MetricsRoutes {
                                 both.getValue(),
                                 alerts,
                                 AuthMetrics.get(system).snapshot(),
-                                java.util.stream.Stream.concat(
-                                        LiveMetrics.get(system).snapshots().stream(),
-                                        IngestBudgetMetrics.get(system).snapshots().stream())
-                                    .toList())),
+                                ownFigures(
+                                    LiveMetrics.get(system).snapshots(),
+                                    java.util.stream.Stream.concat(
+                                            ReceiverMetrics.get(system).snapshots().stream(),
+                                            IngestBudgetMetrics.get(system).snapshots().stream())
+                                        .toList()))),
                 response -> complete(response)));
+  }
+
+  private static List<MetricSnapshot> ownFigures(List<MetricSnapshot> a, List<MetricSnapshot> b) {
+    List<MetricSnapshot> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    out.addAll(RemoteWriteSender.snapshots());
+    return out;
   }
 
   /** The alert router's figures, or null when it does not answer in time (page without them). */

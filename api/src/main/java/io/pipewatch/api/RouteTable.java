@@ -147,6 +147,8 @@ final class RouteTable {
     add("POST", "/api/optimizations/changes", Role.ADMIN, "Force a knob change");
     // ingest: data in
     add("POST", "/api/ingest", Role.INGEST, "Ingest one batch of samples");
+    add("POST", "/v1/metrics", Role.INGEST, "OTLP/HTTP metrics receiver (protobuf or JSON)");
+    add("POST", "/api/v1/write", Role.INGEST, "Prometheus remote_write 1.0 receiver");
     add("POST", "/api/alerts/incoming", Role.INGEST, "Alertmanager webhook receiver");
   }
 

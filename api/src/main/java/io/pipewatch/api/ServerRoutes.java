@@ -4,6 +4,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 
+import io.pipewatch.collector.ingest.otlp.OtlpSettings;
+import io.pipewatch.collector.ingest.remotewrite.RemoteWriteSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -59,6 +61,26 @@ final class ServerRoutes {
                     actors.demoPipeline().orElse(null),
                     server.settings().api().askTimeout())
                 .route());
+    // Protocol receivers take protobuf bodies: they check type, encoding and size themselves,
+    // outside the JSON guard (issue 22).
+    var config = system.settings().config();
+    Route protocols =
+        concat(
+            new OtlpRoutes(
+                    system,
+                    actors.collectors(),
+                    server.settings().ingest(),
+                    OtlpSettings.create(config),
+                    askTimeout)
+                .route(),
+            new RemoteWriteRoutes(
+                    system,
+                    actors.collectors(),
+                    server.settings().ingest(),
+                    RemoteWriteSettings.create(config),
+                    askTimeout)
+                .route());
+    RemoteWriteSender.startIfEnabled(system, actors.sourceDirectory());
     long maxBody = server.settings().api().maxRequestBodyBytes();
     AuthDirective auth =
         new AuthDirective(
@@ -71,7 +93,11 @@ final class ServerRoutes {
                     () ->
                         handleRejections(
                             ErrorHandling.rejections(),
-                            () -> auth.wrap(() -> ApiDirectives.guard(maxBody, () -> all)))));
+                            () ->
+                                auth.wrap(
+                                    () ->
+                                        concat(
+                                            protocols, ApiDirectives.guard(maxBody, () -> all))))));
   }
 
   Route route() {
