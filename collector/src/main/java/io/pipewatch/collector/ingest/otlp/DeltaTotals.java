@@ -75,7 +75,7 @@ public final class DeltaTotals {
               total[1] -= dSum;
             });
         if (h == null) {
-          out.add(new Sample(s.name(), s.labels(), s.kind(), total[0], null));
+          out.add(new Sample(s.name(), s.labels(), s.kind(), total[0], null, s.role(), s.unit()));
         } else {
           long count = (long) total[0];
           out.add(
@@ -84,8 +84,9 @@ public final class DeltaTotals {
                   s.labels(),
                   s.kind(),
                   count,
-                  new HistogramValue(
-                      count, total[1], h.p50(), h.p90(), h.p95(), h.p99(), h.max())));
+                  new HistogramValue(count, total[1], h.p50(), h.p90(), h.p95(), h.p99(), h.max()),
+                  s.role(),
+                  s.unit()));
         }
       }
     }

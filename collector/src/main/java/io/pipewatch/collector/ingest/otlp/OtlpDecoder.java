@@ -342,6 +342,13 @@ public final class OtlpDecoder {
       }
     }
 
+    /** The sample with OTLP's unit of its metric, for the semantic roles (null when none). */
+    private static Sample withUnit(Sample s, String unit) {
+      return unit == null || unit.isBlank()
+          ? s
+          : new Sample(s.name(), s.labels(), s.kind(), s.value(), s.histogram(), s.role(), unit);
+    }
+
     private interface PointReader {
       Sample read() throws PointRefused;
     }
@@ -358,7 +365,7 @@ public final class OtlpDecoder {
       }
       try {
         long timestamp = timestamp(timeUnixNano, at);
-        Sample sample = reader.read();
+        Sample sample = withUnit(reader.read(), meta.unit());
         Group group = groups.computeIfAbsent(new GroupKey(source, timestamp), k -> new Group());
         if (!group.seen.add(new SeriesKey(sample.name(), sample.labels()))) {
           throw new PointRefused(

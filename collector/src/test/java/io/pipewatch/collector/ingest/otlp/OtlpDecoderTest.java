@@ -129,7 +129,11 @@ class OtlpDecoderTest {
     assertThat(batch.ingest().sourceId()).isEqualTo("checkout@pod-7");
     assertThat(batch.ingest().timestampMillis()).isEqualTo(NOW);
     List<Sample> s = batch.ingest().samples();
-    assertThat(s.get(0)).isEqualTo(Sample.gauge("queue_depth", Map.of("stage", "parse"), 17.5));
+    // the metric's unit travels with the sample, for the semantic roles
+    assertThat(s.get(0))
+        .isEqualTo(
+            new Sample(
+                "queue_depth", Map.of("stage", "parse"), MetricKind.GAUGE, 17.5, null, null, "1"));
     assertThat(s.get(1)).isEqualTo(Sample.counter("jobs_done_total", Map.of(), 42));
     assertThat(s.get(2)).isEqualTo(Sample.gauge("pool_in_use", Map.of(), -3));
     HistogramValue h = s.get(3).histogram();
@@ -144,6 +148,7 @@ class OtlpDecoderTest {
     assertThat(batch.meta().get(0))
         .isEqualTo(new OtlpDecoder.PointMeta("1", "in the queue", false));
     assertThat(batch.meta().get(3).unit()).isEqualTo("s");
+    assertThat(s.get(3).unit()).isEqualTo("s");
   }
 
   @Test
