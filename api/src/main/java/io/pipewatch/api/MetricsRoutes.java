@@ -56,8 +56,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  *       history at the resolution that fits the range (URL-encode the source and the series id,
  *       e.g. {@code host%2Fnode-1} and {@code docs_total%7Bstage%3D%22parse%22%7D}); {@code
  *       format=csv} answers RFC 4180 CSV with a header line, as a download;
- *   <li>{@code GET /metrics} — Prometheus text exposition of the series collected ON THIS NODE and
- *       of this node's own figures (Prometheus scrapes every node; a cluster-wide page would count
+ *   <li>{@code GET /metrics/collected} — the series collected ON THIS NODE, Prometheus text (viewer
+ *       role once tokens exist);
+ *   <li>{@code GET /metrics} — Prometheus text exposition of this node's own figures, public, none
+ *       of the collected series (Prometheus scrapes every node; a cluster-wide page would count
  *       each series once per node); OpenMetrics when the {@code Accept} header asks for it.
  * </ul>
  *
@@ -134,7 +136,8 @@ final class MetricsRoutes {
                     path(
                         segment().slash(segment()),
                         (source, series) -> get(() -> history(source, series))))),
-        path("metrics", () -> get(this::exposition)));
+        path("metrics", () -> get(this::exposition)),
+        path(segment("metrics").slash("collected"), () -> get(this::collected)));
   }
 
   private Route sources() {
@@ -369,10 +372,7 @@ final class MetricsRoutes {
       AlertFigures alerts,
       MetricSnapshot auth,
       List<MetricSnapshot> live) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-    String contentType = MetricsExposition.contentType(accept);
-    // the router's own figures win over collected series of the same name (Pipewatch scraping
-    // its own /metrics collects them too)
+    // the router's and the API's figures win over the collectors' own of the same name
     List<MetricSnapshot> own =
         new java.util.ArrayList<>(alerts == null ? List.of() : AlertMetrics.snapshots(alerts));
     own.addAll(optimizerSnapshots());
@@ -381,16 +381,39 @@ final class MetricsRoutes {
     java.util.Set<String> ownNames = new java.util.HashSet<>();
     own.forEach(m -> ownNames.add(m.getMetadata().getPrometheusName()));
     List<MetricSnapshot> all = new java.util.ArrayList<>(own);
-    for (MetricSnapshot m : MetricsExposition.snapshots(latest.snapshots(), figures)) {
+    for (MetricSnapshot m : MetricsExposition.ownSnapshots(latest.snapshots(), figures)) {
       if (!ownNames.contains(m.getMetadata().getPrometheusName())) {
         all.add(m);
       }
     }
+    return page(accept, all);
+  }
+
+  /**
+   * {@code GET /metrics/collected}: the series collected on this node (viewer role once tokens
+   * exist), apart from Pipewatch's own figures on the public {@code /metrics}.
+   */
+  private Route collected() {
+    return optionalHeaderValueByName(
+        "Accept",
+        accept ->
+            answer(
+                ask(directory, SourceDirectory.GetLatestAll::new),
+                latest ->
+                    complete(
+                        page(
+                            accept.orElse(null),
+                            MetricsExposition.collectedSnapshots(latest.snapshots())))));
+  }
+
+  private static HttpResponse page(String accept, List<MetricSnapshot> metrics) {
+    String contentType = MetricsExposition.contentType(accept);
+    ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
     try {
       (contentType.startsWith("application/openmetrics-text")
               ? OpenMetricsTextFormatWriter.create()
               : PrometheusTextFormatWriter.create())
-          .write(body, new MetricSnapshots(all));
+          .write(body, new MetricSnapshots(metrics));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

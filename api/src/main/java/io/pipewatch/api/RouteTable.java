@@ -74,7 +74,11 @@ final class RouteTable {
   static {
     // public: probes, metrics, the dashboard's files and the API's own description
     add("GET", "/api/health", Role.PUBLIC, "State of each part: 200 UP, 503 DOWN");
-    add("GET", "/metrics", Role.PUBLIC, "Prometheus text exposition (OpenMetrics on request)");
+    add(
+        "GET",
+        "/metrics",
+        Role.PUBLIC,
+        "Pipewatch's own figures, Prometheus text (OpenMetrics on request)");
     add("GET", "/", Role.PUBLIC, "The dashboard page");
     add("GET", "/assets/{file+}", Role.PUBLIC, "The dashboard's static files");
     add("GET", "/api/openapi.json", Role.PUBLIC, "This API's OpenAPI 3.1 description");
@@ -88,6 +92,11 @@ final class RouteTable {
         "/api/sources/{source}/semantics",
         Role.VIEWER,
         "Each metric of a source with its role and why (declared, configured, convention)");
+    add(
+        "GET",
+        "/metrics/collected",
+        Role.VIEWER,
+        "The series collected on this node, Prometheus text (OpenMetrics on request)");
     add("GET", "/api/metrics", Role.VIEWER, "Latest value of every series", "source", "prefix");
     add(
         "GET",

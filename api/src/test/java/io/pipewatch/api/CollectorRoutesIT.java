@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -213,17 +214,25 @@ class CollectorRoutesIT {
     awaitAssert(
         () -> {
           try {
-            assertThat(server.get("/metrics").body()).contains("svc-prom").contains("host_");
+            assertThat(server.get("/metrics/collected").body())
+                .contains("svc-prom")
+                .contains("host_");
           } catch (Exception e) {
             throw new AssertionError(e);
           }
         });
 
-    HttpResponse<String> text = server.get("/metrics");
-    assertThat(text.statusCode()).isEqualTo(200);
-    assertThat(text.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-    Promtool.Result check = Promtool.checkMetrics(text.body());
-    assertThat(check.clean()).as(check.output()).isTrue();
+    for (String path : List.of("/metrics", "/metrics/collected")) {
+      HttpResponse<String> text = server.get(path);
+      assertThat(text.statusCode()).isEqualTo(200);
+      assertThat(text.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+      Promtool.Result check = Promtool.checkMetrics(text.body());
+      assertThat(check.clean()).as(path + ": " + check.output()).isTrue();
+    }
+    // Pipewatch's own page shows no collected series (security review M4: they are the viewers')
+    assertThat(server.get("/metrics").body())
+        .doesNotContainPattern("(?m)^host_")
+        .doesNotContainPattern("(?m)^(requests_total|latency_seconds)");
 
     HttpResponse<String> open =
         server.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0");
@@ -251,7 +260,10 @@ class CollectorRoutesIT {
           metrics.forEach(m -> byName.put(m.path("series").asText(), m.path("value").asDouble()));
           assertThat(byName).containsEntry("up", 1.0).containsEntry("scrape_bad_lines", 0.0);
           assertThat(byName.keySet()).anyMatch(s -> s.startsWith("pipewatch_"));
-          assertThat(byName.keySet()).anyMatch(s -> s.startsWith("host_"));
+          // Pipewatch's own page re-exports nothing it collected (the host probe's series, the
+          // scraper's up and scrape_*): those are on /metrics/collected
+          assertThat(byName.keySet())
+              .noneMatch(s -> s.startsWith("host_") || s.contains("exported_source"));
         });
   }
 

@@ -145,6 +145,7 @@ class DistributionIT {
     long deadline = System.nanoTime() + METRICS_WITHIN.toNanos();
     while (!missing.isEmpty() && System.nanoTime() < deadline) {
       missing.removeAll(GrafanaDashboard.sampleNames(get("/metrics").body()));
+      missing.removeAll(GrafanaDashboard.sampleNames(get("/metrics/collected").body()));
       if (!missing.isEmpty()) {
         server.waitFor(500, TimeUnit.MILLISECONDS);
       }

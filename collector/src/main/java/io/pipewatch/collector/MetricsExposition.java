@@ -78,7 +78,34 @@ public final class MetricsExposition {
     List<MetricSnapshot> out = new ArrayList<>();
     Set<String> taken = new HashSet<>();
     own(out, taken, figures == null ? SourceDirectory.NodeFigures.EMPTY : figures, sources);
+    collected(out, taken, sources);
+    return new MetricSnapshots(out);
+  }
 
+  /**
+   * Pipewatch's own figures of this node only (sources, series, ingest, {@code
+   * pipewatch_source_up}): what {@code GET /metrics} shows, without the collected series.
+   */
+  public static List<MetricSnapshot> ownSnapshots(
+      List<SourceSnapshot> sources, SourceDirectory.NodeFigures figures) {
+    List<MetricSnapshot> out = new ArrayList<>();
+    own(
+        out,
+        new HashSet<>(),
+        figures == null ? SourceDirectory.NodeFigures.EMPTY : figures,
+        sources);
+    return out;
+  }
+
+  /** The series collected on this node, each with its {@code source} label. */
+  public static List<MetricSnapshot> collectedSnapshots(List<SourceSnapshot> sources) {
+    List<MetricSnapshot> out = new ArrayList<>();
+    collected(out, new HashSet<>(), sources);
+    return out;
+  }
+
+  private static void collected(
+      List<MetricSnapshot> out, Set<String> taken, List<SourceSnapshot> sources) {
     Map<String, Family> families = new LinkedHashMap<>();
     for (SourceSnapshot source : sources) {
       for (Sample s : source.latestSamples()) {
@@ -108,7 +135,6 @@ public final class MetricsExposition {
             // a name or label the model rejects even after sanitising: leave this metric out
           }
         });
-    return new MetricSnapshots(out);
   }
 
   private static MetricSnapshot family(String name, Family f) {
