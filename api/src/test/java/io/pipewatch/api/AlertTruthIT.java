@@ -76,7 +76,7 @@ class AlertTruthIT {
   private final List<Received> webhook = new CopyOnWriteArrayList<>();
   private final List<Received> viaAlertmanager = new CopyOnWriteArrayList<>();
   private HttpServer receiver;
-  private Process alertmanager;
+  private RealAlertmanager alertmanager;
   private String amUrl;
   private Path workDir;
   private ServerProcess server;
@@ -89,29 +89,11 @@ class AlertTruthIT {
     receiver.createContext("/hook", exchange -> keep(exchange, webhook));
     receiver.createContext("/am-hook", exchange -> keep(exchange, viaAlertmanager));
     receiver.start();
-    Path dir = Files.createTempDirectory(Path.of("target"), "alert-truth-am-");
-    Path config = dir.resolve("alertmanager.yml");
-    Files.writeString(
-        config,
-        "route: {receiver: hook, group_by: [alertname, source], group_wait: 0s,"
-            + " group_interval: 1s, repeat_interval: 1h}\n"
-            + "receivers: [{name: hook, webhook_configs: [{url: 'http://127.0.0.1:"
-            + receiver.getAddress().getPort()
-            + "/am-hook', send_resolved: true}]}]\n");
-    int port = ServerProcess.freePort();
-    amUrl = "http://127.0.0.1:" + port;
     alertmanager =
-        new ProcessBuilder(
-                Files.isExecutable(Path.of("/usr/bin/prometheus-alertmanager"))
-                    ? "/usr/bin/prometheus-alertmanager"
-                    : "alertmanager",
-                "--config.file=" + config,
-                "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("alertmanager.log").toFile())
-            .start();
+        RealAlertmanager.start(
+            "http://127.0.0.1:" + receiver.getAddress().getPort() + "/am-hook",
+            "[alertname, source]");
+    amUrl = alertmanager.url();
     workDir = Files.createTempDirectory(Path.of("target"), "alert-truth-");
     if (REAL_CPU) {
       cpu =
@@ -163,10 +145,7 @@ class AlertTruthIT {
       server.close();
     }
     if (alertmanager != null) {
-      alertmanager.destroy();
-      if (!alertmanager.waitFor(5, TimeUnit.SECONDS)) {
-        alertmanager.destroyForcibly();
-      }
+      alertmanager.close();
     }
     if (receiver != null) {
       receiver.stop(0);

@@ -14,12 +14,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +35,7 @@ class AlertmanagerBridgeIT {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> captured = new CopyOnWriteArrayList<>();
   private HttpServer receiver;
-  private Process alertmanager;
+  private RealAlertmanager alertmanager;
   private String amUrl;
   private RunningServer server;
 
@@ -57,31 +54,9 @@ class AlertmanagerBridgeIT {
     startAlertmanager("http://127.0.0.1:" + receiver.getAddress().getPort() + "/am-hook");
   }
 
-  /** The real binary on a free loopback port, clustering off, one route to the receiver. */
   private void startAlertmanager(String hook) throws Exception {
-    Path dir = Files.createTempDirectory(Path.of("target"), "alertmanager-");
-    Path config = dir.resolve("alertmanager.yml");
-    Files.writeString(
-        config,
-        "route: {receiver: hook, group_by: [alertname], group_wait: 0s, group_interval: 1s,"
-            + " repeat_interval: 1h}\n"
-            + "receivers: [{name: hook, webhook_configs: [{url: '"
-            + hook
-            + "', send_resolved: true}]}]\n");
-    int port = RunningServer.freePort();
-    amUrl = "http://127.0.0.1:" + port;
-    alertmanager =
-        new ProcessBuilder(
-                Files.isExecutable(Path.of("/usr/bin/prometheus-alertmanager"))
-                    ? "/usr/bin/prometheus-alertmanager"
-                    : "alertmanager",
-                "--config.file=" + config,
-                "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("alertmanager.log").toFile())
-            .start();
+    alertmanager = RealAlertmanager.start(hook, "[alertname]");
+    amUrl = alertmanager.url();
   }
 
   @AfterEach
@@ -89,10 +64,7 @@ class AlertmanagerBridgeIT {
     if (server != null) {
       server.close();
     }
-    alertmanager.destroy();
-    if (!alertmanager.waitFor(5, TimeUnit.SECONDS)) {
-      alertmanager.destroyForcibly();
-    }
+    alertmanager.close();
     receiver.stop(0);
   }
 
