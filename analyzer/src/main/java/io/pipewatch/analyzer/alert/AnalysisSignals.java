@@ -20,7 +20,9 @@ import java.util.Map;
  * pattern/<kind>/<first source>}; the fingerprint of each open bottleneck or pattern is remembered
  * by its id so its resolution clears the same alert. Labels: {@code alertname} ({@code
  * <kind>-bottleneck} or the pattern kind), {@code source}, {@code kind}, {@code rule}, {@code
- * origin} (bottleneck, pattern).
+ * origin} (bottleneck, pattern) — the identity of the cause, never the analyzer's id of one
+ * detection of it: a restarted analyzer numbers its bottlenecks anew, and a label that changed with
+ * it would give Alertmanager a second alert for the same cause, the first left firing there.
  */
 final class AnalysisSignals {
   private static final int MAX_OPEN = 100_000;
@@ -59,7 +61,6 @@ final class AnalysisSignals {
     labels.put("kind", b.kind().id());
     labels.put("rule", rule);
     labels.put("origin", "bottleneck");
-    labels.put("bottleneck", b.id());
     List<String> evidence = new ArrayList<>();
     for (Evidence e : b.evidence()) {
       evidence.add(
@@ -106,7 +107,6 @@ final class AnalysisSignals {
     labels.put("kind", p.kind().id());
     labels.put("rule", p.kind().id());
     labels.put("origin", "pattern");
-    labels.put("pattern", p.id());
     String title = p.kind().id() + " across " + String.join(", ", p.sources());
     return new AlertSignal(
         fingerprint,
