@@ -28,7 +28,7 @@ public final class ConcurrencyStrategy implements OptimizationStrategy {
 
   @Override
   public String name() {
-    return "concurrency";
+    return "usl-concurrency";
   }
 
   /**
