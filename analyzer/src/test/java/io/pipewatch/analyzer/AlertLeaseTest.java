@@ -2,7 +2,6 @@ package io.pipewatch.analyzer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pipewatch.analyzer.alert.Alert;
 import io.pipewatch.analyzer.alert.AlertQuery;
@@ -21,8 +20,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -41,14 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AlertLeaseTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private static Config config() {
-    return PersistenceTestKitPlugin.getInstance()
-        .config()
-        .withFallback(PersistenceTestKitSnapshotPlugin.config())
-        .withFallback(ConfigFactory.load("application-test"));
-  }
-
-  @JUnit5TestKit ActorTestKit testKit = ActorTestKit.create(config());
+  @JUnit5TestKit ActorTestKit testKit = ActorTestKit.create(AlertRouterTest.config());
 
   private final WebhookReceiver receiver = WebhookReceiver.start();
 

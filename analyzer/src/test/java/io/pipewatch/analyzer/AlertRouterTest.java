@@ -55,7 +55,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AlertRouterTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private static Config config() {
+  /** The in-memory journal and the test config: every router test's actor system. */
+  static Config config() {
     return PersistenceTestKitPlugin.getInstance()
         .config()
         .withFallback(PersistenceTestKitSnapshotPlugin.config())

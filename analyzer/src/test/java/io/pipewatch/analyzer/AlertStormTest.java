@@ -3,7 +3,6 @@ package io.pipewatch.analyzer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pipewatch.analyzer.alert.AlertSettings;
 import io.pipewatch.analyzer.alert.AlertSignal;
@@ -22,8 +21,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -42,14 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AlertStormTest {
   private static final Duration WAIT = Duration.ofSeconds(40);
 
-  private static Config config() {
-    return PersistenceTestKitPlugin.getInstance()
-        .config()
-        .withFallback(PersistenceTestKitSnapshotPlugin.config())
-        .withFallback(ConfigFactory.load("application-test"));
-  }
-
-  @JUnit5TestKit ActorTestKit testKit = ActorTestKit.create(config());
+  @JUnit5TestKit ActorTestKit testKit = ActorTestKit.create(AlertRouterTest.config());
 
   private final WebhookReceiver receiver = WebhookReceiver.start();
 
